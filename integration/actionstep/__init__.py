@@ -1,0 +1,1 @@
+"""Actionstep: OAuth, the REST client with its envelope quirks, and the resource mapping."""

@@ -1,0 +1,129 @@
+"""Links: which Xero document each source document became. At most one is LINKED per source document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from integration.domain import DocumentKind, Link, LinkState, SourceRef
+from integration.errors import AlreadyLinked
+from integration.store.tables import LinkRow
+from integration.store.types import utcnow
+
+
+def _to_link(row: LinkRow) -> Link:
+    return Link(
+        source=SourceRef(DocumentKind(row.source_kind), row.source_id),
+        source_version=row.source_version,
+        source_number=row.source_number,
+        xero_id=row.xero_id,
+        xero_number=row.xero_number,
+        xero_type=row.xero_type,
+        total=row.total,
+        state=LinkState(row.state),
+        linked_at=row.linked_at,
+        linked_by=row.linked_by,
+        unlinked_at=row.unlinked_at,
+        unlinked_by=row.unlinked_by,
+        voided_in_xero=row.voided_in_xero,
+    )
+
+
+class LinkRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, link: Link) -> None:
+        """Record a new LINKED link; raises `AlreadyLinked` if the source (or Xero document) already has one."""
+        row = LinkRow(
+            source_kind=link.source.kind.value,
+            source_id=link.source.id,
+            source_version=link.source_version,
+            source_number=link.source_number,
+            xero_type=link.xero_type,
+            xero_id=link.xero_id,
+            xero_number=link.xero_number,
+            total=link.total,
+            state=LinkState.LINKED.value,
+            linked_at=link.linked_at or utcnow(),
+            linked_by=link.linked_by,
+        )
+        try:
+            with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError:
+            raise AlreadyLinked(
+                f"{link.source.kind.label} {link.source_number} is already linked to a Xero document."
+            ) from None
+
+    def active(self, source: SourceRef) -> Link | None:
+        row = self._session.scalar(
+            select(LinkRow).where(
+                LinkRow.source_kind == source.kind.value,
+                LinkRow.source_id == source.id,
+                LinkRow.state == LinkState.LINKED.value,
+            )
+        )
+        return _to_link(row) if row else None
+
+    def active_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
+        """The active links of many documents in one query per 500."""
+        wanted = list(sources)
+        found: dict[SourceRef, Link] = {}
+        for start in range(0, len(wanted), 500):
+            keys = [(s.kind.value, s.id) for s in wanted[start : start + 500]]
+            rows = self._session.scalars(
+                select(LinkRow).where(
+                    tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys),
+                    LinkRow.state == LinkState.LINKED.value,
+                )
+            )
+            for row in rows:
+                link = _to_link(row)
+                found[link.source] = link
+        return found
+
+    def history(self, source: SourceRef) -> list[Link]:
+        """Every link the document has had, oldest first."""
+        rows = self._session.scalars(
+            select(LinkRow)
+            .where(LinkRow.source_kind == source.kind.value, LinkRow.source_id == source.id)
+            .order_by(LinkRow.id)
+        )
+        return [_to_link(row) for row in rows]
+
+    def by_number(self, number: str) -> list[Link]:
+        """Links whose Actionstep or Xero number is `number` (case-insensitive), newest first."""
+        wanted = number.strip().lower()
+        rows = self._session.scalars(
+            select(LinkRow)
+            .where((LinkRow.source_number.ilike(wanted)) | (LinkRow.xero_number.ilike(wanted)))
+            .order_by(LinkRow.id.desc())
+        )
+        return [_to_link(row) for row in rows]
+
+    def unlink(
+        self, source: SourceRef, *, by: str, voided_in_xero: bool, at: datetime | None = None
+    ) -> Link | None:
+        """Turn the active link into history; returns it, or None when there was none (already unlinked)."""
+        row = self._session.scalar(
+            select(LinkRow)
+            .where(
+                LinkRow.source_kind == source.kind.value,
+                LinkRow.source_id == source.id,
+                LinkRow.state == LinkState.LINKED.value,
+            )
+            .with_for_update()
+        )
+        if row is None:
+            return None
+        row.state = LinkState.UNLINKED.value
+        row.unlinked_at = at or utcnow()
+        row.unlinked_by = by
+        row.voided_in_xero = voided_in_xero
+        self._session.flush()
+        return _to_link(row)

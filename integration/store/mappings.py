@@ -1,0 +1,63 @@
+"""Account mappings: Actionstep accounts, timekeepers, tax codes and roles -> Xero codes."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from integration.domain import Mapping, MappingKind
+from integration.store.tables import AccountMappingRow
+from integration.store.types import utcnow
+
+
+def _to_mapping(row: AccountMappingRow) -> Mapping:
+    return Mapping(
+        kind=MappingKind(row.kind),
+        source_id=row.source_id,
+        xero_code=row.xero_code,
+        source_name=row.source_name,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
+
+
+class MappingRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def all(self) -> list[Mapping]:
+        rows = self._session.scalars(
+            select(AccountMappingRow).order_by(AccountMappingRow.kind, AccountMappingRow.source_id)
+        )
+        return [_to_mapping(row) for row in rows]
+
+    def get(self, kind: MappingKind, source_id: str) -> Mapping | None:
+        row = self._find(kind, source_id)
+        return _to_mapping(row) if row else None
+
+    def set(self, mapping: Mapping) -> None:
+        """Create or replace the mapping for (kind, source_id)."""
+        row = self._find(mapping.kind, mapping.source_id)
+        if row is None:
+            row = AccountMappingRow(kind=mapping.kind.value, source_id=mapping.source_id)
+            self._session.add(row)
+        row.xero_code = mapping.xero_code
+        row.source_name = mapping.source_name or row.source_name
+        row.updated_by = mapping.updated_by
+        row.updated_at = utcnow()
+        self._session.flush()
+
+    def remove(self, kind: MappingKind, source_id: str) -> bool:
+        result = self._session.execute(
+            delete(AccountMappingRow).where(
+                AccountMappingRow.kind == kind.value, AccountMappingRow.source_id == source_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _find(self, kind: MappingKind, source_id: str) -> AccountMappingRow | None:
+        return self._session.scalar(
+            select(AccountMappingRow).where(
+                AccountMappingRow.kind == kind.value, AccountMappingRow.source_id == source_id
+            )
+        )

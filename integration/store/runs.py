@@ -1,0 +1,126 @@
+"""Sync runs and the outcome of each document in each run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from integration.domain import DocumentKind, ItemResult, Outcome, SourceRef
+from integration.store.tables import SyncItemRow, SyncRunRow
+from integration.store.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    trigger: str
+    actor: str
+    dry_run: bool
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    api_calls: int
+    error: str | None
+    summary: dict[str, Any] | None
+
+
+def _to_run(row: SyncRunRow) -> RunRecord:
+    return RunRecord(
+        row.id, row.trigger, row.actor, row.dry_run, row.status, row.started_at,
+        row.finished_at, row.api_calls, row.error, row.summary,
+    )  # fmt: skip
+
+
+class RunRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def start(self, trigger: str, actor: str, *, dry_run: bool = False, at: datetime | None = None) -> int:
+        row = SyncRunRow(
+            trigger=trigger, actor=actor, dry_run=dry_run, status="running", started_at=at or utcnow()
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def record(self, run_id: int, items: Iterable[ItemResult], *, at: datetime | None = None) -> None:
+        """Store outcomes in one statement (a run can have thousands)."""
+        when = at or utcnow()
+        rows = [
+            {
+                "run_id": run_id,
+                "source_kind": item.source.kind.value,
+                "source_id": item.source.id,
+                "source_number": item.number,
+                "outcome": item.outcome.value,
+                "total": item.total,
+                "tax": item.tax,
+                "xero_id": item.xero_id,
+                "error_code": item.error_code,
+                "message": item.message,
+                "recorded_at": when,
+            }
+            for item in items
+        ]
+        if rows:
+            self._session.execute(insert(SyncItemRow), rows)
+
+    def finish(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        api_calls: int,
+        summary: dict[str, Any] | None = None,
+        error: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        row = self._session.get_one(SyncRunRow, run_id)
+        row.status, row.api_calls, row.summary, row.error = status, api_calls, summary, error
+        row.finished_at = at or utcnow()
+
+    def get(self, run_id: int) -> RunRecord | None:
+        row = self._session.get(SyncRunRow, run_id)
+        return _to_run(row) if row else None
+
+    def last(self, *, include_dry_runs: bool = False) -> RunRecord | None:
+        query = select(SyncRunRow).order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc()).limit(1)
+        if not include_dry_runs:
+            query = query.where(SyncRunRow.dry_run.is_(False))
+        row = self._session.scalar(query)
+        return _to_run(row) if row else None
+
+    def items(self, run_id: int) -> list[ItemResult]:
+        rows = self._session.scalars(
+            select(SyncItemRow).where(SyncItemRow.run_id == run_id).order_by(SyncItemRow.id)
+        )
+        return [_to_item(row) for row in rows]
+
+    def items_since(self, since: datetime, outcomes: Iterable[Outcome] | None = None) -> list[ItemResult]:
+        """Outcomes recorded since `since` by real (not dry) runs, e.g. for the daily summary."""
+        query = (
+            select(SyncItemRow)
+            .join(SyncRunRow, SyncRunRow.id == SyncItemRow.run_id)
+            .where(SyncItemRow.recorded_at >= since, SyncRunRow.dry_run.is_(False))
+        )
+        if outcomes is not None:
+            query = query.where(SyncItemRow.outcome.in_([o.value for o in outcomes]))
+        return [_to_item(row) for row in self._session.scalars(query.order_by(SyncItemRow.id))]
+
+
+def _to_item(row: SyncItemRow) -> ItemResult:
+    return ItemResult(
+        source=SourceRef(DocumentKind(row.source_kind), row.source_id),
+        number=row.source_number,
+        outcome=Outcome(row.outcome),
+        total=row.total,
+        tax=row.tax,
+        xero_id=row.xero_id,
+        error_code=row.error_code,
+        message=row.message,
+    )

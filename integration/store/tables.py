@@ -1,0 +1,257 @@
+"""The ledger's tables (SQLAlchemy 2 typed mappings). Alembic owns the schema; these describe it.
+
+Constraints carry the guarantees the engine relies on, so a bug or a race cannot break them:
+- one LINKED link per source document, and per Xero document (partial unique indexes);
+- one outbox row per source document version, one per idempotency key;
+- one outcome per document per run; one alert per fingerprint; one lease per name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from integration.store.types import Money, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class ConnectionRow(Base):
+    """OAuth tokens for one remote (xero / actionstep), encrypted; `version` guards concurrent refreshes."""
+
+    __tablename__ = "connections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remote: Mapped[str] = mapped_column(String(32), unique=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(100))
+    tenant_name: Mapped[str | None] = mapped_column(String(255))
+    token_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime | None]
+    refresh_expires_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    connected_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AccountMappingRow(Base):
+    """Actionstep side (an account, a timekeeper, a tax code, a role) -> Xero account code or tax type."""
+
+    __tablename__ = "account_mappings"
+    __table_args__ = (UniqueConstraint("kind", "source_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(100))
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    xero_code: Mapped[str] = mapped_column(String(50))
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class LinkRow(Base):
+    """A source document (one version) and the Xero document it became."""
+
+    __tablename__ = "links"
+    __table_args__ = (
+        Index(
+            "uq_links_active_source",
+            "source_kind",
+            "source_id",
+            unique=True,
+            sqlite_where=text("state = 'linked'"),
+            postgresql_where=text("state = 'linked'"),
+        ),
+        Index(
+            "uq_links_active_xero",
+            "xero_id",
+            unique=True,
+            sqlite_where=text("state = 'linked'"),
+            postgresql_where=text("state = 'linked'"),
+        ),
+        Index("ix_links_source", "source_kind", "source_id"),
+        Index("ix_links_xero_number", "xero_number"),
+        Index("ix_links_source_number", "source_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(100))
+    source_version: Mapped[str] = mapped_column(String(100))
+    source_number: Mapped[str] = mapped_column(String(100))
+    xero_type: Mapped[str] = mapped_column(String(32))
+    xero_id: Mapped[str] = mapped_column(String(100))
+    xero_number: Mapped[str | None] = mapped_column(String(255))
+    total: Mapped[Decimal]
+    state: Mapped[str] = mapped_column(String(16), default="linked")
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    linked_by: Mapped[str | None] = mapped_column(String(100))
+    unlinked_at: Mapped[datetime | None]
+    unlinked_by: Mapped[str | None] = mapped_column(String(100))
+    voided_in_xero: Mapped[bool] = mapped_column(default=False)
+
+
+class PostingRow(Base):
+    """The outbox: written before a document is sent, settled after; the key makes resends idempotent."""
+
+    __tablename__ = "postings"
+    __table_args__ = (
+        UniqueConstraint("source_kind", "source_id", "source_version"),
+        Index("ix_postings_state", "state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    source_kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(100))
+    source_version: Mapped[str] = mapped_column(String(100))
+    source_number: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    xero_id: Mapped[str | None] = mapped_column(String(100))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"))
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SyncRunRow(Base):
+    __tablename__ = "sync_runs"
+    __table_args__ = (Index("ix_sync_runs_started_at", "started_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    api_calls: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None]
+
+
+class SyncItemRow(Base):
+    """One document's outcome in one run."""
+
+    __tablename__ = "sync_items"
+    __table_args__ = (
+        UniqueConstraint("run_id", "source_kind", "source_id"),
+        Index("ix_sync_items_recorded_at", "recorded_at"),
+        Index("ix_sync_items_outcome", "outcome", "recorded_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"))
+    source_kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(100))
+    source_number: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(32))
+    total: Mapped[Decimal]
+    tax: Mapped[Decimal]
+    xero_id: Mapped[str | None] = mapped_column(String(100))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertRow(Base):
+    """A failure or mapping problem raised once in Slack, then counted, then resolved."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_open", "resolved_at", "first_seen"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(255), unique=True)
+    code: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255))
+    message: Mapped[str] = mapped_column(Text)
+    fix: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None]
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    ignored_at: Mapped[datetime | None]
+    ignored_by: Mapped[str | None] = mapped_column(String(100))
+    ignore_reason: Mapped[str | None] = mapped_column(Text)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class UnlinkRequestRow(Base):
+    __tablename__ = "unlink_requests"
+    __table_args__ = (Index("ix_unlink_requests_state", "state", "expires_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(100))
+    plan: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    void_in_xero: Mapped[bool | None]
+    requested_by: Mapped[str] = mapped_column(String(100))
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    steps_done: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEventRow(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(255))
+    allowed: Mapped[bool] = mapped_column(default=True)
+    detail: Mapped[dict[str, Any] | None]
+
+
+class CursorRow(Base):
+    """How far incremental reads have got, per stream."""
+
+    __tablename__ = "cursors"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class LeaseRow(Base):
+    """A named, expiring lock in the database: single-flight sync, token refresh, scheduled jobs across replicas.
+
+    `last_slot` records the last scheduled time a job ran for, so a replica never repeats it.
+    """
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    detail: Mapped[str | None] = mapped_column(String(255))
+    acquired_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    last_slot: Mapped[datetime | None]

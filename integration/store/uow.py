@@ -1,0 +1,59 @@
+"""The unit of work: one transaction, the repositories that share it, and rollback unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from integration.store.audit import AuditRepository
+from integration.store.connections import ConnectionRepository
+from integration.store.cursors import CursorRepository
+from integration.store.leases import LeaseRepository
+from integration.store.links import LinkRepository
+from integration.store.mappings import MappingRepository
+from integration.store.outbox import OutboxRepository
+from integration.store.runs import RunRepository
+from integration.store.secrets import TokenCipher
+
+
+class UnitOfWork:
+    """`with store.unit_of_work() as uow: ...; uow.commit()`. Leaving the block without `commit()` (or by an
+    exception) rolls everything back."""
+
+    links: LinkRepository
+    outbox: OutboxRepository
+    runs: RunRepository
+    connections: ConnectionRepository
+    mappings: MappingRepository
+    cursors: CursorRepository
+    audit: AuditRepository
+    leases: LeaseRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
+        self._session_factory = session_factory
+        self._cipher = cipher
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = session = self._session_factory()
+        self.links = LinkRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.runs = RunRepository(session)
+        self.connections = ConnectionRepository(session, self._cipher)
+        self.mappings = MappingRepository(session)
+        self.cursors = CursorRepository(session)
+        self.audit = AuditRepository(session)
+        self.leases = LeaseRepository(session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

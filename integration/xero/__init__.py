@@ -1,0 +1,1 @@
+"""Xero: OAuth, the accounting API client, its rate governor and error catalogue."""

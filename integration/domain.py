@@ -150,11 +150,13 @@ class Line:
     """One line of an invoice or credit note, amounts as Actionstep shows them.
 
     `amount` is tax-exclusive and `tax` is the line's tax, both to the cent; the document total is the sum of
-    `amount + tax` over its lines. A fee line names the timekeeper whose income account it may post to.
+    `amount + tax` over its lines. A fee line names its timekeeper: when the timekeeper has an income account of
+    their own the line posts there, and a fee line with neither a timekeeper income account nor an account of its
+    own (`account_id=None`) cannot be posted until one is mapped.
     """
 
     description: str
-    account_id: str
+    account_id: str | None
     amount: Decimal
     tax: Decimal
     tax_code: str
@@ -526,9 +528,21 @@ class MappingRole(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Mapping:
+    """`xero_account` is a Xero account code, or the AccountID of a Xero account picked from the chart that has no
+    code (which the mapping check then reports: Xero identifies accounts by code). For TAX_CODE it is a tax type."""
+
     kind: MappingKind
     source_id: str
-    xero_code: str
+    xero_account: str
     source_name: str | None = None
     updated_by: str | None = None
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedDocument:
+    """A source record that could not be read as a document: it fails alone, with what is wrong and where."""
+
+    source: SourceRef
+    number: str | None
+    problem: str

@@ -14,7 +14,7 @@ def _to_mapping(row: AccountMappingRow) -> Mapping:
     return Mapping(
         kind=MappingKind(row.kind),
         source_id=row.source_id,
-        xero_code=row.xero_code,
+        xero_account=row.xero_account,
         source_name=row.source_name,
         updated_by=row.updated_by,
         updated_at=row.updated_at,
@@ -41,7 +41,7 @@ class MappingRepository:
         if row is None:
             row = AccountMappingRow(kind=mapping.kind.value, source_id=mapping.source_id)
             self._session.add(row)
-        row.xero_code = mapping.xero_code
+        row.xero_account = mapping.xero_account
         row.source_name = mapping.source_name or row.source_name
         row.updated_by = mapping.updated_by
         row.updated_at = utcnow()

@@ -68,7 +68,7 @@ class AccountMappingRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     source_id: Mapped[str] = mapped_column(String(100))
     source_name: Mapped[str | None] = mapped_column(String(255))
-    xero_code: Mapped[str] = mapped_column(String(50))
+    xero_account: Mapped[str] = mapped_column(String(50))
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -254,7 +254,7 @@ def test_mappings_are_set_replaced_listed_and_removed(store: Store) -> None:
         uow.commit()
     with store.unit_of_work() as uow:
         mapping = uow.mappings.get(MappingKind.ACCOUNT, "4000")
-        assert mapping is not None and (mapping.xero_code, mapping.source_name, mapping.updated_by) == (
+        assert mapping is not None and (mapping.xero_account, mapping.source_name, mapping.updated_by) == (
             "201",
             "Fees income",
             "U2",

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("source_id", sa.String(length=100), nullable=False),
         sa.Column("source_name", sa.String(length=255), nullable=True),
-        sa.Column("xero_code", sa.String(length=50), nullable=False),
+        sa.Column("xero_account", sa.String(length=50), nullable=False),
         sa.Column("updated_by", sa.String(length=100), nullable=True),
         sa.Column("updated_at", integration.store.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_mappings")),

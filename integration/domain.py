@@ -546,3 +546,57 @@ class MalformedDocument:
     source: SourceRef
     number: str | None
     problem: str
+
+
+class AccountClass(StrEnum):
+    """Xero's account classes; tax types are allowed or not per class."""
+
+    ASSET = "ASSET"
+    EQUITY = "EQUITY"
+    EXPENSE = "EXPENSE"
+    LIABILITY = "LIABILITY"
+    REVENUE = "REVENUE"
+
+
+_CLASS_OF_TYPE = {
+    **dict.fromkeys(
+        ("BANK", "CURRENT", "FIXED", "INVENTORY", "NONCURRENT", "PREPAYMENT"), AccountClass.ASSET
+    ),
+    **dict.fromkeys(("CURRLIAB", "LIABILITY", "TERMLIAB", "PAYG"), AccountClass.LIABILITY),
+    **dict.fromkeys(("DEPRECIATN", "DIRECTCOSTS", "EXPENSE", "OVERHEADS"), AccountClass.EXPENSE),
+    **dict.fromkeys(("OTHERINCOME", "REVENUE", "SALES"), AccountClass.REVENUE),
+    "EQUITY": AccountClass.EQUITY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class XeroAccount:
+    """An account in the firm's Xero chart, as mapping checks need it."""
+
+    account_id: str
+    code: str | None
+    name: str
+    type: str
+    status: str = "ACTIVE"
+    system_account: str | None = None
+    account_class: AccountClass | None = None
+
+    @property
+    def klass(self) -> AccountClass:
+        return self.account_class or _CLASS_OF_TYPE.get(self.type, AccountClass.EXPENSE)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "ACTIVE"
+
+    @property
+    def is_bank(self) -> bool:
+        return self.type == "BANK"
+
+
+@dataclass(frozen=True, slots=True)
+class XeroTaxRate:
+    tax_type: str
+    name: str
+    applies_to: frozenset[AccountClass]
+    status: str = "ACTIVE"

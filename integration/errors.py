@@ -168,6 +168,12 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Create the holding accounts in Xero (with codes), then map them.",
     ),
     CatalogueEntry(
+        "mapping.not_a_bank_account",
+        "Bank account mapped to a non-bank account",
+        "Payments and transfers must go through a Xero bank account, and the mapped account is not one.",
+        "Map the Actionstep bank account to the matching bank account in Xero.",
+    ),
+    CatalogueEntry(
         "mapping.timekeeper_without_income_account",
         "Timekeeper has no income account",
         "A fee line belongs to a timekeeper who has no income account mapped, so the bill cannot be posted.",

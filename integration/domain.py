@@ -469,7 +469,18 @@ class Outcome(StrEnum):
     SKIPPED_BY_DESIGN = "skipped_by_design"
     ALREADY_LINKED = "already_linked"
     CHANGED_AFTER_POSTING = "changed_after_posting"
+    AWAITING_CHANGE = "awaiting_change"  # unlinked, and not changed in Actionstep since: not re-posted
     WOULD_POST = "would_post"  # dry run
+
+    @property
+    def finished(self) -> bool:
+        """True when nothing more is to be done until the document changes in Actionstep."""
+        return self not in (
+            Outcome.FAILED,
+            Outcome.BLOCKED,
+            Outcome.CHANGED_AFTER_POSTING,
+            Outcome.WOULD_POST,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +511,10 @@ class SyncReport:
     items: list[ItemResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     api_calls: int = 0
+    status: str = "running"  # ok | interrupted | failed
+    error: str | None = None
+    error_code: str | None = None
+    xero_short_code: str | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for item in self.items if item.outcome is outcome)

@@ -5,6 +5,7 @@ tree, in one place::
 
     XerobotError                      anything we raise on purpose; has .code, .cause, .fix
     ├── ConfigError                   a setting is missing or wrong: names the variable (start-up stops)
+    ├── SyncInProgress                another sync holds the single-flight lease
     ├── StoreError
     │   ├── AlreadyLinked             a second active link for one source document (the database refused it)
     │   └── SchemaOutOfDate           the database needs `xerobot db upgrade`
@@ -56,6 +57,12 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "The database needs upgrading",
         "The ledger database is older than this version of the bot.",
         "Run `xerobot db upgrade` once, then start the bot again.",
+    ),
+    CatalogueEntry(
+        "sync.in_progress",
+        "A sync is already running",
+        "Only one sync runs at a time, so nothing is posted twice.",
+        "Wait for the running sync to finish; its report arrives when it does.",
     ),
     CatalogueEntry(
         "link.already_linked",
@@ -294,6 +301,12 @@ class ConfigError(XerobotError):
         super().__init__("; ".join(f"{name}: {text}" for name, text in pairs))
         self.variable = variable
         self.variables = tuple(name for name, _ in pairs)
+
+
+class SyncInProgress(XerobotError):
+    """Another sync holds the single-flight lease."""
+
+    default_code = "sync.in_progress"
 
 
 class SecretError(XerobotError):

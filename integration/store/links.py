@@ -87,6 +87,22 @@ class LinkRepository:
                 found[link.source] = link
         return found
 
+    def latest_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
+        """The newest link (linked or unlinked) of each document that has one."""
+        wanted = list(sources)
+        found: dict[SourceRef, Link] = {}
+        for start in range(0, len(wanted), 500):
+            keys = [(s.kind.value, s.id) for s in wanted[start : start + 500]]
+            rows = self._session.scalars(
+                select(LinkRow)
+                .where(tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys))
+                .order_by(LinkRow.id)
+            )
+            for row in rows:
+                link = _to_link(row)
+                found[link.source] = link  # ordered by id, so the newest wins
+        return found
+
     def history(self, source: SourceRef) -> list[Link]:
         """Every link the document has had, oldest first."""
         rows = self._session.scalars(

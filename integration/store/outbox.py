@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from integration.domain import DocumentKind, Posting, PostingState, SourceRef
@@ -59,6 +59,40 @@ class OutboxRepository:
             self._session.flush()
         return _to_posting(row)
 
+    def ensure_many(
+        self, entries: list[tuple[SourceRef, str, str, str]], run_id: int | None = None
+    ) -> dict[SourceRef, Posting]:
+        """`ensure` for many (source, version, number, key) at once: one query, then inserts for the new ones."""
+        wanted = {
+            (source.kind.value, source.id, version): (source, number, key)
+            for source, version, number, key in entries
+        }
+        rows: dict[tuple[str, str, str], PostingRow] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), 300):
+            chunk = keys[start : start + 300]
+            query = select(PostingRow).where(
+                tuple_(PostingRow.source_kind, PostingRow.source_id, PostingRow.source_version).in_(chunk)
+            )
+            rows.update(
+                {(r.source_kind, r.source_id, r.source_version): r for r in self._session.scalars(query)}
+            )
+        for triple, (_source, number, key) in wanted.items():
+            if triple not in rows:
+                rows[triple] = row = PostingRow(
+                    idempotency_key=key,
+                    source_kind=triple[0],
+                    source_id=triple[1],
+                    source_version=triple[2],
+                    source_number=number,
+                    state=PostingState.PENDING.value,
+                    attempts=0,
+                    run_id=run_id,
+                )
+                self._session.add(row)
+        self._session.flush()
+        return {wanted[triple][0]: _to_posting(row) for triple, row in rows.items()}
+
     def get(self, source: SourceRef, version: str) -> Posting | None:
         row = self._session.scalar(
             select(PostingRow).where(
@@ -68,6 +102,42 @@ class OutboxRepository:
             )
         )
         return _to_posting(row) if row else None
+
+    def mark_sent_many(self, keys: list[str], run_id: int | None = None) -> None:
+        """Record that these postings are about to leave: from now on their outcome is uncertain until settled."""
+        if keys:
+            self._session.execute(
+                update(PostingRow)
+                .where(PostingRow.idempotency_key.in_(keys))
+                .values(
+                    state=PostingState.SENT.value,
+                    attempts=PostingRow.attempts + 1,
+                    sent_at=utcnow(),
+                    run_id=run_id,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    def settle_many(self, succeeded: dict[str, str], failed: dict[str, tuple[str, str]]) -> None:
+        """Record outcomes: `succeeded` maps key -> Xero id, `failed` maps key -> (code, message)."""
+        statement = (
+            update(PostingRow)
+            .where(PostingRow.idempotency_key == bindparam("k"))
+            .values(
+                state=bindparam("s"), xero_id=bindparam("x"), error_code=bindparam("c"), error=bindparam("e")
+            )
+            .execution_options(synchronize_session=False)
+        )
+        rows = [
+            {"k": k, "s": PostingState.SUCCEEDED.value, "x": x, "c": None, "e": None}
+            for k, x in succeeded.items()
+        ]
+        rows += [
+            {"k": k, "s": PostingState.FAILED.value, "x": None, "c": c, "e": e}
+            for k, (c, e) in failed.items()
+        ]
+        if rows:
+            self._session.connection().execute(statement, rows)
 
     def mark_sent(self, key: str, run_id: int | None = None) -> None:
         row = self._row(key)

@@ -1,0 +1,167 @@
+"""Delivers one batch to Xero exactly once: outbox row before the send, outcome and link after it.
+
+1. Each document version has an outbox row keyed by a deterministic Idempotency-Key. A row left SENT by an
+   interrupted run means "may be in Xero": it is settled by looking the document up before anything is resent.
+2. The rows are marked SENT and committed, then the batch goes out under one key derived from the documents and
+   their bodies, so a retry of the same request replays instead of duplicating.
+3. Each element's outcome is committed with its link in one transaction. A duplicate-number refusal is settled by
+   lookup too: the same number and total is adopted, a different total is a conflict, never a second copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from integration.domain import Document, ItemResult, Link, Outcome, PostingState, SourceRef
+from integration.errors import AlreadyLinked, describe
+from integration.gateways import ElementOutcome, XeroDocument, XeroGateway
+from integration.posting import Endpoint, XeroPosting, batch_key, document_key
+from integration.store import Store
+
+LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
+
+
+def body_digest(body: dict[str, object]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class BatchResult:
+    items: list[ItemResult] = field(default_factory=list)
+    linked: dict[SourceRef, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    outcome: Outcome
+    xero: XeroDocument | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class Delivery:
+    """Sends batches for one run and records everything it learns in the ledger."""
+
+    def __init__(self, store: Store, xero: XeroGateway, *, run_id: int) -> None:
+        self._store = store
+        self._xero = xero
+        self._run_id = run_id
+
+    def send(self, endpoint: Endpoint, batch: Sequence[tuple[Document, XeroPosting]]) -> BatchResult:
+        result = BatchResult()
+        keys = {doc.ref: document_key(doc.ref, doc.version) for doc, _ in batch}
+        with self._store.unit_of_work() as uow:
+            postings = uow.outbox.ensure_many(
+                [(doc.ref, doc.version, doc.number, keys[doc.ref]) for doc, _ in batch], run_id=self._run_id
+            )
+            uow.commit()
+        to_send: list[tuple[Document, XeroPosting]] = []
+        for doc, posting in batch:
+            if postings[doc.ref].state is PostingState.SENT:  # an earlier send may have reached Xero
+                settled = self._settle(posting)
+                if settled is not None:
+                    self._record(result, doc, posting, settled, keys[doc.ref])
+                    continue
+            to_send.append((doc, posting))
+        if not to_send:
+            return result
+        with self._store.unit_of_work() as uow:
+            uow.outbox.mark_sent_many([keys[doc.ref] for doc, _ in to_send], run_id=self._run_id)
+            uow.commit()
+        key = batch_key(f"{keys[doc.ref]}:{body_digest(p.body)}" for doc, p in to_send)
+        outcomes = self._xero.create(endpoint, [p.body for _, p in to_send], key)
+        for (doc, posting), outcome in zip(to_send, outcomes, strict=True):
+            self._record(result, doc, posting, self._judge(posting, outcome), keys[doc.ref])
+        return result
+
+    def _judge(self, posting: XeroPosting, outcome: ElementOutcome) -> _Settled:
+        if outcome.ok and outcome.xero_id:
+            found = XeroDocument(
+                outcome.xero_id,
+                posting.identity.xero_type,
+                outcome.number,
+                None,
+                outcome.total or posting.total,
+                "AUTHORISED",
+            )
+            return _Settled(Outcome.POSTED, found)
+        codes = [code for code, _ in outcome.errors]
+        if "xero.duplicate_number" in codes:
+            settled = self._settle(posting)
+            if settled is not None:
+                return settled
+        code = codes[0] if codes else "xero.unknown"
+        message = (
+            "; ".join(text for _, text in outcome.errors) or "Xero refused the document without a reason."
+        )
+        return _Settled(Outcome.FAILED, code=code, message=message)
+
+    def _settle(self, posting: XeroPosting) -> _Settled | None:
+        """Look the document up in Xero: adopt a live copy with the same total, report a conflicting one;
+        None when Xero has no copy, so it is safe to send."""
+        copies = [doc for doc in self._xero.find(posting.identity) if doc.status in LIVE]
+        same = [doc for doc in copies if doc.total == posting.total]
+        if same:
+            return _Settled(Outcome.ADOPTED, same[0])
+        if copies:
+            other = copies[0]
+            return _Settled(
+                Outcome.FAILED,
+                code="doc.conflict",
+                message=f"Xero already has {other.number or other.reference} with total {other.total:,.2f}, "
+                f"but Actionstep's total is {posting.total:,.2f}.",
+            )
+        return None
+
+    def _record(
+        self, result: BatchResult, doc: Document, posting: XeroPosting, settled: _Settled, key: str
+    ) -> None:
+        outcome = settled.outcome
+        message, code = settled.message, settled.code
+        with self._store.unit_of_work() as uow:
+            if settled.xero is not None:
+                try:
+                    uow.links.add(
+                        Link(
+                            source=doc.ref,
+                            source_version=doc.version,
+                            source_number=doc.number,
+                            xero_id=settled.xero.xero_id,
+                            xero_number=settled.xero.number or settled.xero.reference or doc.number,
+                            xero_type=settled.xero.xero_type,
+                            total=posting.total,
+                            linked_by=f"run:{self._run_id}",
+                        )
+                    )
+                except AlreadyLinked:
+                    outcome, message = Outcome.ALREADY_LINKED, None
+                uow.outbox.settle_many({key: settled.xero.xero_id}, {})
+                result.linked[doc.ref] = settled.xero.xero_id
+                if posting.allocations and outcome is not Outcome.ALREADY_LINKED:
+                    message = self._allocate(settled.xero.xero_id, posting, key)
+            else:
+                uow.outbox.settle_many({}, {key: (code or "xero.unknown", message or "")})
+            uow.commit()
+        result.items.append(
+            ItemResult(
+                doc.ref,
+                doc.number,
+                outcome,
+                posting.total,
+                posting.tax,
+                xero_id=settled.xero.xero_id if settled.xero else None,
+                error_code=code,
+                message=message,
+                fix=describe(code).fix if code else None,
+            )
+        )
+
+    def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> str | None:
+        outcome = self._xero.allocate(credit_note_id, list(posting.allocations), f"{key}-alloc")
+        if outcome.ok:
+            return None
+        reason = "; ".join(text for _, text in outcome.errors)
+        return f"Posted, but its allocation could not be applied in Xero: {reason}"

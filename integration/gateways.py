@@ -1,0 +1,96 @@
+"""What the sync engine needs from Xero and Actionstep, in our own types.
+
+The engine talks to these protocols only; `integration.remotes` adapts the real clients to them. Keeping the seam
+this narrow means the engine never sees a wire format, and the rules it applies can be read in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from integration.domain import AccountingBasis, Contact, Document, DocumentKind, MalformedDocument, Matter
+from integration.mapping import SourceBooks, XeroChart
+from integration.posting import Endpoint, Identity
+
+
+@dataclass(frozen=True, slots=True)
+class XeroOrganisation:
+    name: str
+    short_code: str | None
+    base_currency: str
+    period_lock_date: date | None = None
+    end_of_year_lock_date: date | None = None
+
+    @property
+    def lock_date(self) -> date | None:
+        """Documents dated on or before this are refused by Xero."""
+        dates = [d for d in (self.period_lock_date, self.end_of_year_lock_date) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class ElementOutcome:
+    """Xero's answer for one element of a batch. `errors` are (catalogue code, Xero's own message)."""
+
+    ok: bool
+    xero_id: str | None = None
+    number: str | None = None
+    total: Decimal | None = None
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class XeroDocument:
+    """A document found in Xero by a lookup."""
+
+    xero_id: str
+    xero_type: str
+    number: str | None
+    reference: str | None
+    total: Decimal
+    status: str
+    contact_id: str | None = None
+    url: str | None = None
+
+
+class XeroGateway(Protocol):
+    api_calls: int
+
+    def organisation(self) -> XeroOrganisation: ...
+
+    def chart(self) -> XeroChart: ...
+
+    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
+        """Xero ContactIDs by ContactNumber, for the numbers that exist."""
+
+    def contact_id_by_name(self, name: str) -> str | None: ...
+
+    def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]: ...
+
+    def create(self, endpoint: Endpoint, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]: ...
+
+    def allocate(
+        self, credit_note_id: str, allocations: list[dict[str, Any]], key: str
+    ) -> ElementOutcome: ...
+
+    def find(self, identity: Identity) -> list[XeroDocument]:
+        """Documents in Xero that carry this identity (number, or reference, of the right type)."""
+
+
+class ActionstepGateway(Protocol):
+    api_calls: int
+
+    def accounting_basis(self) -> AccountingBasis: ...
+
+    def books(self) -> SourceBooks: ...
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]: ...
+
+    def matters(self, ids: Iterable[str]) -> dict[str, Matter]: ...
+
+    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
+        """Approved documents of `kind` modified at or after `since`, oldest change first, lazily."""

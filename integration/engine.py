@@ -186,6 +186,12 @@ class SyncEngine:
             since = f" at {current.acquired_at:%H:%M UTC}" if current and current.acquired_at else ""
             raise SyncInProgress(f"A sync is already running ({who}, started{since}). Wait for it to finish.")
 
+    def since(self, kind: DocumentKind) -> datetime | None:
+        """Where the next listing of `kind` starts: its cursor, less the overlap window."""
+        with self.store.unit_of_work() as uow:
+            stored = uow.cursors.get(f"documents:{kind.value}")
+        return datetime.fromisoformat(stored) - OVERLAP if stored else None
+
     def renew_lease(self, holder: str, detail: str) -> None:
         with self.store.unit_of_work() as uow:
             uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail, now=self.clock.now())
@@ -241,9 +247,7 @@ class _Run:
 
     def _kind(self, kind: DocumentKind) -> None:
         engine = self.engine
-        with engine.store.unit_of_work() as uow:
-            stored = uow.cursors.get(f"documents:{kind.value}")
-        since = datetime.fromisoformat(stored) - OVERLAP if stored else None
+        since = engine.since(kind)
         state = _KindState()
         pending: list[tuple[Document, XeroPosting]] = []
         listed = 0

@@ -54,14 +54,12 @@ class Service:
         """Mapping health: every broken mapping, with the pending documents each one blocks."""
         with self.store.unit_of_work() as uow:
             mappings = uow.mappings.all()
-            cursors = {kind: uow.cursors.get(f"documents:{kind.value}") for kind in KIND_ORDER}
         mapper = Mapper(mappings, self.actionstep.books(), self.xero.chart())
         pending: list[Document] = []
         for kind in KIND_ORDER:
-            if not kind.pushed:
-                continue
-            since = datetime.fromisoformat(cursors[kind]) if cursors[kind] else None
-            pending.extend(d for d in self.actionstep.documents(kind, since) if isinstance(d, Document))
+            if kind.pushed:
+                listing = self.actionstep.documents(kind, self.engine.since(kind))
+                pending.extend(d for d in listing if isinstance(d, Document))
         with self.store.unit_of_work() as uow:
             linked = uow.links.active_for(d.ref for d in pending)
         return mapper.check(d for d in pending if d.ref not in linked).problems

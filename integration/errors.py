@@ -137,6 +137,19 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "This document was unlinked without voiding its Xero copy and has been posted again.",
         "Void or delete the older Xero copy named in the message.",
     ),
+    # Alerts
+    CatalogueEntry(
+        "alert.not_found",
+        "Alert not found",
+        "The alert is no longer in the ledger (the database may have been reset or restored).",
+        "Run `/xero sync`: current problems are raised again as new alerts.",
+    ),
+    CatalogueEntry(
+        "alert.not_fixable",
+        "No single mapping fixes this",
+        "This problem is not fixed by mapping one Actionstep account, role or timekeeper.",
+        "Follow the fix in the alert, then sync again.",
+    ),
     # Mapping
     CatalogueEntry(
         "mapping.unmapped_account",

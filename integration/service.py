@@ -1,17 +1,33 @@
 """The one facade the Slack face and the command line call. It speaks in domain types only.
 
-Built by `bootstrap.build_service()`; tests build it with their own gateways and store.
+Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Alerts live on
+`service.alerts` (an `AlertDesk`); what crosses the engine (retrying an alert, fixing a mapping from one) is here.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from integration.domain import Document, Mapping, MappingKind, Problem, SyncReport
-from integration.engine import KIND_ORDER, Progress, SyncEngine
-from integration.errors import XerobotError
+from integration.alerting import AlertDesk, alert_target
+from integration.domain import (
+    AccountingBasis,
+    Alert,
+    AlertChanges,
+    AlertState,
+    Document,
+    Mapping,
+    MappingKind,
+    Problem,
+    SyncReport,
+    XeroAccount,
+)
+from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine
+from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
 from integration.store import Store
@@ -28,8 +44,65 @@ class RunInfo:
     summary: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class RunningSync:
+    """The sync holding the single-flight lease: who started it (as the engine describes it) and when."""
+
+    detail: str
+    since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionHealth:
+    """Whether the bot can reach one remote as the firm, in a bookkeeper's words."""
+
+    remote: str  # "xero" | "actionstep"
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    last_run: RunInfo | None
+    running: RunningSync | None
+    alerts: list[Alert]  # unresolved, oldest first
+    connections: list[ConnectionHealth]
+
+    @property
+    def open_alerts(self) -> list[Alert]:
+        return [a for a in self.alerts if a.state is AlertState.OPEN]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryResult:
+    """A retry ran a sync (`report`, `changes`), or did nothing and `busy` says why (`busy_by`: whose retry)."""
+
+    alert: Alert
+    report: SyncReport | None = None
+    changes: AlertChanges = field(default_factory=AlertChanges)
+    busy: str | None = None
+    busy_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """A mapping saved from an alert (`mapping`), whether a fresh check shows it fixed, or why nothing changed."""
+
+    alert: Alert
+    mapping: Mapping | None = None
+    resolved: bool = False
+    busy: str | None = None
+
+
+HEALTH_TTL = (
+    300.0  # seconds a connection probe is trusted: App Home opens often, and each probe costs API calls
+)
+RETRY_TTL = timedelta(minutes=30)
+
+
 class Service:
-    """Sync, check and manage mappings for one firm."""
+    """Sync, check and manage mappings and alerts for one firm."""
 
     def __init__(
         self, store: Store, actionstep: ActionstepGateway, xero: XeroGateway, engine: SyncEngine
@@ -38,6 +111,8 @@ class Service:
         self.actionstep = actionstep
         self.xero = xero
         self.engine = engine
+        self.alerts = AlertDesk(store)
+        self._health: tuple[float, list[ConnectionHealth]] | None = None
 
     def sync(
         self,
@@ -100,6 +175,113 @@ class Service:
         return RunInfo(
             run.id, run.trigger, run.actor, run.status, run.started_at, run.finished_at, run.summary or {}
         )
+
+    def raise_alerts(self, report: SyncReport) -> AlertChanges:
+        """Record a report's problems as alerts: which are new, which repeat, which it resolved."""
+        return self.alerts.raise_report(report)
+
+    def retry(
+        self, alert_id: int, actor: str, *, progress: Callable[[Progress], None] | None = None
+    ) -> RetryResult:
+        """Run a sync for an alert, once: while one retry of it runs, another click is told who started it."""
+        alert = self.alerts.get(alert_id)
+        if alert.state is AlertState.RESOLVED:
+            return RetryResult(alert, busy="It is already resolved.")
+        lease, holder = f"alert-retry:{alert_id}", f"{actor}:{uuid.uuid4().hex[:8]}"
+        with self.store.unit_of_work() as uow:
+            acquired = uow.leases.acquire(lease, holder, RETRY_TTL, detail=actor)
+            current = None if acquired else uow.leases.current(lease)
+            uow.commit()
+        if not acquired:
+            by = current.detail if current else None
+            return RetryResult(alert, busy="A retry of it is already running.", busy_by=by)
+        try:
+            report = self.sync("retry", actor, progress=progress)
+            changes = self.raise_alerts(report)
+        except SyncInProgress as error:
+            return RetryResult(self.alerts.get(alert_id), busy=str(error))
+        finally:
+            with self.store.unit_of_work() as uow:
+                uow.leases.release(lease, holder)
+                uow.commit()
+        after = self.alerts.get(alert_id)
+        result = "resolved" if after.state is AlertState.RESOLVED else "still failing"
+        self.audit(
+            actor, "alert.retry", alert_target(alert_id), detail={"result": result, "run": report.run_id}
+        )
+        return RetryResult(after, report, changes)
+
+    def fix_mapping(self, alert_id: int, xero_account: str, actor: str) -> FixResult:
+        """Save the mapping a mapping alert asks for, then check again: resolved at once when the problem is gone."""
+        alert = self.alerts.get(alert_id)
+        if alert.state is AlertState.RESOLVED:
+            return FixResult(alert, busy="It is already resolved.")
+        target = alert.mapping_target
+        if target is None:
+            raise XerobotError(
+                f"Alert {alert_id} ({alert.code}) is not fixed by one mapping.", code="alert.not_fixable"
+            )
+        mapping = self.set_mapping(target[0], target[1], xero_account, actor)
+        try:
+            still = {p.fingerprint for p in self.check()}
+        except XerobotError:  # cannot look now: the next sync resolves it
+            still = {alert.fingerprint}
+        resolved = alert.fingerprint not in still and self.alerts.resolve(alert_id)
+        detail = {
+            "mapping": f"{mapping.kind.value}:{mapping.source_id}",
+            "xero": mapping.xero_account,
+            "resolved": resolved,
+        }
+        self.audit(actor, "alert.fix", alert_target(alert_id), detail=detail)
+        return FixResult(self.alerts.get(alert_id), mapping, resolved)
+
+    def xero_accounts(self) -> list[XeroAccount]:
+        """Active accounts in Xero's chart, by code: what a mapping may point at."""
+        accounts = [a for a in self.xero.chart().accounts if a.active]
+        return sorted(accounts, key=lambda a: (a.code is None, a.code or "", a.name))
+
+    def audit(
+        self, actor: str, action: str, target: str | None = None, *, allowed: bool = True,
+        detail: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        """Write one event to the audit log."""
+        with self.store.unit_of_work() as uow:
+            uow.audit.record(actor, action, target, allowed=allowed, detail=detail)
+            uow.commit()
+
+    def status(self) -> Status:
+        """Last run, the running sync (if any), unresolved alerts and connection health."""
+        with self.store.unit_of_work() as uow:
+            lease = uow.leases.current(SYNC_LEASE, now=self.engine.clock.now())
+            alerts = uow.alerts.unresolved()
+        running = RunningSync(lease.detail or lease.holder, lease.acquired_at) if lease else None
+        return Status(self.last_run(), running, alerts, self.connections())
+
+    def connections(self) -> list[ConnectionHealth]:
+        """Probe Xero and Actionstep (one cheap call each), trusting a probe for `HEALTH_TTL` seconds."""
+        now = time.monotonic()
+        if self._health is not None and now - self._health[0] < HEALTH_TTL:
+            return self._health[1]
+        health = [self._probe("xero", self._xero_health), self._probe("actionstep", self._actionstep_health)]
+        self._health = (now, health)
+        return health
+
+    def _probe(self, remote: str, probe: Callable[[], ConnectionHealth]) -> ConnectionHealth:
+        try:
+            return probe()
+        except XerobotError as error:
+            return ConnectionHealth(remote, False, str(error), error.fix)
+
+    def _xero_health(self) -> ConnectionHealth:
+        organisation = self.xero.organisation()
+        return ConnectionHealth("xero", True, f"Connected to {organisation.name}.")
+
+    def _actionstep_health(self) -> ConnectionHealth:
+        if self.actionstep.accounting_basis() is AccountingBasis.CASH:
+            return ConnectionHealth(
+                "actionstep", False, "Connected, but set to the Cash basis.", describe("org.cash_basis").fix
+            )
+        return ConnectionHealth("actionstep", True, "Connected (Accrual basis).")
 
     def close(self) -> None:
         self.store.close()

@@ -37,6 +37,23 @@ class AuditRepository:
             )
         )
 
+    def for_target(self, target: str, *, prefix: str = "", limit: int = 5) -> list[AuditEvent]:
+        """The newest allowed events about `target` whose action starts with `prefix`, newest first."""
+        query = (
+            select(AuditEventRow)
+            .where(
+                AuditEventRow.target == target,
+                AuditEventRow.allowed.is_(True),
+                AuditEventRow.action.startswith(prefix, autoescape=True),
+            )
+            .order_by(AuditEventRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditEvent(row.at, row.actor, row.action, row.target, row.allowed, row.detail)
+            for row in self._session.scalars(query)
+        ]
+
     def recent(self, limit: int = 50, *, action: str | None = None) -> list[AuditEvent]:
         query = select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit)
         if action is not None:

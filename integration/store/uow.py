@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from integration.store.alerts import AlertRepository
 from integration.store.audit import AuditRepository
 from integration.store.connections import ConnectionRepository
 from integration.store.cursors import CursorRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
     cursors: CursorRepository
     audit: AuditRepository
     leases: LeaseRepository
+    alerts: AlertRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -44,6 +46,7 @@ class UnitOfWork:
         self.cursors = CursorRepository(session)
         self.audit = AuditRepository(session)
         self.leases = LeaseRepository(session)
+        self.alerts = AlertRepository(session)
         return self
 
     def __exit__(

@@ -1,0 +1,148 @@
+"""The alert desk: turns the problems a sync or a check finds into alerts in the ledger, and records what people do
+with them (ignore, undo) in the same transaction as the audit event that says who did it.
+
+An alert is raised once per fingerprint and counted while it repeats. Only a complete look resolves: a sync that
+finished (status "ok") resolves the sync alerts it no longer reports; a check resolves the check alerts it no
+longer finds. A run that failed or was interrupted raises an alert about itself and resolves nothing, since it
+did not see everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from integration.domain import (
+    Activity,
+    Alert,
+    AlertChanges,
+    AlertDocument,
+    AlertSource,
+    Problem,
+    SyncReport,
+)
+from integration.errors import XerobotError, describe
+from integration.store import Store
+
+RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
+
+
+def alert_target(alert_id: int) -> str:
+    """How audit events name an alert."""
+    return f"alert:{alert_id}"
+
+
+def report_problems(report: SyncReport) -> list[Problem]:
+    """The problems a report raises: its own, plus one about the run when it did not finish."""
+    problems = list(report.problems)
+    if report.status != "ok" and report.error:
+        code = report.error_code or "remote.unavailable"
+        problems.append(Problem(code, RUN_SUBJECT, report.error, describe(code).fix))
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class AlertAction:
+    """The result of acting on an alert: whether this call changed it, and its state afterwards."""
+
+    changed: bool
+    alert: Alert
+
+
+class AlertDesk:
+    """Alerts in the ledger; `Service.alerts`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def raise_report(self, report: SyncReport) -> AlertChanges:
+        """Raise a real sync's problems (a preview raises nothing) and resolve what it no longer reports."""
+        if report.dry_run:
+            return AlertChanges()
+        numbers = {str(item.source): item.number for item in report.items}
+        return self.raise_problems(
+            report_problems(report), AlertSource.SYNC, numbers=numbers, complete=report.status == "ok"
+        )
+
+    def raise_problems(
+        self,
+        problems: Iterable[Problem],
+        source: AlertSource,
+        *,
+        numbers: Mapping[str, str] | None = None,
+        complete: bool = True,
+    ) -> AlertChanges:
+        """Raise or count each problem; with `complete`, resolve `source`'s alerts that were not seen."""
+        numbers = numbers or {}
+        changes = AlertChanges()
+        seen: set[str] = set()
+        with self._store.unit_of_work() as uow:
+            for problem in problems:
+                if problem.fingerprint in seen:
+                    continue
+                seen.add(problem.fingerprint)
+                documents = [AlertDocument(str(ref), numbers.get(str(ref))) for ref in problem.documents]
+                alert, what = uow.alerts.raise_(problem, source, documents)
+                (changes.new if what == "new" else changes.repeated).append(alert)
+            if complete:
+                changes.resolved = uow.alerts.resolve_missing(source, seen)
+            uow.commit()
+        return changes
+
+    def get(self, alert_id: int) -> Alert:
+        with self._store.unit_of_work() as uow:
+            alert = uow.alerts.get(alert_id)
+        if alert is None:
+            raise XerobotError(f"There is no alert {alert_id}.", code="alert.not_found")
+        return alert
+
+    def unresolved(self) -> list[Alert]:
+        """Open and ignored alerts, oldest first."""
+        with self._store.unit_of_work() as uow:
+            return uow.alerts.unresolved()
+
+    def ignore(self, alert_id: int, actor: str, reason: str) -> AlertAction:
+        """Ignore an open alert; a second ignore (a double click, a colleague) changes nothing."""
+        with self._store.unit_of_work() as uow:
+            changed = uow.alerts.ignore(alert_id, actor, reason)
+            if changed:
+                uow.audit.record(actor, "alert.ignore", alert_target(alert_id), detail={"reason": reason})
+            uow.commit()
+        return AlertAction(changed, self.get(alert_id))
+
+    def unignore(self, alert_id: int, actor: str) -> AlertAction:
+        with self._store.unit_of_work() as uow:
+            changed = uow.alerts.unignore(alert_id)
+            if changed:
+                uow.audit.record(actor, "alert.unignore", alert_target(alert_id))
+            uow.commit()
+        return AlertAction(changed, self.get(alert_id))
+
+    def resolve(self, alert_id: int) -> bool:
+        with self._store.unit_of_work() as uow:
+            changed = uow.alerts.resolve(alert_id)
+            uow.commit()
+        return changed
+
+    def activity(self, alert_id: int, limit: int = 3) -> list[Activity]:
+        """What people did with the alert, newest first."""
+        with self._store.unit_of_work() as uow:
+            events = uow.audit.for_target(alert_target(alert_id), prefix="alert.", limit=limit)
+        return [Activity(e.at, e.actor, e.action, e.detail or {}) for e in events]
+
+    def claim_post(self, alert_id: int, channel: str) -> bool:
+        """True when the caller is now the one to post the alert's message (it has none and nobody is posting)."""
+        with self._store.unit_of_work() as uow:
+            claimed = uow.alerts.claim_post(alert_id, channel)
+            uow.commit()
+        return claimed
+
+    def posted(self, alert_id: int, channel: str, ts: str) -> None:
+        with self._store.unit_of_work() as uow:
+            uow.alerts.posted(alert_id, channel, ts)
+            uow.commit()
+
+    def release_post(self, alert_id: int) -> None:
+        with self._store.unit_of_work() as uow:
+            uow.alerts.release_post(alert_id)
+            uow.commit()

@@ -1,0 +1,157 @@
+"""In-memory Xero and Actionstep behind the engine's gateway protocols (`integration.gateways`), for tests of
+the Slack face. Small on purpose: the demo firm's books, documents the test adds, and switches for the refusals a
+test needs (Xero refusing a document or a contact). The real sandboxes, with Xero's and Actionstep's wire formats,
+are tested with the connectors.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from integration.domain import (
+    AccountingBasis,
+    Contact,
+    Document,
+    DocumentKind,
+    MalformedDocument,
+    Matter,
+)
+from integration.gateways import ElementOutcome, XeroDocument, XeroOrganisation
+from integration.mapping import SourceBooks, XeroChart
+from integration.posting import Endpoint, Identity
+from integration.sandbox import demo_chart
+from tests.support.books import demo_books, demo_xero_chart
+
+NUMBER_FIELDS = ("InvoiceNumber", "CreditNoteNumber", "Reference")
+UNTYPED = {Endpoint.PAYMENTS: "PAYMENT", Endpoint.BANK_TRANSFERS: "TRANSFER"}  # bodies without a Type field
+
+
+class FakeActionstep:
+    """The demo firm's Actionstep: its books and contacts, and whatever approved documents a test adds."""
+
+    def __init__(self, documents: Iterable[Document] = ()) -> None:
+        self.api_calls = 0
+        self.basis = AccountingBasis.ACCRUAL
+        self._documents: list[Document] = list(documents)
+
+    def add(self, *documents: Document) -> None:
+        self._documents.extend(documents)
+
+    def accounting_basis(self) -> AccountingBasis:
+        self.api_calls += 1
+        return self.basis
+
+    def books(self) -> SourceBooks:
+        self.api_calls += 1
+        return demo_books()
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]:
+        self.api_calls += 1
+        wanted = set(ids)
+        return {
+            c["id"]: Contact(c["id"], c["name"], c["email"], c["is_company"])
+            for c in demo_chart.ACTIONSTEP_CONTACTS
+            if c["id"] in wanted
+        }
+
+    def matters(self, ids: Iterable[str]) -> dict[str, Matter]:
+        wanted = set(ids)
+        return {
+            m["id"]: Matter(m["id"], m["name"], m["reference"], m["client_id"])
+            for m in demo_chart.ACTIONSTEP_MATTERS
+            if m["id"] in wanted
+        }
+
+    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
+        self.api_calls += 1
+        listed = [d for d in self._documents if d.kind is kind and (since is None or d.modified_at >= since)]
+        yield from sorted(listed, key=lambda d: d.modified_at)
+
+
+class FakeXero:
+    """The demo firm's Xero organisation: chart, contacts and the documents posted to it.
+
+    `refuse_documents[number] = (code, message)` makes Xero refuse that document (as a validation error) until
+    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact.
+    """
+
+    def __init__(self, short_code: str | None = demo_chart.XERO_SHORT_CODE) -> None:
+        self.api_calls = 0
+        self.short_code = short_code
+        self.refuse_documents: dict[str, tuple[str, str]] = {}
+        self.refuse_contacts: dict[str, str] = {}
+        self.posted: list[XeroDocument] = []
+        self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
+        self._lock = threading.Lock()
+
+    def organisation(self) -> XeroOrganisation:
+        self.api_calls += 1
+        return XeroOrganisation(
+            demo_chart.FIRM_NAME,
+            self.short_code,
+            "AUD",
+            demo_chart.PERIOD_LOCK_DATE,
+            demo_chart.END_OF_YEAR_LOCK_DATE,
+        )
+
+    def chart(self) -> XeroChart:
+        self.api_calls += 1
+        return demo_xero_chart()
+
+    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
+        self.api_calls += 1
+        return {n: self._contacts[n][0] for n in numbers if n in self._contacts}
+
+    def contact_id_by_name(self, name: str) -> str | None:
+        self.api_calls += 1
+        return next((cid for cid, known in self._contacts.values() if known == name), None)
+
+    def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
+        self.api_calls += 1
+        outcomes = []
+        for body in bodies:
+            refusal = self.refuse_contacts.get(body["Name"])
+            if refusal is not None:
+                outcomes.append(ElementOutcome(False, errors=(("remote.rejected", refusal),)))
+                continue
+            contact_id = str(uuid.uuid4())
+            self._contacts[body["ContactNumber"]] = (contact_id, body["Name"])
+            outcomes.append(ElementOutcome(True, xero_id=contact_id))
+        return outcomes
+
+    def create(self, endpoint: Endpoint, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
+        self.api_calls += 1
+        return [self._create_one(endpoint, body) for body in bodies]
+
+    def _create_one(self, endpoint: Endpoint, body: dict[str, Any]) -> ElementOutcome:
+        number = next((body[f] for f in NUMBER_FIELDS if body.get(f)), None)
+        refusal = self.refuse_documents.get(number or "")
+        if refusal is not None:
+            return ElementOutcome(False, errors=(refusal,))
+        document = XeroDocument(
+            str(uuid.uuid4()),
+            body.get("Type") or UNTYPED.get(endpoint, endpoint.value),
+            number,
+            body.get("Reference"),
+            body.get("Amount")
+            or sum((i["LineAmount"] + i["TaxAmount"] for i in body.get("LineItems", [])), 0),
+            "AUTHORISED",
+        )
+        with self._lock:
+            self.posted.append(document)
+        return ElementOutcome(True, xero_id=document.xero_id, number=number)
+
+    def allocate(self, credit_note_id: str, allocations: list[dict[str, Any]], key: str) -> ElementOutcome:
+        self.api_calls += 1
+        return ElementOutcome(True, xero_id=credit_note_id)
+
+    def find(self, identity: Identity) -> list[XeroDocument]:
+        self.api_calls += 1
+        wanted = identity.number or identity.reference
+        return [
+            d for d in self.posted if wanted in (d.number, d.reference) and d.xero_type == identity.xero_type
+        ]

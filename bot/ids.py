@@ -1,0 +1,26 @@
+"""Every action_id, callback_id and block_id the app uses, in one place: views put them on buttons and modals,
+listeners match on them, and a rename cannot leave one side behind.
+
+Button values carry the alert id only; the listener always reads the alert's live state before acting.
+"""
+
+from __future__ import annotations
+
+COMMAND = "/xero"
+
+# Buttons on an alert message
+ALERT_RETRY = "alert.retry"
+ALERT_IGNORE = "alert.ignore"
+ALERT_UNIGNORE = "alert.unignore"
+ALERT_DETAILS = "alert.details"
+ALERT_FIX = "alert.fix"
+ALERT_ACTIONS = (ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX)
+
+# Modals
+IGNORE_MODAL = "alert.ignore.modal"
+IGNORE_REASON_BLOCK = "reason"
+IGNORE_REASON_INPUT = "reason.input"
+FIX_MODAL = "alert.fix.modal"
+FIX_ACCOUNT_BLOCK = "account"
+FIX_ACCOUNT_INPUT = "account.input"
+DETAILS_MODAL = "alert.details.modal"

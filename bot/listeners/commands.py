@@ -1,0 +1,85 @@
+"""`/xero …`: help, sync (and preview), status, check. Empty or unknown text gets help, never an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot import ids
+from bot.deps import Deps
+from bot.notifier import SyncMessage
+from bot.roles import Role
+from bot.views import replies
+from bot.views.report import notice_message, progress_message, report_message
+from bot.views.status import check_message, status_message
+from integration.errors import SyncInProgress, XerobotError
+
+READERS = (Role.BOOKKEEPER, Role.APPROVER)
+
+
+def parse(text: str) -> tuple[str, bool]:
+    """(verb, preview) from the command text; anything unrecognised is "help"."""
+    words = text.lower().split()
+    if words == ["sync"] or words == ["sync", "preview"]:
+        return "sync", len(words) == 2
+    if words in (["status"], ["check"]):
+        return words[0], False
+    return "help", False
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command(ids.COMMAND)
+    def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        user, text = command["user_id"], (command.get("text") or "").strip()
+        verb, preview = parse(text)
+        if verb == "help":
+            ack(**replies.help_message().payload())
+            deps.audit(user, "slack.command", "help", allowed=True, detail={"text": text})
+            return
+        allowed = (
+            deps.may(user, Role.BOOKKEEPER) if verb == "sync" and not preview else deps.may(user, *READERS)
+        )
+        if not allowed:
+            ack(**replies.refusal("run a sync" if verb == "sync" else f"use `/xero {verb}`").payload())
+            deps.audit(user, "slack.command", verb, allowed=False, detail={"text": text})
+            return
+        ack()
+        deps.audit(user, "slack.command", verb, allowed=True, detail={"text": text})
+        jobs: dict[str, Callable[[], None]] = {
+            "sync": lambda: _sync(deps, user, command["channel_id"], respond, preview),
+            "status": lambda: respond(**status_message(deps.service.status(), deps.next_runs()).payload()),
+            "check": lambda: respond(**check_message(deps.service.check()).payload()),
+        }
+        on_error = _tell_failure(respond, f"running `/xero {text}`")
+        if not deps.jobs.submit(f"command:{verb}", jobs[verb], on_error=on_error):
+            respond(**replies.busy().payload())
+
+
+def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) -> None:
+    message = SyncMessage(deps.client, channel, respond)
+    message.start(progress_message(user, preview))
+    try:
+        report = deps.service.sync(
+            "slack",
+            user,
+            dry_run=preview,
+            progress=lambda p: message.progress(progress_message(user, preview, p)),
+        )
+    except SyncInProgress as error:
+        message.finish(notice_message(str(error)))
+        return
+    changes = deps.service.raise_alerts(report)
+    message.finish(report_message(report))
+    deps.notifier.publish(changes)
+
+
+def _tell_failure(respond: Respond, what: str) -> Callable[[Exception], None]:
+    def tell(error: Exception) -> None:
+        if isinstance(error, XerobotError):
+            respond(**replies.text_message(f"{error} {error.fix}").payload())
+        else:
+            respond(**replies.failed(what).payload())
+
+    return tell

@@ -1,0 +1,31 @@
+"""The App Home tab: published for whoever opens it, from the ledger's live state (read in the job runner)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from bot.roles import Role
+from bot.views.status import home_refusal_view, home_view
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = event["user"]
+        allowed = deps.may(user, Role.BOOKKEEPER, Role.APPROVER)
+        deps.audit(user, "slack.home", None, allowed=allowed)
+
+        def publish() -> None:
+            if allowed:
+                view = home_view(deps.service.status(), deps.next_runs(), now=datetime.now(UTC))
+            else:
+                view = home_refusal_view()
+            deps.client.views_publish(user_id=user, view=view)
+
+        deps.jobs.submit("publishing App Home", publish)

@@ -1,0 +1,106 @@
+"""`xerobot serve`: the Slack app over HTTP (waitress), or over Socket Mode when `SLACK_APP_TOKEN` is set (HTTP then
+serves only `/healthz`). Runs until SIGTERM or Ctrl-C; a sync in progress is allowed to finish first.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import LISTENER_THREADS, build_app, web_client
+from bot.jobs import JobRunner, Pool
+from bot.roles import Role, Roles
+from bot.settings import BotSettings
+from bot.views.status import NextRun
+from bot.web import make_server, wsgi_app
+from integration.service import Service
+
+log = logging.getLogger(__name__)
+
+
+class Server:
+    """Everything `serve` runs, built and bound but not yet serving; `run()` blocks, `close()` (any thread) stops."""
+
+    def __init__(
+        self,
+        settings: BotSettings,
+        service: Service,
+        host: str,
+        port: int,
+        *,
+        next_runs: Callable[[], Sequence[NextRun]] = tuple,
+    ) -> None:
+        settings.require_for_serving()
+        client = web_client(settings)
+        self.jobs = JobRunner()
+        self.listeners = Pool(LISTENER_THREADS, "xerobot-listener")
+        self.roles = Roles(
+            {Role.BOOKKEEPER: settings.xerobot_bookkeepers, Role.APPROVER: settings.xerobot_approvers}, client
+        )
+        app = build_app(
+            settings,
+            service,
+            client,
+            jobs=self.jobs,
+            roles=self.roles,
+            listener_pool=self.listeners,
+            next_runs=next_runs,
+        )
+        self.socket: SocketModeHandler | None = None
+        if settings.slack_app_token is not None:
+            self.socket = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        mode = "socket" if self.socket else "http"
+
+        def ready() -> dict[str, Any]:
+            run = service.last_run()  # proves the ledger answers
+            return {"mode": mode, "jobs": self.jobs.active, "last_run": run.run_id if run else None}
+
+        self.http = make_server(wsgi_app(None if self.socket else app, ready), host, port)
+        self.port: int = self.http.effective_port
+        self._closed = threading.Event()
+
+    def run(self) -> None:
+        threading.Thread(target=self.roles.warm, daemon=True, name="roles-warm").start()
+        if self.socket is not None:
+            self.socket.connect()
+        log.info("Serving on port %s (%s)", self.port, "Socket Mode" if self.socket else "HTTP")
+        try:
+            self.http.run()
+        except (OSError, ValueError):
+            if not self._closed.is_set():  # closing the listening socket ends run() with one of these
+                raise
+        finally:
+            self._shutdown()
+
+    def close(self) -> None:
+        self._closed.set()
+        self.http.close()
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until every listener and job has finished (listeners may hand work to jobs, not the reverse)."""
+        return (
+            self.listeners.wait_idle(timeout)
+            and self.jobs.wait_idle(timeout)
+            and self.listeners.wait_idle(timeout)
+        )
+
+    def _shutdown(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+        self.http.task_dispatcher.shutdown()
+        self.listeners.shutdown(wait=True)
+        self.jobs.shutdown(wait=True)
+
+
+def serve_forever(settings: BotSettings, service: Service, host: str, port: int) -> None:
+    server = Server(settings, service, host, port)
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()

@@ -1,0 +1,124 @@
+"""Settings for the Slack face, read once at start from the environment (or `.env`), like the engine's.
+
+A wrong value stops start-up with a `ConfigError` naming the variable and what it expects; secrets are never echoed.
+Who may do what is configured by Slack id: `XEROBOT_BOOKKEEPERS` and `XEROBOT_APPROVERS` each take user ids
+(`U…`, `W…`) and user group ids (`S…`), comma-separated; groups are resolved through Slack (`bot.roles`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from integration.errors import ConfigError
+from integration.settings import config_error_from
+
+SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+Members = Annotated[tuple[str, ...], NoDecode]
+
+
+def _members(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value or ())
+    members = tuple(item.strip() for item in items if item.strip())
+    wrong = [m for m in members if not SLACK_ID.match(m)]
+    if wrong:
+        raise ValueError(
+            "expected Slack user ids (U…) or user group ids (S…), comma-separated, e.g. U012AB3CD,S0614TZR7"
+        )
+    return members
+
+
+class BotSettings(BaseSettings):
+    """The Slack app's settings. The engine's (database, Xero, Actionstep) are `integration.settings.Settings`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = Field(default=None, description="Bot token, xoxb-…")
+    slack_signing_secret: SecretStr | None = Field(default=None, description="Signing secret (HTTP mode)")
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="App-level token, xapp-…: Socket Mode"
+    )
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    xerobot_alerts_channel: str | None = None
+    xerobot_bookkeepers: Members = ()
+    xerobot_approvers: Members = ()
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _token(
+            value, "xoxb-", "a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)"
+        )
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _token(
+            value, "xapp-", "an app-level token starting with xapp- (Basic Information > App-Level Tokens)"
+        )
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/]+", value):
+            raise ValueError("expected the Slack Web API base URL, such as https://slack.com/api/")
+        return value.rstrip("/") + "/"
+
+    @field_validator("xerobot_alerts_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not CHANNEL_ID.match(value.strip()):
+            raise ValueError(
+                "expected a channel id such as C0123ABCD (channel details > About, at the bottom)"
+            )
+        return value.strip()
+
+    @field_validator("xerobot_bookkeepers", "xerobot_approvers", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> tuple[str, ...]:
+        return _members(value)
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_for_serving(self) -> None:
+        """Raise `ConfigError` naming every variable `xerobot serve` needs and lacks."""
+        missing = []
+        if self.slack_bot_token is None:
+            missing.append(("SLACK_BOT_TOKEN", "required to serve Slack: the bot token, xoxb-…"))
+        if self.slack_signing_secret is None and not self.socket_mode:
+            missing.append(
+                ("SLACK_SIGNING_SECRET", "required in HTTP mode (Basic Information > App Credentials)")
+            )
+        if missing:
+            raise ConfigError(*missing[0], *missing[1:])
+
+
+def _token(value: SecretStr | None, prefix: str, expected: str) -> SecretStr | None:
+    if value is None or not value.get_secret_value().strip():
+        return None
+    if not value.get_secret_value().strip().startswith(prefix):
+        raise ValueError(f"expected {expected}")
+    return SecretStr(value.get_secret_value().strip())
+
+
+def load_bot_settings(**overrides: Any) -> BotSettings:
+    """Read the Slack settings once; a wrong value raises `ConfigError` naming the variable."""
+    try:
+        return BotSettings(**overrides)
+    except ValidationError as error:
+        raise config_error_from(error) from None

@@ -1,0 +1,128 @@
+"""`/xero status`, `/xero check` and the App Home tab: the state of the integration at a glance.
+
+Status and Home share their sections: last sync, a sync running now, unresolved alerts (each linked to its message),
+connection health and the next scheduled runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import DividerBlock, HeaderBlock
+from slack_sdk.models.views import View
+
+from bot.views.alerts import alert_title
+from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
+from bot.views.text import clip, escape, link, mention, plural, when
+from integration.domain import Alert, AlertState, Problem
+from integration.errors import describe
+from integration.service import Status
+
+SHOWN_ALERTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class NextRun:
+    """A scheduled job and when it next runs (the scheduler provides these)."""
+
+    name: str
+    at: datetime
+
+
+def permalink(alert: Alert) -> str | None:
+    if not alert.slack_channel or not alert.slack_ts:
+        return None
+    return f"https://slack.com/archives/{alert.slack_channel}/p{alert.slack_ts.replace('.', '')}"
+
+
+def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun]) -> None:
+    run = status.last_run
+    if run is None:
+        last = "*Last sync:* none yet. Type `/xero sync` to run the first."
+    else:
+        counts = (
+            ", ".join(f"{n:,} {escape(o.replace('_', ' '))}" for o, n in sorted(run.summary.items()))
+            or "nothing to do"
+        )
+        last = f"*Last sync:* #{run.run_id} by {mention(run.actor)} {when(run.started_at)}: {escape(run.status)} ({counts})"
+    budget.add(section(last))
+    if status.running is not None:
+        budget.add(
+            section(
+                f":hourglass_flowing_sand: A sync is running ({escape(status.running.detail)}) since {when(status.running.since)}."
+            )
+        )
+    open_alerts = status.open_alerts
+    ignored = [a for a in status.alerts if a.state is AlertState.IGNORED]
+    if open_alerts:
+        lines = [_alert_line(a) for a in open_alerts]
+        budget.add_lines(
+            f"*Open alerts ({len(open_alerts):,})*",
+            lines,
+            max_sections=2,
+            limit=SHOWN_ALERTS,
+        )
+    else:
+        budget.add(section("*Open alerts:* none. :white_check_mark:"))
+    if ignored:
+        budget.add(context(f"{plural(len(ignored), 'alert')} ignored; Undo on the alert brings one back."))
+    lines = []
+    for health in status.connections:
+        mark = ":white_check_mark:" if health.ok else ":x:"
+        fix = f" _Fix:_ {escape(health.fix)}" if health.fix and not health.ok else ""
+        lines.append(f"{mark} *{health.remote.capitalize()}:* {escape(clip(health.detail, 300))}{fix}")
+    budget.add(section("*Connections*\n" + "\n".join(lines)))
+    if next_runs:
+        runs = "\n".join(f"• {escape(r.name)}: {when(r.at)}" for r in next_runs)
+        budget.add(section(f"*Next scheduled runs*\n{runs}"))
+    else:
+        budget.add(section("*Next scheduled runs:* no schedule configured."))
+
+
+def _alert_line(alert: Alert) -> str:
+    title = escape(alert_title(alert))
+    url = permalink(alert)
+    label = link(url, alert_title(alert)) if url else title
+    return f"• {label}: {escape(clip(alert.message, 150))} (seen {plural(alert.count, 'time')})"
+
+
+def status_message(status: Status, next_runs: Sequence[NextRun] = ()) -> Message:
+    budget = Budget()
+    _status_sections(budget, status, next_runs)
+    summary = f"{plural(len(status.open_alerts), 'open alert')}; connections " + (
+        "healthy" if all(c.ok for c in status.connections) else "need attention"
+    )
+    return Message(f"xerobot status: {summary}", budget.blocks)
+
+
+def home_view(status: Status, next_runs: Sequence[NextRun] = (), *, now: datetime) -> View:
+    budget = Budget(max_blocks=MAX_VIEW_BLOCKS)
+    budget.add(HeaderBlock(text="Actionstep → Xero"))
+    budget.add(context(f"Updated {when(now)}. Type `/xero help` for commands."))
+    budget.add(DividerBlock())
+    _status_sections(budget, status, next_runs)
+    return View(type="home", blocks=budget.blocks)
+
+
+def home_refusal_view() -> View:
+    text = (
+        "This app pushes approved Actionstep documents to Xero for the firm's bookkeepers. "
+        "You are not set up as a bookkeeper or approver; ask the firm's Slack admin if you should be."
+    )
+    return View(type="home", blocks=[HeaderBlock(text="Actionstep → Xero"), section(escape(text))])
+
+
+def check_message(problems: Sequence[Problem]) -> Message:
+    if not problems:
+        text = ":white_check_mark: All mappings are healthy: nothing is blocking a pending document."
+        return Message(text, [section(text)])
+    budget = Budget()
+    heading = f"*{plural(len(problems), 'mapping problem')}*"
+    lines = [
+        f"• *{escape(describe(p.code).title)}*: {escape(clip(p.message, 400))}\n   _Fix:_ {escape(clip(p.fix, 400))}"
+        for p in problems
+    ]
+    budget.add_lines(heading, lines)
+    return Message(f"{plural(len(problems), 'mapping problem')} found", budget.blocks)

@@ -1,0 +1,64 @@
+"""The HTTP face: a small WSGI app served by waitress (a production WSGI server, not bolt's development one).
+
+Routes: `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
+by bolt: a forged or stale request gets 401) and `GET /healthz` (200 when the ledger answers, 503 when not).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+SERVER_THREADS = 16  # requests waiting on an ack each hold a thread for a few milliseconds
+# How often the server loop wakes to notice `close()`; waitress's default (1 s) only makes stopping slow.
+
+
+def wsgi_app(app: App | None, ready: Callable[[], dict[str, Any]]) -> WSGIApplication:
+    """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
+    `ready()` returns facts for the health answer, or raises when the bot cannot work."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == EVENTS_PATH and method == "POST" and slack is not None:
+            return slack(environ, start_response)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return _health(ready, start_response)
+        return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+
+    return application
+
+
+def _health(ready: Callable[[], dict[str, Any]], start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        facts = ready()
+    except Exception as error:
+        log.warning("Health check failed: %s", error)
+        return _reply(start_response, "503 Service Unavailable", {"ok": False, "error": type(error).__name__})
+    return _reply(start_response, "200 OK", {"ok": True, **facts})
+
+
+def _reply(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def make_server(application: WSGIApplication, host: str, port: int) -> Any:
+    """A waitress server bound now (port 0 picks a free one: `server.effective_port`); `run()` serves until
+    `close()`."""
+    return create_server(
+        application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot", asyncore_loop_timeout=0.2
+    )

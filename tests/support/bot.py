@@ -1,0 +1,117 @@
+"""The whole Slack app running as `xerobot serve` runs it: the real bolt app behind the real HTTP server (waitress,
+on an ephemeral port), talking to a fake Slack Web API, over the demo firm (`tests.support.firm`). Requests are
+signed as Slack signs them; `settle()` waits until every listener and job has finished, so tests need no sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from bot.serve import Server
+from bot.settings import BotSettings
+from tests.fakes.slack import BOT_TOKEN, Call, FakeSlack
+from tests.support.firm import Firm, demo_firm
+from tests.support.slack import (
+    SIGNING_SECRET,
+    button_payload,
+    command_body,
+    interaction_body,
+    signed_headers,
+    submission_payload,
+)
+
+BOOKKEEPER = "UBOOK"
+GROUP = "SBOOKS"
+GROUP_MEMBER = "UGROUPIE"
+APPROVER = "UAPPROVE"
+STRANGER = "USTRANGER"
+CHANNEL = "CBOOKS"
+ALERTS = "CALERTS"
+
+
+@dataclass
+class RunningBot:
+    server: Server
+    slack: FakeSlack
+    firm: Firm
+    http: httpx.Client
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    def post(
+        self, body: bytes, content_type: str, *, signed: bool = True, timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:  # fmt: skip
+        sent = {"Content-Type": content_type, **(signed_headers(body, timestamp=timestamp) if signed else {})}
+        return self.http.post(f"{self.url}/slack/events", content=body, headers={**sent, **(headers or {})})
+
+    def command(self, text: str, *, user: str = BOOKKEEPER, channel: str = CHANNEL) -> httpx.Response:
+        return self.post(
+            *command_body(text, user=user, channel=channel, response_url=self.slack.response_url(user))
+        )
+
+    def button(self, action_id: str, alert_id: int, *, user: str = BOOKKEEPER) -> dict[str, Any]:
+        alert = self.firm.service.alerts.get(alert_id)
+        assert alert.slack_channel and alert.slack_ts, "the alert has no message to click on"
+        return button_payload(
+            action_id, str(alert_id), user=user, channel=alert.slack_channel, message_ts=alert.slack_ts,
+            response_url=self.slack.response_url(user),
+        )  # fmt: skip
+
+    def click(self, action_id: str, alert_id: int, *, user: str = BOOKKEEPER) -> httpx.Response:
+        return self.post(*interaction_body(self.button(action_id, alert_id, user=user)))
+
+    def submit(
+        self, callback_id: str, alert_id: int, values: dict[str, Any], *, user: str = BOOKKEEPER
+    ) -> httpx.Response:
+        payload = submission_payload(callback_id, {"alert": alert_id}, values, user=user)
+        return self.post(*interaction_body(payload))
+
+    def settle(self) -> None:
+        assert self.server.settle(timeout=20), "listeners or jobs still busy after 20 s"
+
+    def replies_to(self, user: str) -> list[Call]:
+        """What reached `user` through response_urls, oldest first."""
+        return [c for c in self.slack.of("response_url") if c.body["response_url"].endswith(f"/{user}")]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any]:
+        return self.slack.messages[(channel, ts)]
+
+
+def bot_settings(slack: FakeSlack, **overrides: Any) -> BotSettings:
+    values: dict[str, Any] = {
+        "slack_bot_token": SecretStr(BOT_TOKEN),
+        "slack_signing_secret": SecretStr(SIGNING_SECRET),
+        "slack_api_url": slack.url,
+        "xerobot_alerts_channel": ALERTS,
+        "xerobot_bookkeepers": (BOOKKEEPER, GROUP),
+        "xerobot_approvers": (APPROVER,),
+        **overrides,
+    }
+    return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@contextmanager
+def running_bot(database_url: str) -> Iterator[RunningBot]:
+    with FakeSlack() as slack, demo_firm(database_url) as firm:
+        slack.groups[GROUP] = [GROUP_MEMBER]
+        server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
+        thread = threading.Thread(target=server.run, name="xerobot-serve")
+        thread.start()
+        try:
+            with httpx.Client(trust_env=False, timeout=10) as http:
+                yield RunningBot(server, slack, firm, http)
+        finally:
+            server.close()
+            thread.join(timeout=20)
+            assert not thread.is_alive(), "the server did not stop"
+        assert slack.violations == [], "the app sent Slack something it would refuse"

@@ -27,7 +27,8 @@ MAX_LINE = 1_500  # one list line; a longer one is clipped
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """Fallback `text` (notifications, screen readers) and the blocks."""
+    """Fallback `text` (notifications, screen readers): plain words, escaped on the way out since Slack reads it
+    as mrkdwn too; and the blocks, already mrkdwn."""
 
     text: str
     blocks: Sequence[Block] = ()
@@ -35,7 +36,7 @@ class Message:
     def payload(self) -> dict[str, Any]:
         """`text` and `blocks` as Slack's API takes them, validated on the way."""
         return {
-            "text": clip(self.text, MAX_FALLBACK_TEXT),
+            "text": escape(clip(self.text, MAX_FALLBACK_TEXT)),
             "blocks": [block.to_dict() for block in self.blocks],
         }
 

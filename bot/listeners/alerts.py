@@ -158,8 +158,12 @@ def register(app: App, deps: Deps) -> None:
         ack()
         if (who := clicked(body, respond)) is None or (alert := live(who[1], respond)) is None:
             return
-        if alert.state is not AlertState.OPEN or alert.mapping_target is None:
+        if alert.state is not AlertState.OPEN:
             respond(replace_original=False, **replies.outcome(*_already(alert)).payload())
+            return
+        if alert.mapping_target is None:
+            text = "This alert is not fixed by one mapping: follow its fix, then sync again."
+            respond(replace_original=False, **replies.outcome(text).payload())
             return
         opened = client.views_open(
             trigger_id=body["trigger_id"],
@@ -228,6 +232,4 @@ def _already(alert: Alert) -> tuple[str, str | None]:
         return "Nothing to do: this alert is already resolved.", None
     if alert.state is AlertState.IGNORED:
         return "Nothing to do: this alert is already ignored", alert.ignored_by
-    if alert.mapping_target is None:
-        return "This alert is not fixed by one mapping: follow its fix, then sync again.", None
     return "Nothing to undo: this alert is not ignored.", None

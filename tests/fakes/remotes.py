@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -76,7 +76,8 @@ class FakeXero:
     """The demo firm's Xero organisation: chart, contacts and the documents posted to it.
 
     `refuse_documents[number] = (code, message)` makes Xero refuse that document (as a validation error) until
-    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact.
+    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. `before_create`,
+    when set, runs before each batch is created: a test uses it to hold a sync in the middle.
     """
 
     def __init__(self, short_code: str | None = demo_chart.XERO_SHORT_CODE) -> None:
@@ -85,6 +86,7 @@ class FakeXero:
         self.refuse_documents: dict[str, tuple[str, str]] = {}
         self.refuse_contacts: dict[str, str] = {}
         self.posted: list[XeroDocument] = []
+        self.before_create: Callable[[], object] | None = None
         self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
         self._lock = threading.Lock()
 
@@ -125,6 +127,8 @@ class FakeXero:
 
     def create(self, endpoint: Endpoint, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
         self.api_calls += 1
+        if self.before_create is not None:
+            self.before_create()
         return [self._create_one(endpoint, body) for body in bodies]
 
     def _create_one(self, endpoint: Endpoint, body: dict[str, Any]) -> ElementOutcome:

@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
-from bot.views.text import clip, escape, mention, plural, when
+from bot.views.text import clip, escape, mention, plural, safe, when
 from integration.domain import AccountClass, Activity, Alert, AlertState, MappingKind, XeroAccount
 from integration.errors import describe
 
@@ -55,9 +55,9 @@ def alert_message(alert: Alert, activity: Sequence[Activity] = (), note: str | N
         AlertState.IGNORED: f":no_bell: *{title}* (ignored)",
         AlertState.RESOLVED: f":white_check_mark: *{title}* (resolved {when(alert.resolved_at)})",
     }[alert.state]
-    body = f"{state}\n{escape(clip(alert.message, MAX_TEXT))}"
+    body = f"{state}\n{safe(alert.message, MAX_TEXT)}"
     if alert.state is not AlertState.RESOLVED:
-        body += f"\n*Fix:* {escape(clip(alert.fix, MAX_TEXT))}"
+        body += f"\n*Fix:* {safe(alert.fix, MAX_TEXT)}"
     blocks = [section(body), context(_facts(alert))]
     lines = [_ignored(alert)] if alert.state is AlertState.IGNORED else []
     lines += [
@@ -85,14 +85,14 @@ def _facts(alert: Alert) -> str:
     ]
     numbers = [d.number or d.ref for d in alert.documents]
     if numbers:
-        shown = ", ".join(escape(clip(n, 60)) for n in numbers[:SHOWN_DOCUMENTS])
+        shown = ", ".join(safe(n, 60) for n in numbers[:SHOWN_DOCUMENTS])
         more = f" and {len(numbers) - SHOWN_DOCUMENTS:,} more" if len(numbers) > SHOWN_DOCUMENTS else ""
         facts.append(f"{plural(len(numbers), 'document')}: {shown}{more}")
     return " · ".join(facts)
 
 
 def _ignored(alert: Alert) -> str:
-    reason = f": “{escape(clip(alert.ignore_reason, 300))}”" if alert.ignore_reason else ""
+    reason = f": “{safe(alert.ignore_reason, 300)}”" if alert.ignore_reason else ""
     return f"Ignored by {mention(alert.ignored_by)} {when(alert.ignored_at)}{reason}"
 
 
@@ -100,7 +100,7 @@ def _activity(activity: Activity) -> str:
     what = ACTIVITY.get(activity.action, escape(activity.action))
     result = activity.detail.get("result")
     if activity.action == "alert.ignore" and activity.detail.get("reason"):
-        result = f"“{escape(clip(str(activity.detail['reason']), 200))}”"
+        result = f"“{safe(str(activity.detail['reason']), 200)}”"
     if activity.action == "alert.fix":
         result = f"{escape(activity.detail.get('mapping', ''))} → {escape(activity.detail.get('xero', ''))}"
     return f"{mention(activity.actor)} {what} {when(activity.at)}" + (f": {result}" if result else "")
@@ -126,15 +126,13 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
 def details_modal(alert: Alert, activity: Sequence[Activity] = ()) -> View:
     entry = describe(alert.code)
     budget = Budget(max_blocks=MAX_VIEW_BLOCKS)
-    budget.add(section(f"*{escape(entry.title)}*\n{escape(clip(alert.message, 2500))}"))
-    budget.add(section(f"*Why:* {escape(entry.cause)}\n*Fix:* {escape(clip(alert.fix, 2000))}"))
+    budget.add(section(f"*{escape(entry.title)}*\n{safe(alert.message, 2500)}"))
+    budget.add(section(f"*Why:* {escape(entry.cause)}\n*Fix:* {safe(alert.fix, 2000)}"))
     budget.add(context(_facts(alert)))
     budget.add(context(f"State: {alert.state.value} · raised by a {alert.source.value} · alert {alert.id}"))
     if activity:
         budget.add(context("\n".join(_activity(a) for a in activity)))
-    documents = [
-        f"• {escape(clip(d.number or '(no number)', 80))} ({escape(d.ref)})" for d in alert.documents
-    ]
+    documents = [f"• {safe(d.number or '(no number)', 80)} ({escape(d.ref)})" for d in alert.documents]
     if documents:
         budget.add_lines(f"*Documents ({len(documents):,})*", documents)
     return View(
@@ -155,7 +153,7 @@ def ignore_modal(alert: Alert) -> View:
         submit="Ignore",
         close="Cancel",
         blocks=[
-            section(f"*{escape(alert_title(alert))}*\n{escape(clip(alert.message, 1500))}"),
+            section(f"*{escape(alert_title(alert))}*\n{safe(alert.message, 1500)}"),
             InputBlock(
                 block_id=ids.IGNORE_REASON_BLOCK,
                 label="Why is it safe to ignore?",
@@ -204,9 +202,7 @@ def fix_modal(alert: Alert, accounts: Sequence[XeroAccount]) -> View:
         submit="Save mapping",
         close="Cancel",
         blocks=[
-            section(
-                f"{escape(clip(alert.message, 1500))}\n\n*{what[kind]}* `{escape(clip(source_id, 100))}`"
-            ),
+            section(f"{safe(alert.message, 1500)}\n\n*{what[kind]}* `{safe(source_id, 100)}`"),
             InputBlock(
                 block_id=ids.FIX_ACCOUNT_BLOCK,
                 label="Map it to the Xero account",

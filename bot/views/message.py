@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.views.text import clip, escape
+from bot.views.text import clip, safe
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -36,7 +36,7 @@ class Message:
     def payload(self) -> dict[str, Any]:
         """`text` and `blocks` as Slack's API takes them, validated on the way."""
         return {
-            "text": escape(clip(self.text, MAX_FALLBACK_TEXT)),
+            "text": safe(self.text, MAX_FALLBACK_TEXT),
             "blocks": [block.to_dict() for block in self.blocks],
         }
 
@@ -74,24 +74,37 @@ class Budget:
         return True
 
     def add_lines(
-        self, heading: str, lines: Sequence[str], *, max_sections: int = 10, limit: int | None = None
+        self,
+        heading: str,
+        lines: Sequence[str],
+        *,
+        max_sections: int = 10,
+        max_chars: int | None = None,
+        limit: int | None = None,
     ) -> int:
-        """`heading` then `lines` (at most `limit` of them), packed into as few sections as fit, then
-        "…and N more." for the lines not shown. Returns how many lines were shown."""
+        """`heading` then `lines` (at most `limit` of them, in at most `max_chars` characters, so one long list
+        leaves room for the next), packed into as few sections as fit, then "…and N more." for the lines not
+        shown. Returns how many lines were shown."""
+        cap = max_chars if max_chars is not None else self.max_chars
         chunks: list[tuple[str, int]] = []
-        current, count = heading, 0
+        current, count, packed = heading, 0, 0
         for raw in lines[:limit]:
             line = clip(raw, MAX_LINE)
             candidate = f"{current}\n{line}" if current else line
-            if len(candidate) > MAX_SECTION_TEXT:
-                chunks.append((current, count))
-                current, count = line, 1
-            else:
+            if len(candidate) <= MAX_SECTION_TEXT:
+                if packed + len(candidate) > cap:
+                    break
                 current, count = candidate, count + 1
+                continue
+            if packed + len(current) + len(line) > cap:
+                break
+            chunks.append((current, count))
+            packed += len(current)
+            current, count = line, 1
         if current:
             chunks.append((current, count))
         shown = 0
-        truncated = limit is not None and len(lines) > limit
+        truncated = len(lines) > sum(count for _, count in chunks)
         for index, (text, count) in enumerate(chunks[:max_sections]):
             note_room = 0 if index == len(chunks) - 1 and not truncated else 1
             if not self.room(1 + note_room, len(text)):

@@ -6,7 +6,7 @@ Kept together so the voice stays the same and the messages can be reviewed in on
 from __future__ import annotations
 
 from bot.views.message import Message, context, section
-from bot.views.text import clip, escape, mention
+from bot.views.text import mention, safe
 
 HELP = [
     (
@@ -35,7 +35,7 @@ def help_message() -> Message:
 
 def text_message(text: str) -> Message:
     """A reply of our own words plus, possibly, outside text: escaped as a whole."""
-    return Message(text, [section(escape(clip(text, 2900)))])
+    return Message(text, [section(safe(text, 2900))])
 
 
 def refusal(what: str, role: str = "bookkeeper") -> Message:
@@ -57,4 +57,4 @@ def failed(what: str) -> Message:
 def outcome(text: str, by: str | None = None) -> Message:
     """What happened to a click, told to the person who clicked; `by` names who acted first (as a mention)."""
     who = f" (by {mention(by)})" if by else ""
-    return Message(text + (f" (by {by})" if by else ""), [section(escape(clip(text, 2800)) + who)])
+    return Message(text + (f" (by {by})" if by else ""), [section(safe(text, 2800) + who)])

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from slack_sdk.models.blocks import HeaderBlock, SectionBlock
 
 from bot.views.message import Budget, Message, context, mrkdwn, section
-from bot.views.text import clip, escape, link, mention, money
+from bot.views.text import clip, escape, link, mention, money, plural, safe
 from integration.domain import DocumentKind, ItemResult, Outcome, SyncReport
 from integration.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies
 from integration.service import Progress
@@ -79,22 +79,22 @@ def report_message(report: SyncReport) -> Message:
     by = f"Started by {mention(report.actor)} ({escape(report.trigger)}) · {duration_seconds(report):.1f} s"
     budget.add(context(by), len(by))
     if report.error:
-        text = f":x: {escape(clip(report.error, MAX_TEXT))}"
+        text = f":x: {safe(report.error, MAX_TEXT)}"
         budget.add(section(text), len(text))
     _tallies(budget, report)
     failed = [i for i in report.items if i.outcome is Outcome.FAILED]
     if failed:
-        budget.add_lines(f"*Failed ({len(failed):,})*", [_failure(i) for i in failed], max_sections=4)
+        budget.add_lines(f"*Failed ({len(failed):,})*", [_failure(i) for i in failed], max_chars=4000)
     waiting = [p for p in report.problems if not p.subject.startswith("post:")]
     if waiting:
         lines = [
-            f"• {escape(clip(p.message, MAX_TEXT))} (`{escape(p.code)}`)\n   _Fix:_ {escape(clip(p.fix, MAX_TEXT))}"
+            f"• {safe(p.message, MAX_TEXT)} (`{escape(p.code)}`)\n   _Fix:_ {safe(p.fix, MAX_TEXT)}"
             for p in waiting
         ]
-        budget.add_lines(f"*Waiting on a fix ({len(waiting):,})*", lines, max_sections=4)
+        budget.add_lines(f"*Waiting on a fix ({len(waiting):,})*", lines, max_chars=2500)
     changed = [i for i in report.items if i.outcome is Outcome.CHANGED_AFTER_POSTING]
     if changed:
-        lines = [f"• {escape(clip(i.message or i.number, MAX_TEXT))}" for i in changed]
+        lines = [f"• {safe(i.message or i.number, MAX_TEXT)}" for i in changed]
         budget.add_lines(
             f"*Changed after posting ({len(changed):,})*: unlink to post the new version",
             lines,
@@ -127,10 +127,8 @@ def _tallies(budget: Budget, report: SyncReport) -> None:
 
 def _failure(item: ItemResult) -> str:
     code = f" (`{escape(item.error_code)}`)" if item.error_code else ""
-    fix = f"\n   _Fix:_ {escape(clip(item.fix, MAX_TEXT))}" if item.fix else ""
-    return (
-        f"• *{escape(clip(item.number, 100))}*: {escape(clip(item.message or 'failed', MAX_TEXT))}{code}{fix}"
-    )
+    fix = f"\n   _Fix:_ {safe(item.fix, MAX_TEXT)}" if item.fix else ""
+    return f"• *{safe(item.number, 100)}*: {safe(item.message or 'failed', MAX_TEXT)}{code}{fix}"
 
 
 def _skipped(budget: Budget, report: SyncReport) -> None:
@@ -140,7 +138,7 @@ def _skipped(budget: Budget, report: SyncReport) -> None:
         if Outcome.SKIPPED_BY_DESIGN in outcomes
     }
     if counts:
-        listed = ", ".join(f"{n:,} {KIND_NAMES[k].lower()}" for k, n in counts.items())
+        listed = ", ".join(plural(n, k.label) for k, n in counts.items())
         text = f"Skipped by design (never sent to Xero): {listed}."
         budget.add(context(text), len(text))
 

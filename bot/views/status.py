@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
-from bot.views.text import clip, escape, link, mention, plural, when
+from bot.views.text import escape, link, mention, plural, safe, when
 from integration.domain import Alert, AlertState, Problem
 from integration.errors import describe
 from integration.service import Status
@@ -51,7 +51,7 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
     if status.running is not None:
         budget.add(
             section(
-                f":hourglass_flowing_sand: A sync is running ({escape(status.running.detail)}) since {when(status.running.since)}."
+                f":hourglass_flowing_sand: A sync is running ({safe(status.running.detail, 300)}) since {when(status.running.since)}."
             )
         )
     open_alerts = status.open_alerts
@@ -71,8 +71,8 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
     lines = []
     for health in status.connections:
         mark = ":white_check_mark:" if health.ok else ":x:"
-        fix = f" _Fix:_ {escape(health.fix)}" if health.fix and not health.ok else ""
-        lines.append(f"{mark} *{health.remote.capitalize()}:* {escape(clip(health.detail, 300))}{fix}")
+        fix = f" _Fix:_ {safe(health.fix, 300)}" if health.fix and not health.ok else ""
+        lines.append(f"{mark} *{health.remote.capitalize()}:* {safe(health.detail, 300)}{fix}")
     budget.add(section("*Connections*\n" + "\n".join(lines)))
     if next_runs:
         runs = "\n".join(f"• {escape(r.name)}: {when(r.at)}" for r in next_runs)
@@ -85,7 +85,7 @@ def _alert_line(alert: Alert) -> str:
     title = escape(alert_title(alert))
     url = permalink(alert)
     label = link(url, alert_title(alert)) if url else title
-    return f"• {label}: {escape(clip(alert.message, 150))} (seen {plural(alert.count, 'time')})"
+    return f"• {label}: {safe(alert.message, 150)} (seen {plural(alert.count, 'time')})"
 
 
 def status_message(status: Status, next_runs: Sequence[NextRun] = ()) -> Message:
@@ -121,7 +121,7 @@ def check_message(problems: Sequence[Problem]) -> Message:
     budget = Budget()
     heading = f"*{plural(len(problems), 'mapping problem')}*"
     lines = [
-        f"• *{escape(describe(p.code).title)}*: {escape(clip(p.message, 400))}\n   _Fix:_ {escape(clip(p.fix, 400))}"
+        f"• *{escape(describe(p.code).title)}*: {safe(p.message, 400)}\n   _Fix:_ {safe(p.fix, 400)}"
         for p in problems
     ]
     budget.add_lines(heading, lines)

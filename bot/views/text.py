@@ -14,9 +14,29 @@ def escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, ending in an ellipsis when cut. Clip before escaping, so no entity is split."""
+    """At most `limit` characters, ending in an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe(text: object, limit: int) -> str:
+    """Outside text escaped for mrkdwn, at most `limit` characters once escaped (escaping can make a text five
+    times longer), cut between entities, never inside one."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    out: list[str] = []
+    size = 0
+    for char in str(text):
+        piece = ENTITIES.get(char, char)
+        if size + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out).rstrip() + "…"
 
 
 def mention(actor: str | None) -> str:

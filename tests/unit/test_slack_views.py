@@ -1,0 +1,229 @@
+"""Every message and view the app can produce, filled with the worst the outside world can send (thousands of
+documents, very long texts, mrkdwn control characters), passes Slack's validation and pings nobody."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.views import replies
+from bot.views.alerts import alert_message as render_alert
+from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
+from bot.views.message import Message
+from bot.views.report import notice_message, progress_message, report_message, xero_url
+from bot.views.status import NextRun, check_message, home_refusal_view, home_view, status_message
+from bot.views.text import escape, when
+from integration.domain import (
+    Activity,
+    Alert,
+    AlertDocument,
+    AlertSource,
+    DocumentKind,
+    ItemResult,
+    Outcome,
+    Problem,
+    SourceRef,
+    SyncReport,
+    XeroAccount,
+)
+from integration.service import ConnectionHealth, Progress, RunInfo, RunningSync, Status
+from tests.fakes.slack import validation_problems
+from tests.support.books import demo_xero_chart
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+HOSTILE = "<!channel> Party Hire & Co <https://evil.example|pay here> " * 40  # ~2,400 characters
+
+
+def report(
+    *, items: int = 2000, failures: int = 300, dry_run: bool = False, status: str = "ok"
+) -> SyncReport:
+    made = SyncReport(1, "slack", "U123", NOW, NOW + timedelta(seconds=3), dry_run=dry_run, status=status)
+    made.xero_short_code = "!hF9xQ"
+    outcome = Outcome.WOULD_POST if dry_run else Outcome.POSTED
+    kinds = [DocumentKind.SALES_INVOICE, DocumentKind.SUPPLIER_INVOICE, DocumentKind.TRUST_RECEIPT]
+    made.items += [
+        ItemResult(
+            SourceRef(kinds[i % 3], f"d{i}"), f"INV-{i:05d}", outcome, Decimal("1234.56"), xero_id=f"x-{i}"
+        )
+        for i in range(items)
+    ]
+    made.items += [
+        ItemResult(
+            SourceRef(DocumentKind.SALES_INVOICE, f"f{i}"),
+            f"{HOSTILE[:120]}-{i}",
+            Outcome.FAILED,
+            Decimal(5),
+            error_code="xero.unknown",
+            message=HOSTILE,
+            fix=HOSTILE,
+        )
+        for i in range(failures)
+    ]
+    made.items += [
+        ItemResult(SourceRef(kind, f"s{kind}"), "JNL-1", Outcome.SKIPPED_BY_DESIGN, Decimal(1))
+        for kind in (DocumentKind.BANK_DEPOSIT, DocumentKind.GENERAL_JOURNAL)
+    ]
+    made.items.append(
+        ItemResult(
+            SourceRef(DocumentKind.SALES_INVOICE, "c"),
+            "INV-C",
+            Outcome.CHANGED_AFTER_POSTING,
+            Decimal(9),
+            message=HOSTILE,
+        )
+    )
+    made.problems = [Problem("mapping.unmapped_account", f"account:{i}", HOSTILE, HOSTILE) for i in range(60)]
+    if status != "ok":
+        made.error, made.error_code = HOSTILE, "remote.unavailable"
+    return made
+
+
+def alert(**changes: Any) -> Alert:
+    base: dict[str, Any] = {
+        "id": 7, "fingerprint": "mapping.unmapped_account:account:5040", "code": "mapping.unmapped_account",
+        "subject": "account:5040", "message": HOSTILE, "fix": HOSTILE, "source": AlertSource.SYNC, "count": 12,
+        "first_seen": NOW, "last_seen": NOW, "version": 3, "slack_channel": "C1", "slack_ts": "1.2",
+        "documents": tuple(AlertDocument(f"sales_invoice:{i}", f"{HOSTILE[:50]}{i}") for i in range(500)),
+    }  # fmt: skip
+    base.update(changes)
+    return Alert(**base)
+
+
+ACTIVITY = [
+    Activity(NOW, "U1", "alert.ignore", {"reason": HOSTILE}),
+    Activity(NOW, "U2", "alert.unignore"),
+    Activity(NOW, "U3", "alert.retry", {"result": "still failing"}),
+    Activity(NOW, "U4", "alert.fix", {"mapping": "account:5040", "xero": "429"}),
+]
+
+
+def status(alerts: int = 200) -> Status:
+    run = RunInfo(4, "slack", "U9", "ok", NOW, NOW, {"posted": 3, "failed": 1})
+    return Status(
+        run,
+        RunningSync(f"slack by {HOSTILE}", NOW),
+        [alert(id=i, ignored_at=NOW if i % 2 else None, ignored_by="U1") for i in range(alerts)],
+        [ConnectionHealth("xero", True, HOSTILE), ConnectionHealth("actionstep", False, HOSTILE, HOSTILE)],
+    )
+
+
+def accounts() -> list[XeroAccount]:
+    chart = list(demo_xero_chart().accounts)
+    many = [XeroAccount(f"id-{i}", f"{i:03d}", f"Expense {HOSTILE[:90]}", "EXPENSE") for i in range(150)]
+    return chart + many
+
+
+def every_message() -> list[tuple[str, Message | View]]:
+    progress = Progress(DocumentKind.PAYMENT_RECEIVED, 1200, 900, 3)
+    return [
+        ("report", report_message(report())),
+        ("preview", report_message(report(dry_run=True))),
+        ("interrupted report", report_message(report(status="interrupted"))),
+        ("empty report", report_message(report(items=0, failures=0))),
+        ("progress", progress_message("U1", False, progress)),
+        ("progress before listing", progress_message("U1", True)),
+        ("notice", notice_message(HOSTILE)),
+        ("open alert", render_alert(alert(), ACTIVITY, note="Retrying…")),
+        (
+            "ignored alert",
+            render_alert(alert(ignored_at=NOW, ignored_by="U1", ignore_reason=HOSTILE), ACTIVITY),
+        ),
+        ("resolved alert", render_alert(alert(resolved_at=NOW))),
+        ("details modal", details_modal(alert(), ACTIVITY)),
+        ("ignore modal", ignore_modal(alert())),
+        ("fix modal", fix_modal(alert(), accounts())),
+        ("fix modal for a bank account", fix_modal(alert(code="mapping.not_a_bank_account"), accounts())),
+        ("loading modal", loading_modal("Fix mapping", HOSTILE)),
+        ("status", status_message(status(), [NextRun(HOSTILE[:80], NOW)])),
+        ("home", home_view(status(), [NextRun("Daily summary", NOW)], now=NOW)),
+        ("quiet home", home_view(status(alerts=0), now=NOW)),
+        ("home refusal", home_refusal_view()),
+        ("healthy check", check_message([])),
+        (
+            "check",
+            check_message(
+                [Problem("mapping.unmapped_account", f"a:{i}", HOSTILE, HOSTILE) for i in range(300)]
+            ),
+        ),
+        ("help", replies.help_message()),
+        ("refusal", replies.refusal("run a sync")),
+        ("busy", replies.busy()),
+        ("failed", replies.failed("running the sync")),
+        ("text", replies.text_message(HOSTILE)),
+        ("outcome", replies.outcome(HOSTILE, "U1")),
+    ]
+
+
+@pytest.mark.parametrize(("name", "made"), every_message(), ids=[name for name, _ in every_message()])
+def test_every_message_passes_slacks_validation_and_pings_nobody(name: str, made: Message | View) -> None:
+    if isinstance(made, View):
+        sent: dict[str, Any] = {"view": made.to_dict()}
+        problems = validation_problems("views.open", sent)
+    else:
+        sent = made.payload()
+        problems = validation_problems("chat.postMessage", sent)
+    assert problems == []
+    parsed = ([sent["text"]] if "text" in sent else []) + mrkdwn(sent)
+    assert parsed and not any("<!channel>" in text or "<https://evil" in text for text in parsed)
+
+
+def mrkdwn(payload: Any) -> list[str]:
+    """Every mrkdwn text object in a payload (plain_text is shown as it is, so a name there pings nobody)."""
+    found: list[str] = []
+    if isinstance(payload, dict):
+        if payload.get("type") == "mrkdwn":
+            found.append(payload["text"])
+        for value in payload.values():
+            found += mrkdwn(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            found += mrkdwn(value)
+    return found
+
+
+def test_a_report_too_long_for_one_message_says_how_many_more_there_are() -> None:
+    payload = report_message(report()).payload()
+    assert len(payload["blocks"]) <= 50
+    notes = [b["elements"][0]["text"] for b in payload["blocks"] if b["type"] == "context"]
+    more = [n for n in notes if n.startswith("…and ")]
+    assert more and all(int(n.split()[1].replace(",", "")) > 0 for n in more)
+    shown_posted = json.dumps(payload).count("ID=x-")
+    posted_more = int(more[-1].split()[1].replace(",", ""))
+    assert shown_posted > 0 and shown_posted + posted_more == 2000
+
+
+def test_xero_deep_links_use_the_short_code_and_the_page_for_the_kind() -> None:
+    base = "https://go.xero.com/organisationlogin/default.aspx?shortcode=%21hF9xQ&redirecturl="
+    assert (
+        xero_url("!hF9xQ", DocumentKind.SALES_INVOICE, "abc")
+        == base + "/AccountsReceivable/View.aspx?InvoiceID=abc"
+    )
+    assert (
+        xero_url("!hF9xQ", DocumentKind.SUPPLIER_INVOICE, "abc")
+        == base + "/AccountsPayable/View.aspx?InvoiceID=abc"
+    )
+    assert (
+        xero_url("!hF9xQ", DocumentKind.CREDIT_NOTE, "abc")
+        == base + "/AccountsReceivable/ViewCreditNote.aspx?creditNoteID=abc"
+    )
+    assert (
+        xero_url("!hF9xQ", DocumentKind.TRUST_PAYMENT, "abc")
+        == base + "/Bank/ViewTransaction.aspx?bankTransactionID=abc"
+    )
+    assert xero_url(None, DocumentKind.SALES_INVOICE, "abc") is None
+    assert xero_url("!hF9xQ", DocumentKind.PAYMENT_RECEIVED, "abc") is None
+
+
+def test_escaping_replaces_only_slacks_three_control_characters_ampersand_first() -> None:
+    assert escape("<!here> & <@U1> *bold* `code`") == "&lt;!here&gt; &amp; &lt;@U1&gt; *bold* `code`"
+    assert escape("&lt;") == "&amp;lt;"
+
+
+def test_times_are_shown_in_each_readers_time_zone_with_a_utc_fallback() -> None:
+    assert when(NOW) == f"<!date^{int(NOW.timestamp())}^{{date_short_pretty}} {{time}}|02 Nov 2026 09:00 UTC>"
+    assert when(None) == "never"

@@ -7,12 +7,15 @@ setting exits with status 2 and names the variable.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
+from bot.serve import serve_forever
+from bot.settings import load_bot_settings
 from integration import bootstrap
 from integration.errors import ConfigError, XerobotError
 from integration.settings import Settings, load_settings
@@ -79,6 +82,23 @@ def db_status() -> None:
 def keygen() -> None:
     """Print a new key for XEROBOT_SECRET_KEY (to rotate, put it first: XEROBOT_SECRET_KEY=new,old)."""
     console.print(bootstrap.generate_secret_key(), markup=False)
+
+
+@app.command()
+@reports_errors
+def serve(
+    port: Annotated[int, typer.Option(help="Port for POST /slack/events and GET /healthz.")] = 3000,
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 in a container).")] = "127.0.0.1",
+) -> None:
+    """Serve the Slack app over HTTP, or over Socket Mode when SLACK_APP_TOKEN is set."""
+    slack = load_bot_settings()
+    slack.require_for_serving()
+    service = bootstrap.build_service(settings())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        serve_forever(slack, service, host, port)
+    finally:
+        service.close()
 
 
 def main() -> None:

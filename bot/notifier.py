@@ -145,6 +145,7 @@ class SyncMessage:
         self._respond(response_type="in_channel", **message.payload())
 
     def _update(self, message: Message) -> bool:
+        assert self._ts is not None
         try:
             self._client.chat_update(channel=self._channel, ts=self._ts, **message.payload())
             return True

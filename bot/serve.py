@@ -67,7 +67,7 @@ class Server:
     def run(self) -> None:
         threading.Thread(target=self.roles.warm, daemon=True, name="roles-warm").start()
         if self.socket is not None:
-            self.socket.connect()
+            self.socket.connect()  # type: ignore[no-untyped-call]
         log.info("Serving on port %s (%s)", self.port, "Socket Mode" if self.socket else "HTTP")
         try:
             self.http.run()
@@ -91,7 +91,7 @@ class Server:
 
     def _shutdown(self) -> None:
         if self.socket is not None:
-            self.socket.close()
+            self.socket.close()  # type: ignore[no-untyped-call]
         self.http.task_dispatcher.shutdown()
         self.listeners.shutdown(wait=True)
         self.jobs.shutdown(wait=True)

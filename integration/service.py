@@ -95,9 +95,19 @@ class FixResult:
     busy: str | None = None
 
 
-HEALTH_TTL = (
-    300.0  # seconds a connection probe is trusted: App Home opens often, and each probe costs API calls
-)
+__all__ = [
+    "ConnectionHealth",
+    "FixResult",
+    "Progress",
+    "RetryResult",
+    "RunInfo",
+    "RunningSync",
+    "Service",
+    "Status",
+]
+
+# Seconds a connection probe is trusted: App Home opens often, and each probe costs API calls.
+HEALTH_TTL = 300.0
 RETRY_TTL = timedelta(minutes=30)
 
 

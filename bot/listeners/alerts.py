@@ -79,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
         user, alert_id = who
 
         def retry() -> None:
-            told = []
+            told: list[bool] = []
 
             def started(_: Progress) -> None:
                 if not told:

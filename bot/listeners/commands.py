@@ -47,10 +47,17 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         deps.audit(user, "slack.command", verb, allowed=True, detail={"text": text})
+
+        def status() -> None:
+            respond(**status_message(deps.service.status(), deps.next_runs()).payload())
+
+        def check() -> None:
+            respond(**check_message(deps.service.check()).payload())
+
         jobs: dict[str, Callable[[], None]] = {
             "sync": lambda: _sync(deps, user, command["channel_id"], respond, preview),
-            "status": lambda: respond(**status_message(deps.service.status(), deps.next_runs()).payload()),
-            "check": lambda: respond(**check_message(deps.service.check()).payload()),
+            "status": status,
+            "check": check,
         }
         on_error = _tell_failure(respond, f"running `/xero {text}`")
         if not deps.jobs.submit(f"command:{verb}", jobs[verb], on_error=on_error):

@@ -22,7 +22,7 @@ from integration.service import Service
 
 # Listeners only ack, check roles and hand work to the job runner, so they are quick; bolt's default of 5
 # threads would still queue acks behind each other under a burst of commands.
-LISTENER_THREADS = 16
+LISTENER_THREADS = 32
 SLACK_TIMEOUT = 10  # seconds for one Web API call
 
 

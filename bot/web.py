@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-SERVER_THREADS = 16  # requests waiting on an ack each hold a thread for a few milliseconds
-# How often the server loop wakes to notice `close()`; waitress's default (1 s) only makes stopping slow.
+SERVER_THREADS = 32  # requests waiting on an ack each hold a thread for a few milliseconds
 
 
 def wsgi_app(app: App | None, ready: Callable[[], dict[str, Any]]) -> WSGIApplication:
@@ -59,6 +58,4 @@ def _reply(start_response: StartResponse, status: str, body: dict[str, Any]) -> 
 def make_server(application: WSGIApplication, host: str, port: int) -> Any:
     """A waitress server bound now (port 0 picks a free one: `server.effective_port`); `run()` serves until
     `close()`."""
-    return create_server(
-        application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot", asyncore_loop_timeout=0.2
-    )
+    return create_server(application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot")

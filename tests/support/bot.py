@@ -101,8 +101,10 @@ def bot_settings(slack: FakeSlack, **overrides: Any) -> BotSettings:
 
 
 @contextmanager
-def running_bot(database_url: str) -> Iterator[RunningBot]:
-    with FakeSlack() as slack, demo_firm(database_url) as firm:
+def running_bot(database_url: str, *, validate: bool = True) -> Iterator[RunningBot]:
+    """The app serving on an ephemeral port until the block ends; `validate=False` spares the fake Slack from
+    checking every payload (for benchmarks, where its work would be counted against the app's)."""
+    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm:
         slack.groups[GROUP] = [GROUP_MEMBER]
         server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
         thread = threading.Thread(target=server.run, name="xerobot-serve")

@@ -69,7 +69,7 @@ def element_result(endpoint: str, raw: dict[str, Any]) -> ElementResult:
         xero_id=str(xero_id) if xero_id else None,
         number=number,
         total=Decimal(total) if isinstance(total, Decimal | int) else None,
-        status=str(raw["Status"]) if raw.get("Status") else None,
+        status=str(raw["Status"]) if raw.get("Status") and not failed else None,
         errors=errors,
         warnings=tuple(_messages(raw.get("Warnings"))),
         raw=raw,

@@ -62,7 +62,9 @@ def validator_for(schema: str) -> Draft4Validator | None:
     if registry is None:
         return None
     return Draft4Validator(
-        {"$ref": f"{SPEC_URI}#/components/schemas/{schema}"}, registry=registry, format_checker=FormatChecker()
+        {"$ref": f"{SPEC_URI}#/components/schemas/{schema}"},
+        registry=registry,
+        format_checker=FormatChecker(),
     )
 
 

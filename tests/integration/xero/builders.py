@@ -6,7 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 
-def line(amount: str = "100.00", *, account: str = "200", tax: str = "OUTPUT", **extra: Any) -> dict[str, Any]:
+def line(
+    amount: str = "100.00", *, account: str = "200", tax: str = "OUTPUT", **extra: Any
+) -> dict[str, Any]:
     return {
         "Description": "Professional fees",
         "Quantity": Decimal("1"),
@@ -17,7 +19,9 @@ def line(amount: str = "100.00", *, account: str = "200", tax: str = "OUTPUT", *
     }
 
 
-def sales_invoice(number: str, contact_id: str, *, lines: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+def sales_invoice(
+    number: str, contact_id: str, *, lines: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     return {
         "Type": "ACCREC",
         "Contact": {"ContactID": contact_id},
@@ -34,7 +38,9 @@ def sales_invoice(number: str, contact_id: str, *, lines: list[dict[str, Any]] |
 
 
 def bill(number: str, contact_id: str, **extra: Any) -> dict[str, Any]:
-    return sales_invoice(number, contact_id, **{"Type": "ACCPAY", "LineItems": [line(account="420", tax="INPUT")], **extra})
+    return sales_invoice(
+        number, contact_id, **{"Type": "ACCPAY", "LineItems": [line(account="420", tax="INPUT")], **extra}
+    )
 
 
 def credit_note(number: str, contact_id: str, amount: str = "50.00", **extra: Any) -> dict[str, Any]:
@@ -93,8 +99,18 @@ def journal(narration: str, debit: str = "100.00", credit: str = "-100.00", **ex
         "Status": "POSTED",
         "LineAmountTypes": "NoTax",
         "JournalLines": [
-            {"LineAmount": Decimal(debit), "AccountCode": "850", "Description": "Trust liability", "TaxType": "BASEXCLUDED"},
-            {"LineAmount": Decimal(credit), "AccountCode": "855", "Description": "Trust transfers", "TaxType": "BASEXCLUDED"},
+            {
+                "LineAmount": Decimal(debit),
+                "AccountCode": "850",
+                "Description": "Trust liability",
+                "TaxType": "BASEXCLUDED",
+            },
+            {
+                "LineAmount": Decimal(credit),
+                "AccountCode": "855",
+                "Description": "Trust transfers",
+                "TaxType": "BASEXCLUDED",
+            },
         ],
         **extra,
     }

@@ -10,7 +10,15 @@ import pytest
 from integration.clock import VirtualClock
 from integration.ports import TokenStore
 from integration.sandbox.xero import XeroSandbox
-from integration.xero import RateGovernor, RetryPolicy, TokenManager, XeroAuth, XeroClient, XeroEndpoints, XeroOAuth
+from integration.xero import (
+    RateGovernor,
+    RetryPolicy,
+    TokenManager,
+    XeroAuth,
+    XeroClient,
+    XeroEndpoints,
+    XeroOAuth,
+)
 from tests.fakes.token_store import MemoryTokenStore
 from tests.support.recording import RecordingTransport
 from tests.support.xero_spec import violations
@@ -83,7 +91,9 @@ def tokens(sandbox: XeroSandbox) -> MemoryTokenStore:
 
 
 @pytest.fixture
-def xero(sandbox: XeroSandbox, http: httpx.Client, tokens: MemoryTokenStore, clock: VirtualClock) -> XeroClient:
+def xero(
+    sandbox: XeroSandbox, http: httpx.Client, tokens: MemoryTokenStore, clock: VirtualClock
+) -> XeroClient:
     return client_for(sandbox, http, tokens, clock)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from integration.xero import (
     connect_custom,
 )
 from tests.fakes.token_store import MemoryTokenStore
+from tests.support.recording import RecordingTransport
 from tests.integration.xero.conftest import ENDPOINTS, client_for, oauth_for
 
 CALLBACK = "http://127.0.0.1:3000/oauth/xero/callback"
@@ -42,7 +44,9 @@ def test_the_connect_flow_exchanges_the_code_and_saves_tokens_with_the_organisat
     request = oauth.authorization_url(CALLBACK)
     assert "code_challenge_method=S256" in request.url and "offline_access" in request.url
     store = MemoryTokenStore()
-    connection = connect(oauth, store, callback_url=_consent(http, request), request=request, redirect_uri=CALLBACK)
+    connection = connect(
+        oauth, store, callback_url=_consent(http, request), request=request, redirect_uri=CALLBACK
+    )
     assert connection.tenant_id == sandbox.tenant_id and connection.tenant_name == "Harbour & Finch Lawyers"
     saved = store.load()
     assert saved is not None and saved.tenant_id == sandbox.tenant_id
@@ -54,10 +58,18 @@ def test_a_callback_with_someone_elses_state_is_refused(http: httpx.Client, cloc
     oauth = oauth_for(http, clock)
     started, other = oauth.authorization_url(CALLBACK), oauth.authorization_url(CALLBACK)
     with pytest.raises(AuthError, match="callback was not valid"):
-        connect(oauth, MemoryTokenStore(), callback_url=_consent(http, other), request=started, redirect_uri=CALLBACK)
+        connect(
+            oauth,
+            MemoryTokenStore(),
+            callback_url=_consent(http, other),
+            request=started,
+            redirect_uri=CALLBACK,
+        )
 
 
-def test_a_code_cannot_be_exchanged_without_the_matching_pkce_verifier(http: httpx.Client, clock: VirtualClock) -> None:
+def test_a_code_cannot_be_exchanged_without_the_matching_pkce_verifier(
+    http: httpx.Client, clock: VirtualClock
+) -> None:
     oauth = oauth_for(http, clock)
     request = oauth.authorization_url(CALLBACK)
     forged = AuthorizationRequest(request.url, request.state, code_verifier="x" * 48)
@@ -100,14 +112,27 @@ def test_a_refresh_token_already_rotated_long_ago_cannot_revive_the_connection(
         oauth.refresh(old.tokens["refresh_token"])
 
 
+class _SlowTokenEndpoint(httpx.BaseTransport):
+    """Holds each token request for a moment, so two refreshers really overlap."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/connect/token"):
+            time.sleep(0.2)
+        return self._inner.handle_request(request)
+
+
 def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(
-    store: Store, sandbox: XeroSandbox, http: httpx.Client, clock: VirtualClock
+    store: Store, sandbox: XeroSandbox, recorder: RecordingTransport, clock: VirtualClock
 ) -> None:
     ledger = LedgerTokenStore(store, "xero")
     assert ledger.save(sandbox.issue_tokens(), previous_version=None, tenant_id=sandbox.tenant_id)
     before = ledger.load()
     assert before is not None
     clock.advance(31 * 60)
+    http = httpx.Client(transport=_SlowTokenEndpoint(recorder))
     clients = [client_for(sandbox, http, LedgerTokenStore(store, "xero"), clock) for _ in range(2)]
     start = threading.Barrier(2)
     names: list[str] = []
@@ -140,5 +165,10 @@ def test_tokens_and_secrets_never_appear_in_reprs(
     request = oauth.authorization_url(CALLBACK)
     manager = TokenManager(oauth, tokens, clock)
     shown = " ".join(map(repr, (saved, oauth, request, manager, XeroAuth(manager), xero)))
-    for secret in (saved.tokens["access_token"], saved.tokens["refresh_token"], "app-secret-value", request.code_verifier):
+    for secret in (
+        saved.tokens["access_token"],
+        saved.tokens["refresh_token"],
+        "app-secret-value",
+        request.code_verifier,
+    ):
         assert secret not in shown

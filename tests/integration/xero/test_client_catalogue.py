@@ -24,7 +24,9 @@ def _invoice(xero: XeroClient, contact: str, number: str = "AS-1", **extra: obje
 def _paid(xero: XeroClient, contact: str, **payment: object) -> tuple[str, ElementResult]:
     invoice = _invoice(xero, contact)
     assert invoice.xero_id
-    return invoice.xero_id, xero.create("Payments", [build.payment(invoice.xero_id, "110.00", **payment)], "pay")[0]
+    return invoice.xero_id, xero.create(
+        "Payments", [build.payment(invoice.xero_id, "110.00", **payment)], "pay"
+    )[0]
 
 
 def archived_account(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
@@ -32,7 +34,12 @@ def archived_account(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> El
 
 
 def account_without_code(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
-    line = {"Description": "Lunch", "Quantity": Decimal(1), "UnitAmount": Decimal("80.00"), "AccountID": CODELESS_ACCOUNT}
+    line = {
+        "Description": "Lunch",
+        "Quantity": Decimal(1),
+        "UnitAmount": Decimal("80.00"),
+        "AccountID": CODELESS_ACCOUNT,
+    }
     return xero.create("Invoices", [build.bill("SUP-1", contact, LineItems=[line])], "bill")[0]
 
 
@@ -88,13 +95,25 @@ def contact_not_identified(xero: XeroClient, sandbox: XeroSandbox, contact: str)
 CASES: dict[str, tuple[Provoke, str]] = {
     "xero.account_invalid": (archived_account, "Account code '461' is not a valid code for this document."),
     "xero.account_no_code": (account_without_code, "Account code must be specified"),
-    "xero.tax_type_invalid": (tax_type_not_for_account, "The TaxType code 'OUTPUT' cannot be used with account code '420'."),
+    "xero.tax_type_invalid": (
+        tax_type_not_for_account,
+        "The TaxType code 'OUTPUT' cannot be used with account code '420'.",
+    ),
     "xero.lock_date": (inside_lock_date, "The document date cannot be before the period lock date"),
     "xero.invalid_status": (payment_on_a_draft, "Payments can only be made against AUTHORISED documents"),
-    "xero.contact_archived": (archived_contact, "The contact with the specified contact details has been archived."),
+    "xero.contact_archived": (
+        archived_contact,
+        "The contact with the specified contact details has been archived.",
+    ),
     "xero.duplicate_number": (duplicate_number, "Invoice # must be unique."),
-    "xero.payment_exceeds_outstanding": (overpayment, "Payment amount exceeds the amount outstanding on this document"),
-    "xero.journal_unbalanced": (unbalanced_journal, "The total debits (100.00) must equal total credits (-10.00)"),
+    "xero.payment_exceeds_outstanding": (
+        overpayment,
+        "Payment amount exceeds the amount outstanding on this document",
+    ),
+    "xero.journal_unbalanced": (
+        unbalanced_journal,
+        "The total debits (100.00) must equal total credits (-10.00)",
+    ),
     "xero.document_allocated": (void_with_payment, "has a payment or credit note allocated to it"),
     "xero.reconciled_payment": (delete_reconciled_payment, "reconciled and cannot be deleted"),
     "xero.unknown": (contact_not_identified, "The Contact must contain at least 1 of the following elements"),

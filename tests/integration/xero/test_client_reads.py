@@ -46,7 +46,9 @@ def test_contacts_are_found_by_number_archived_ones_included_and_unknown_numbers
     assert xero.contacts_by_number([]) == {}
 
 
-def test_a_contact_is_found_by_exact_name_even_with_quotes_and_ampersands(xero: XeroClient, sandbox: XeroSandbox) -> None:
+def test_a_contact_is_found_by_exact_name_even_with_quotes_and_ampersands(
+    xero: XeroClient, sandbox: XeroSandbox
+) -> None:
     sandbox.add_contact('Margaret "Peg" O\'Brien')
     sandbox.add_contact("<!channel> Party Hire & Co")
     assert xero.find_contact_by_name('Margaret "Peg" O\'Brien') is not None
@@ -55,24 +57,34 @@ def test_a_contact_is_found_by_exact_name_even_with_quotes_and_ampersands(xero: 
     assert xero.find_contact_by_name("Nobody Pty Ltd") is None
 
 
-def test_invoices_are_found_by_number_id_reference_url_and_contact(xero: XeroClient, sandbox: XeroSandbox, northwind: str) -> None:
+def test_invoices_are_found_by_number_id_reference_url_and_contact(
+    xero: XeroClient, sandbox: XeroSandbox, northwind: str
+) -> None:
     other = sandbox.add_contact("Priya Raman")
     created = xero.create(
         "Invoices",
-        [build.sales_invoice("AS-1", northwind), build.sales_invoice("AS-2", northwind), build.bill("SUP-1", other)],
+        [
+            build.sales_invoice("AS-1", northwind),
+            build.sales_invoice("AS-2", northwind),
+            build.bill("SUP-1", other),
+        ],
         "k",
     )
     ids = [r.xero_id for r in created if r.xero_id]
     assert [i.number for i in xero.find_invoices(numbers=["AS-2"])] == ["AS-2"]
     assert sorted(i.number or "" for i in xero.find_invoices(ids=ids[:2])) == ["AS-1", "AS-2"]
     assert [i.number for i in xero.find_invoices(references=["Matter for AS-1"])] == ["AS-1"]
-    assert [i.number for i in xero.find_invoices(urls=["https://go.actionstep.example/bills/AS-2"])] == ["AS-2"]
+    assert [i.number for i in xero.find_invoices(urls=["https://go.actionstep.example/bills/AS-2"])] == [
+        "AS-2"
+    ]
     (bill,) = xero.find_invoices(numbers=["SUP-1"], contact_ids=[other])
     assert bill.type == "ACCPAY" and bill.contact_id == other and bill.total == Decimal("110.00")
     assert xero.find_invoices(numbers=["SUP-1"], contact_ids=[northwind]) == []
 
 
-def test_an_invoice_summary_lists_its_payments_with_their_reconciliation(xero: XeroClient, northwind: str) -> None:
+def test_an_invoice_summary_lists_its_payments_with_their_reconciliation(
+    xero: XeroClient, northwind: str
+) -> None:
     invoice = xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "k")[0]
     assert invoice.xero_id
     xero.create("Payments", [build.payment(invoice.xero_id, "10.00", IsReconciled=True)], "p")
@@ -88,7 +100,10 @@ def test_lookups_follow_every_page_and_split_long_lists_into_short_requests(
     numbers = [f"AS-{n:03d}" for n in range(120)]
     for start in range(0, 120, 50):
         chunk = numbers[start : start + 50]
-        assert all(r.ok for r in xero.create("Invoices", [build.sales_invoice(n, northwind) for n in chunk], f"k{start}"))
+        assert all(
+            r.ok
+            for r in xero.create("Invoices", [build.sales_invoice(n, northwind) for n in chunk], f"k{start}")
+        )
     recorder.sent.clear()
     found = xero.find_invoices(numbers=numbers)
     assert sorted(i.number or "" for i in found) == numbers
@@ -107,7 +122,9 @@ def test_credit_notes_payments_bank_transactions_and_transfers_are_found_by_refe
     receipt = xero.create("BankTransactions", [build.trust_receipt("TR-9", northwind)], "bt")[0]
     moved = xero.create("BankTransfers", [build.transfer("XFER-9")], "xfer")[0]
     assert [c.id for c in xero.find_credit_notes(numbers=["CN-1"])] == [note.xero_id]
-    assert [c.number for c in xero.find_credit_notes(contact_ids=[northwind], references=["Credit CN-1"])] == ["CN-1"]
+    assert [
+        c.number for c in xero.find_credit_notes(contact_ids=[northwind], references=["Credit CN-1"])
+    ] == ["CN-1"]
     (found_payment,) = xero.find_payments(invoice_ids=[invoice.xero_id])
     assert found_payment.id == payment.xero_id and found_payment.document_id == invoice.xero_id
     assert [p.reference for p in xero.find_payments(references=["EFT 9"])] == ["EFT 9"]

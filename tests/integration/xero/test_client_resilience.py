@@ -28,7 +28,9 @@ def test_a_write_answered_with_503_is_retried_with_the_same_key_and_creates_one_
     assert len(sandbox.invoices()) == 1
 
 
-def test_a_timed_out_write_is_retried_with_the_same_key(xero: XeroClient, sandbox: XeroSandbox, northwind: str) -> None:
+def test_a_timed_out_write_is_retried_with_the_same_key(
+    xero: XeroClient, sandbox: XeroSandbox, northwind: str
+) -> None:
     sandbox.faults.time_out_next(1, method="PUT")
     (result,) = xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "key-1")
     assert result.ok
@@ -69,7 +71,9 @@ def test_a_write_is_not_repeated_once_xero_may_have_forgotten_its_key(
     assert clock.slept == pytest.approx(400)
 
 
-def test_reads_are_retried_after_a_5xx_and_give_up_as_unavailable(xero: XeroClient, sandbox: XeroSandbox) -> None:
+def test_reads_are_retried_after_a_5xx_and_give_up_as_unavailable(
+    xero: XeroClient, sandbox: XeroSandbox
+) -> None:
     sandbox.faults.fail_next(1, status=500, method="GET")
     assert xero.organisation().name == "Harbour & Finch Lawyers"
     sandbox.faults.fail_next(4, status=503, method="GET")

@@ -33,7 +33,9 @@ def test_one_bad_element_fails_alone_and_the_others_are_created(
     )
     assert [r.ok for r in results] == [True, False, True]
     assert results[1].xero_id is None and results[1].status is None
-    assert results[1].errors == (("xero.account_invalid", "Account code '999' is not a valid code for this document."),)
+    assert results[1].errors == (
+        ("xero.account_invalid", "Account code '999' is not a valid code for this document."),
+    )
     assert sorted(i["InvoiceNumber"] for i in sandbox.invoices()) == ["AS-1", "AS-3"]
 
 
@@ -112,7 +114,9 @@ def test_a_key_longer_than_xeros_128_characters_is_refused(xero: XeroClient, nor
 def test_bank_transfers_go_one_per_request_under_keys_derived_from_the_callers(
     xero: XeroClient, recorder: RecordingTransport
 ) -> None:
-    results = xero.create("BankTransfers", [build.transfer("X-1"), build.transfer("X-2", "9.99")], "sync-3:xfers")
+    results = xero.create(
+        "BankTransfers", [build.transfer("X-1"), build.transfer("X-2", "9.99")], "sync-3:xfers"
+    )
     assert [r.ok for r in results] == [True, True]
     assert [r.total for r in results] == [Decimal("300.00"), Decimal("9.99")]
     assert [s.headers["Idempotency-Key"] for s in recorder.writes()] == ["sync-3:xfers#0", "sync-3:xfers#1"]
@@ -131,12 +135,18 @@ def test_a_credit_note_is_allocated_to_an_invoice_and_the_allocation_removed_aga
     note = xero.create("CreditNotes", [build.credit_note("CN-1", northwind, "20.00")], "cn")[0]
     assert invoice.xero_id and note.xero_id
     (allocation,) = xero.allocate_credit_note(
-        note.xero_id, [{"Invoice": {"InvoiceID": invoice.xero_id}, "Amount": Decimal("22.00"), "Date": "2026-07-03"}], "alloc"
+        note.xero_id,
+        [{"Invoice": {"InvoiceID": invoice.xero_id}, "Amount": Decimal("22.00"), "Date": "2026-07-03"}],
+        "alloc",
     )
     assert allocation.ok and allocation.xero_id
     assert xero.find_invoices(ids=[invoice.xero_id])[0].amount_due == Decimal("88.00")
     (credit,) = xero.find_credit_notes(ids=[note.xero_id])
-    assert credit.status == "PAID" and credit.remaining_credit == 0 and credit.allocations[0].amount == Decimal("22.00")
+    assert (
+        credit.status == "PAID"
+        and credit.remaining_credit == 0
+        and credit.allocations[0].amount == Decimal("22.00")
+    )
     removed = xero.delete_allocation(note.xero_id, allocation.xero_id)
     assert removed.ok and removed.raw["IsDeleted"] is True
     assert xero.find_invoices(ids=[invoice.xero_id])[0].amount_due == Decimal("110.00")

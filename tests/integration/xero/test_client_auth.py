@@ -24,8 +24,8 @@ from integration.xero import (
     connect_custom,
 )
 from tests.fakes.token_store import MemoryTokenStore
-from tests.support.recording import RecordingTransport
 from tests.integration.xero.conftest import ENDPOINTS, client_for, oauth_for
+from tests.support.recording import RecordingTransport
 
 CALLBACK = "http://127.0.0.1:3000/oauth/xero/callback"
 

@@ -120,7 +120,7 @@ def test_a_429_for_the_day_limit_raises_at_once_without_retrying(
     xero: XeroClient, sandbox: XeroSandbox, clock: VirtualClock
 ) -> None:
     sandbox.use_up_day()
-    with pytest.raises(DailyLimitReached, match="resets in about 24.0 h"):
+    with pytest.raises(DailyLimitReached, match=r"resets in about 24\.0 h"):
         xero.organisation()
     with pytest.raises(DailyLimitReached):
         xero.accounts()

@@ -20,8 +20,8 @@ from integration.xero import (
     XeroClient,
     XeroEndpoints,
     XeroOAuth,
+    connect_custom,
 )
-from integration.xero import connect_custom
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero import builders as build
 
@@ -31,7 +31,7 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's parameter name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

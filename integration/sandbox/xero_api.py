@@ -163,7 +163,8 @@ class AccountingApi:
             if not records:
                 raise _not_found()
             return json_response(200, envelope(ctx, key, records))
-        records = [r for r in records if where(request.param("where"))(r)]
+        matches = where(request.param("where"))
+        records = [r for r in records if matches(r)]
         shown, pagination = page(records, request)
         extra = {"pagination": pagination} if pagination else {}
         return json_response(200, envelope(ctx, key, shown, **extra))

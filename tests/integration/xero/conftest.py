@@ -20,6 +20,7 @@ from integration.xero import (
     XeroOAuth,
 )
 from tests.fakes.token_store import MemoryTokenStore
+from tests.integration.xero.sandbox_calls import Caller
 from tests.support.recording import RecordingTransport
 from tests.support.xero_spec import violations
 
@@ -103,3 +104,9 @@ def northwind(sandbox: XeroSandbox) -> str:
     found = sandbox.books.contact_by_name("Northwind Holdings Pty Ltd")
     assert found is not None
     return found.id
+
+
+@pytest.fixture
+def caller(sandbox: XeroSandbox) -> Caller:
+    """Raw HTTP access to the sandbox, for tests of its own rules."""
+    return Caller(sandbox)

@@ -43,6 +43,8 @@ from integration.sandbox.xero_identity import Identity
 from integration.sandbox.xero_rules import Context
 from integration.sandbox.xero_wsgi import HttpError, Request, Response, StartResponse, json_response
 
+__all__ = ["DEMO_CONTACTS", "Limits", "SeenRequest", "XeroSandbox"]
+
 API_ROOT = "/api.xro/2.0/"
 # A client the demo firm already has in Xero, entered by hand (no ContactNumber), so the bot must adopt it by name.
 DEMO_CONTACTS: list[dict[str, Any]] = [
@@ -121,6 +123,7 @@ class XeroSandbox:
         self.tenant_id = tenant_id
         self.prefix = prefix.rstrip("/")
         self.books = Books(organisation=dict(organisation))
+        self._lock = threading.RLock()
         for raw in accounts:
             account = _account(raw)
             self.books.accounts[account.id] = account
@@ -129,7 +132,6 @@ class XeroSandbox:
             self.books.tax_rates[rate.tax_type] = rate
         for raw in contacts:
             self.add_contact(str(raw["Name"]), number=raw.get("ContactNumber"), email=raw.get("EmailAddress"))
-        self._lock = threading.RLock()
         self._api = AccountingApi(self.books)
         self.identity = Identity(
             self.clock, tenant_id=tenant_id, tenant_name=str(organisation.get("Name", "")), client_id=client_id,
@@ -212,25 +214,26 @@ class XeroSandbox:
         return response
 
     def _keyed(self, request: Request, below: str, scope: tuple[str, str], failure: int | None) -> Response:
-        now = self.clock.now()
-        key = IdempotencyKeys.key_of(request)
-        if key is not None and (remembered := self.keys.replay(scope, key, request, now)) is not None:
-            return Response(remembered.status, remembered.body, list(remembered.headers))
-        if failure is not None:  # an internal error, remembered under the key as Xero remembers them
-            response = json_response(failure, {"Title": "Internal Server Error", "Status": failure})
-        else:
-            with self._lock:
+        # One lock from the key check to remembering the answer: two requests with one key never both apply.
+        with self._lock:
+            now = self.clock.now()
+            key = IdempotencyKeys.key_of(request)
+            if key is not None and (remembered := self.keys.replay(scope, key, request, now)) is not None:
+                return Response(remembered.status, remembered.body, list(remembered.headers))
+            if failure is not None:  # an internal error, remembered under the key as Xero remembers them
+                response = json_response(failure, {"Title": "Internal Server Error", "Status": failure})
+            else:
                 try:
                     response = self._api.handle(
                         self._context(request), request, [p for p in below.split("/") if p]
                     )
                 except HttpError as error:
                     response = json_response(error.status, error.payload, error.headers)
-        if key is not None:
-            self.keys.remember(
-                scope, key, request, now, Response(response.status, response.body, list(response.headers))
-            )
-        return response
+            if key is not None:
+                self.keys.remember(
+                    scope, key, request, now, Response(response.status, response.body, list(response.headers))
+                )
+            return response
 
     def _context(self, request: Request) -> Context:
         now = self.clock.now()
@@ -249,20 +252,24 @@ class XeroSandbox:
             id=new_id(), name=name, number=number, email=email, status="ARCHIVED" if archived else "ACTIVE",
             updated=self.clock.now(),
         )  # fmt: skip
-        self.books.contacts[contact.id] = contact
+        with self._lock:
+            self.books.contacts[contact.id] = contact
         return contact.id
 
     def archive_contact(self, contact_id: str) -> None:
+        """Archive a contact, as a person might in Xero."""
         with self._lock:
             self.books.contacts[contact_id.lower()].status = "ARCHIVED"
 
     def archive_account(self, code: str) -> None:
+        """Archive the account with `code`, as a person might in Xero."""
         with self._lock:
             account = self.books.account_by_code(code)
             assert account is not None, f"no account {code}"
             account.status = "ARCHIVED"
 
     def set_lock_dates(self, *, period: date | None = None, end_of_year: date | None = None) -> None:
+        """Set (or clear, with None) the organisation's period and end-of-year lock dates."""
         with self._lock:
             self.books.organisation["PeriodLockDate"] = period
             self.books.organisation["EndOfYearLockDate"] = end_of_year
@@ -293,29 +300,37 @@ class XeroSandbox:
         self.limiter.use_up(self.tenant_id, self.clock.now())
 
     def use_up_day(self) -> None:
+        """Spend the rest of today's calls, so the next call draws a 429 for the day."""
         self.limiter.use_up(self.tenant_id, self.clock.now(), day=True)
 
     # Inspection ------------------------------------------------------------------------------------------------
 
     def invoices(self) -> list[dict[str, Any]]:
+        """Every invoice, rendered as Xero returns it."""
         return self._rendered("invoices")
 
     def credit_notes(self) -> list[dict[str, Any]]:
+        """Every credit note, rendered as Xero returns it."""
         return self._rendered("creditnotes")
 
     def payments(self) -> list[dict[str, Any]]:
+        """Every payment (deleted ones included), rendered as Xero returns it."""
         return self._rendered("payments")
 
     def bank_transactions(self) -> list[dict[str, Any]]:
+        """Every bank transaction, rendered as Xero returns it."""
         return self._rendered("banktransactions")
 
     def bank_transfers(self) -> list[dict[str, Any]]:
+        """Every bank transfer, rendered as Xero returns it."""
         return self._rendered("banktransfers")
 
     def manual_journals(self) -> list[dict[str, Any]]:
+        """Every manual journal, rendered as Xero returns it."""
         return self._rendered("manualjournals")
 
     def contacts(self) -> list[dict[str, Any]]:
+        """Every contact (archived ones included), rendered as Xero returns it."""
         with self._lock:
             return [render.contact(c) for c in self.books.contacts.values()]
 

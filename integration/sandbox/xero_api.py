@@ -75,6 +75,7 @@ class AccountingApi:
         self.allocations = Kind("Allocations", "AllocationID", None, self._unsupported, render.allocation)
 
     def handle(self, ctx: Context, request: Request, parts: list[str]) -> Response:
+        """Answer one request; `parts` is the path below the API root, split on `/`."""
         resource = parts[0].lower() if parts else ""
         rest = parts[1:]
         if request.method == "GET":

@@ -45,6 +45,7 @@ def _bank_account(ctx: Context, ref: Any, check: Check) -> Account | None:
 
 
 def create_transaction(ctx: Context, raw: dict[str, Any]) -> tuple[BankTransaction | None, Check]:
+    """Validate one bank transaction element and, when it passes, record it."""
     check = Check()
     type_ = str(raw.get("Type") or "")
     if type_ in TRANSFER_TYPES:
@@ -84,6 +85,7 @@ def create_transaction(ctx: Context, raw: dict[str, Any]) -> tuple[BankTransacti
 
 
 def create_transfer(ctx: Context, raw: dict[str, Any]) -> tuple[BankTransfer | None, Check]:
+    """Validate one bank transfer element and, when it passes, record it."""
     check = Check()
     source = _bank_account(ctx, raw.get("FromBankAccount"), check)
     target = _bank_account(ctx, raw.get("ToBankAccount"), check)

@@ -37,11 +37,14 @@ ACCOUNT_CLASS = {
 
 
 def new_id() -> str:
+    """A new Xero-style identifier (a lowercase UUID)."""
     return str(uuid.uuid4())
 
 
 @dataclass(slots=True)
 class Account:
+    """An account of the chart."""
+
     id: str
     code: str | None
     name: str
@@ -54,11 +57,14 @@ class Account:
 
     @property
     def account_class(self) -> str:
+        """Xero's class for the account's type (ASSET, EQUITY, EXPENSE, LIABILITY, REVENUE)."""
         return ACCOUNT_CLASS.get(self.type, "ASSET")
 
 
 @dataclass(slots=True)
 class TaxRate:
+    """A tax rate and the account classes it may be used with."""
+
     tax_type: str
     name: str
     rate: Decimal
@@ -68,6 +74,8 @@ class TaxRate:
 
 @dataclass(slots=True)
 class Contact:
+    """A customer or supplier."""
+
     id: str
     name: str
     number: str | None = None
@@ -94,6 +102,8 @@ class Line:
 
 @dataclass(slots=True)
 class Totals:
+    """A document's SubTotal, TotalTax and Total."""
+
     sub_total: Decimal = ZERO
     total_tax: Decimal = ZERO
     total: Decimal = ZERO
@@ -132,6 +142,8 @@ class Document:
 
 @dataclass(slots=True)
 class Payment:
+    """A payment applied to an invoice or credit note."""
+
     id: str
     document: Document
     account: Account
@@ -144,6 +156,7 @@ class Payment:
 
     @property
     def payment_type(self) -> str:
+        """Xero's PaymentType, from the type of document paid."""
         return {
             "ACCREC": "ACCRECPAYMENT",
             "ACCPAY": "ACCPAYPAYMENT",
@@ -154,6 +167,8 @@ class Payment:
 
 @dataclass(slots=True)
 class Allocation:
+    """Part of a credit note applied to an invoice."""
+
     id: str
     credit_note: Document
     invoice: Document
@@ -164,6 +179,8 @@ class Allocation:
 
 @dataclass(slots=True)
 class BankTransaction:
+    """Money spent or received through a bank account."""
+
     id: str
     type: str
     contact: Contact
@@ -181,6 +198,8 @@ class BankTransaction:
 
 @dataclass(slots=True)
 class BankTransfer:
+    """Money moved between two bank accounts."""
+
     id: str
     from_account: Account
     to_account: Account
@@ -197,6 +216,8 @@ class BankTransfer:
 
 @dataclass(slots=True)
 class JournalLine:
+    """One signed line of a manual journal (debits positive)."""
+
     account: Account
     description: str | None
     line_amount: Decimal
@@ -206,6 +227,8 @@ class JournalLine:
 
 @dataclass(slots=True)
 class ManualJournal:
+    """A manual journal."""
+
     id: str
     narration: str
     date: dt.date
@@ -234,6 +257,7 @@ class Books:
     sequences: dict[str, int] = field(default_factory=dict)
 
     def account_by_code(self, code: str) -> Account | None:
+        """The account with this code, whatever its status."""
         return next((a for a in self.accounts.values() if a.code is not None and a.code == code), None)
 
     def contact_by_name(self, name: str) -> Contact | None:
@@ -244,9 +268,11 @@ class Books:
         )
 
     def contact_by_number(self, number: str) -> Contact | None:
+        """The contact with this ContactNumber, whatever its status."""
         return next((c for c in self.contacts.values() if c.number == number), None)
 
     def document_by_number(self, number: str, *, credit: bool, type_: str | None = None) -> Document | None:
+        """The invoice (or credit note) with this number that is not deleted."""
         return next(
             (
                 d
@@ -269,10 +295,12 @@ class Books:
 
     @property
     def period_lock_date(self) -> dt.date | None:
+        """The organisation's period lock date, if set."""
         value = self.organisation.get("PeriodLockDate")
         return value if isinstance(value, dt.date) else None
 
     @property
     def end_of_year_lock_date(self) -> dt.date | None:
+        """The organisation's end-of-year lock date, if set."""
         value = self.organisation.get("EndOfYearLockDate")
         return value if isinstance(value, dt.date) else None

@@ -10,6 +10,7 @@ from integration.sandbox.xero_rules import Check, Context
 
 
 def create(ctx: Context, raw: dict[str, Any]) -> tuple[Contact | None, Check]:
+    """Validate one contact element and, when it passes, add the contact."""
     check = Check()
     name = str(raw.get("Name") or "").strip()
     if not name:

@@ -39,6 +39,7 @@ TRANSITIONS = {
 
 
 def noun(credit: bool) -> str:
+    """How Xero names the document kind in its messages."""
     return "Credit Note" if credit else "Invoice"
 
 
@@ -185,6 +186,7 @@ def allocate(ctx: Context, credit_note: Document, raw: dict[str, Any]) -> tuple[
 
 
 def remove_allocation(ctx: Context, allocation: Allocation) -> Check:
+    """Take an allocation back off both documents, unless its date is locked."""
     check = Check()
     if allocation.deleted:
         check.fail(msg.DOCUMENT_NOT_FOUND)

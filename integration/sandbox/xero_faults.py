@@ -23,6 +23,8 @@ FaultKind = Literal["fail", "timeout", "drop"]
 
 @dataclass(slots=True)
 class Fault:
+    """One kind of fault, due for the next `remaining` matching requests."""
+
     kind: FaultKind
     remaining: int
     status: int = 503
@@ -33,6 +35,7 @@ class Fault:
     path: str | None = None
 
     def matches(self, method: str, path: str) -> bool:
+        """Whether this fault applies to a request of `method` below the API root at `path`."""
         return (self.method is None or self.method == method) and (self.path is None or self.path in path)
 
 
@@ -65,6 +68,7 @@ class Faults:
         self._add(Fault("drop", count, method=method, path=path))
 
     def clear(self) -> None:
+        """Forget every fault not yet used."""
         with self._lock:
             self._queue.clear()
 

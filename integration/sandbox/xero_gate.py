@@ -101,6 +101,7 @@ class RateLimiter:
         return headers
 
     def release(self, tenant_id: str) -> None:
+        """The call admitted for `tenant_id` has finished."""
         with self._lock:
             self._tenants[tenant_id].in_flight -= 1
 
@@ -137,6 +138,7 @@ class IdempotencyKeys:
 
     @staticmethod
     def key_of(request: Request) -> str | None:
+        """The request's Idempotency-Key when Xero would honour it (PUT, POST, PATCH); 400 when too long."""
         key = request.headers.get("idempotency-key")
         if request.method not in IDEMPOTENT_METHODS or key is None:
             return None
@@ -174,5 +176,6 @@ class IdempotencyKeys:
     def remember(
         self, scope: tuple[str, str], key: str, request: Request, now: datetime, response: Response
     ) -> None:
+        """Keep `response` as the answer to this key for the next six minutes."""
         with self._lock:
             self._answers[(*scope, key.lower())] = _Remembered(self._fingerprint(request), now, response)

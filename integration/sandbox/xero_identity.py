@@ -99,6 +99,7 @@ class Identity:
         return Response(302, b"", [("Location", f"{redirect_uri}{separator}{urlencode(query)}")])
 
     def token(self, request: Request) -> Response:
+        """The token endpoint: one of the three grants, or an OAuth error."""
         form = {
             key: values[0] for key, values in parse_qs(request.body.decode(), keep_blank_values=True).items()
         }
@@ -117,6 +118,7 @@ class Identity:
         return json_response(200, payload, [("Cache-Control", "no-store")])
 
     def connections(self, request: Request) -> Response:
+        """The organisations the bearer token may act for (this sandbox's one)."""
         self.client_of(request)
         stamp = utc_string(self._connected)
         return json_response(

@@ -31,6 +31,7 @@ def _any_account(account: Account) -> bool:
 
 
 def create(ctx: Context, raw: dict[str, Any]) -> tuple[ManualJournal | None, Check]:
+    """Validate one manual journal element and, when it passes, record it."""
     check = Check()
     narration = str(raw.get("Narration") or "").strip()
     if not narration:

@@ -16,10 +16,12 @@ def _xero_date(day: date) -> str:
 
 
 def account_not_valid(code: str) -> str:
+    """An account that does not exist, is archived, is a system account or does not suit the document."""
     return f"Account code '{code}' is not a valid code for this document."
 
 
 def account_removed(code: str) -> str:
+    """The warning for an unknown account code dropped from a draft."""
     return f"Account code ''{code}'' has been removed as it does not match a recognised account."
 
 
@@ -27,24 +29,29 @@ ACCOUNT_CODE_REQUIRED = "Account code must be specified"  # (unverified)
 
 
 def tax_type_not_for_account(tax_type: str, code: str) -> str:
+    """A tax type whose CanApplyTo* flag for the account's class is off."""
     return f"The TaxType code '{tax_type}' cannot be used with account code '{code}'."
 
 
 def tax_type_unknown(tax_type: str) -> str:
+    """A tax type that does not exist or is not active."""
     return f"The TaxType code {tax_type} does not exist or cannot be used for this type of transaction."
 
 
 def end_of_year_lock(lock: date) -> str:
+    """A date on or before the end-of-year lock date."""
     return (
         f"The document date cannot be before the end of year lock date, currently set at {_xero_date(lock)}"
     )
 
 
 def period_lock(lock: date) -> str:
+    """A date on or before the period lock date."""
     return f"The document date cannot be before the period lock date, currently set at {_xero_date(lock)}"  # (unverified)
 
 
 def not_valid_status(noun: str) -> str:
+    """A change the document's status does not allow."""
     return f"{noun} not of valid status for modification"
 
 
@@ -86,6 +93,7 @@ VALIDATION_EXCEPTION = "A validation exception occurred"
 
 
 def contact_name_taken(name: str) -> str:
+    """A new contact whose name an active contact already has."""
     return (
         f"The contact name {name} is already assigned to another contact. The contact name must be unique across "
         "all active contacts."
@@ -93,10 +101,12 @@ def contact_name_taken(name: str) -> str:
 
 
 def journal_unbalanced(debits: Decimal, credits: Decimal) -> str:
+    """A manual journal whose debits and credits differ."""
     return f"The total debits ({debits:.2f}) must equal total credits ({credits:.2f})"
 
 
 def idempotency_conflict(key: str) -> str:
+    """A key reused with a different method, URL or body."""
     return f"Idempotency Key: {key} is used with a different request."
 
 

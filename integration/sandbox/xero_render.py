@@ -27,6 +27,7 @@ FOUR = Decimal("0.0001")
 
 
 def ms_date(day: date | datetime | None) -> str | None:
+    """A date (midnight UTC) or moment as `/Date(milliseconds+0000)/`."""
     if day is None:
         return None
     moment = day if isinstance(day, datetime) else datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -34,10 +35,12 @@ def ms_date(day: date | datetime | None) -> str | None:
 
 
 def date_string(day: date | None) -> str | None:
+    """The `…String` twin of a date: `2026-07-01T00:00:00`."""
     return f"{day.isoformat()}T00:00:00" if day else None
 
 
 def utc_string(moment: datetime | None) -> str | None:
+    """A moment as ISO-8601 UTC with a `Z`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
@@ -50,6 +53,7 @@ def _updated(moment: datetime) -> dict[str, Any]:
 
 
 def account(record: Account) -> dict[str, Any]:
+    """An account as `GET /Accounts` returns it."""
     rendered: dict[str, Any] = {
         "AccountID": record.id,
         "Code": record.code,
@@ -73,10 +77,12 @@ def account(record: Account) -> dict[str, Any]:
 
 
 def account_ref(record: Account) -> dict[str, Any]:
+    """An account as embedded in another record."""
     return {"AccountID": record.id, "Code": record.code, "Name": record.name}
 
 
 def tax_rate(record: TaxRate) -> dict[str, Any]:
+    """A tax rate as `GET /TaxRates` returns it."""
     rate = record.rate.quantize(FOUR)
     flags = {f"CanApplyTo{name}": record.applies_to.get(cls, False) for name, cls in _CLASS_FLAGS}
     return {
@@ -101,6 +107,7 @@ _CLASS_FLAGS = (
 
 
 def contact(record: Contact) -> dict[str, Any]:
+    """A contact as `GET /Contacts` returns it."""
     rendered: dict[str, Any] = {
         "ContactID": record.id,
         "ContactStatus": record.status,
@@ -116,10 +123,12 @@ def contact(record: Contact) -> dict[str, Any]:
 
 
 def contact_ref(record: Contact) -> dict[str, Any]:
+    """A contact as embedded in a document."""
     return {"ContactID": record.id, "Name": record.name, "HasValidationErrors": False}
 
 
 def line(record: Line) -> dict[str, Any]:
+    """A priced line item."""
     rendered: dict[str, Any] = {"LineItemID": record.id, "Description": record.description}
     if record.quantity is not None:
         rendered["Quantity"] = record.quantity.quantize(FOUR)
@@ -136,6 +145,7 @@ def line(record: Line) -> dict[str, Any]:
 
 
 def payment_on_document(record: Payment) -> dict[str, Any]:
+    """A payment as listed on the document it pays."""
     return {
         "PaymentID": record.id,
         **_dated("Date", record.date),
@@ -149,6 +159,7 @@ def payment_on_document(record: Payment) -> dict[str, Any]:
 
 
 def document_ref(record: Document) -> dict[str, Any]:
+    """An invoice or credit note as embedded in a payment or allocation."""
     id_key, number_key = (
         ("CreditNoteID", "CreditNoteNumber") if record.is_credit else ("InvoiceID", "InvoiceNumber")
     )
@@ -203,6 +214,7 @@ def document(record: Document, payments: list[Payment], allocations: list[Alloca
 
 
 def payment(record: Payment) -> dict[str, Any]:
+    """A payment as `GET /Payments` returns it."""
     target_key = "CreditNote" if record.document.is_credit else "Invoice"
     return {
         "PaymentID": record.id,
@@ -223,6 +235,7 @@ def payment(record: Payment) -> dict[str, Any]:
 
 
 def allocation(record: Allocation) -> dict[str, Any]:
+    """A credit-note allocation."""
     return {
         "AllocationID": record.id,
         "Amount": record.amount,
@@ -234,6 +247,7 @@ def allocation(record: Allocation) -> dict[str, Any]:
 
 
 def bank_transaction(record: BankTransaction) -> dict[str, Any]:
+    """A bank transaction as `GET /BankTransactions` returns it."""
     rendered: dict[str, Any] = {
         "BankTransactionID": record.id,
         "Type": record.type,
@@ -258,6 +272,7 @@ def bank_transaction(record: BankTransaction) -> dict[str, Any]:
 
 
 def bank_transfer(record: BankTransfer) -> dict[str, Any]:
+    """A bank transfer as `GET /BankTransfers` returns it."""
     return {
         "BankTransferID": record.id,
         "FromBankAccount": account_ref(record.from_account),
@@ -278,6 +293,7 @@ def bank_transfer(record: BankTransfer) -> dict[str, Any]:
 
 
 def manual_journal(record: ManualJournal) -> dict[str, Any]:
+    """A manual journal as `GET /ManualJournals` returns it."""
     rendered: dict[str, Any] = {
         "ManualJournalID": record.id,
         "Narration": record.narration,

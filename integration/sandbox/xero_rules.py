@@ -43,11 +43,13 @@ class Check:
     warnings: list[str] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
+        """Record a validation error (once)."""
         if message not in self.errors:
             self.errors.append(message)
 
 
 def money(value: Decimal) -> Decimal:
+    """Round half away from zero to the cent."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -87,6 +89,7 @@ def lock_message(books: Books, day: date) -> str | None:
 
 
 def check_lock(books: Books, day: date | None, check: Check) -> None:
+    """Fail `check` when `day` is on or before a lock date."""
     if day is not None and (message := lock_message(books, day)):
         check.fail(message)
 
@@ -134,6 +137,7 @@ def resolve_tax(books: Books, tax_type: Any, account: Account | None, check: Che
 
 
 def line_tax(line_amount: Decimal, rate: TaxRate | None, line_amount_types: str) -> Decimal:
+    """One line's tax, rounded to the cent on its own."""
     if rate is None or line_amount_types == "NoTax":
         return ZERO
     if line_amount_types == "Inclusive":
@@ -202,6 +206,7 @@ def price_line(
 
 
 def totals(lines: list[Line], line_amount_types: str) -> Totals:
+    """SubTotal, TotalTax and Total from the priced lines."""
     amounts = sum((line.line_amount for line in lines), ZERO)
     tax = sum((line.tax_amount for line in lines), ZERO)
     if line_amount_types == "Inclusive":
@@ -210,6 +215,7 @@ def totals(lines: list[Line], line_amount_types: str) -> Totals:
 
 
 def line_amount_types(raw: dict[str, Any], check: Check) -> str:
+    """The element's LineAmountTypes in Xero's casing (Exclusive when absent)."""
     value = str(raw.get("LineAmountTypes") or "Exclusive")
     canonical = {"exclusive": "Exclusive", "inclusive": "Inclusive", "notax": "NoTax"}.get(value.lower())
     if canonical is None:

@@ -37,6 +37,7 @@ class Kind:
 
 
 def envelope(ctx: Context, key: str, records: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """Xero's response wrapper around `records`."""
     return {
         "Id": str(uuid.uuid4()),
         "Status": "OK",
@@ -60,6 +61,7 @@ def elements_of(request: Request, key: str) -> list[dict[str, Any]]:
 
 
 def failed(kind: Kind, raw: dict[str, Any], check: Check) -> dict[str, Any]:
+    """A refused element: echoed as sent, with its errors and failure flag."""
     element: dict[str, Any] = {**raw, "StatusAttributeString": "ERROR"}
     if kind.failure_flag:
         element[kind.failure_flag] = True
@@ -70,6 +72,7 @@ def failed(kind: Kind, raw: dict[str, Any], check: Check) -> dict[str, Any]:
 
 
 def saved(kind: Kind, record: Any, check: Check) -> dict[str, Any]:
+    """A saved element as Xero returns it, with any warnings."""
     element = {**kind.render(record), "StatusAttributeString": "OK"}
     if check.warnings:
         element["Warnings"] = [{"Message": message} for message in check.warnings]

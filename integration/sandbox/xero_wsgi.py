@@ -29,6 +29,8 @@ class HttpError(Exception):
 
 @dataclass(slots=True)
 class Request:
+    """An HTTP request as the sandbox needs it; `path` is below the sandbox's prefix."""
+
     method: str
     path: str
     query: dict[str, list[str]]
@@ -38,6 +40,7 @@ class Request:
 
     @classmethod
     def from_environ(cls, environ: dict[str, Any], path: str) -> Request:
+        """Read a WSGI environ (the body included)."""
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         headers = {
@@ -59,14 +62,17 @@ class Request:
         return values[0] if values else None
 
     def flag(self, name: str, default: bool = False) -> bool:
+        """A boolean query parameter (`true`, any case)."""
         value = self.param(name)
         return default if value is None else value.strip().lower() == "true"
 
     def listed(self, name: str) -> list[str]:
+        """A comma-separated query parameter as a list."""
         value = self.param(name)
         return [item.strip() for item in value.split(",") if item.strip()] if value else []
 
     def json(self) -> Any:
+        """The body as JSON, numbers with fractions as Decimal; a 400 when it is not JSON."""
         try:
             return json.loads(self.body or b"null", parse_float=Decimal)
         except ValueError:
@@ -77,11 +83,14 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
+    """An HTTP response to send."""
+
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
 
     def send(self, start_response: StartResponse) -> list[bytes]:
+        """Start the WSGI response and return the body."""
         phrase = HTTPStatus(self.status).phrase
         headers = [*self.headers, ("Content-Length", str(len(self.body)))]
         start_response(f"{self.status} {phrase}", headers)
@@ -109,10 +118,12 @@ def _write(value: Any, out: list[str]) -> None:
 
 
 def dumps(payload: Any) -> bytes:
+    """JSON text of `payload`, Decimals written as exact numbers."""
     out: list[str] = []
     _write(payload, out)
     return "".join(out).encode()
 
 
 def json_response(status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A JSON response with `status` and extra `headers`."""
     return Response(status, dumps(payload), [("Content-Type", "application/json; charset=utf-8"), *headers])

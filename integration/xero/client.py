@@ -48,6 +48,13 @@ _STATUS_PATHS = {"invoice": ("Invoices", "InvoiceID"), "credit_note": ("CreditNo
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+def _elements(response: httpx.Response) -> list[dict[str, Any]]:
+    try:
+        return items(wire.loads(response.content), "Elements")
+    except ValueError:
+        return []
+
+
 class XeroClient:
     """Xero's accounting API for one tenant. `api_calls` counts every request sent, retries included."""
 
@@ -70,6 +77,7 @@ class XeroClient:
 
     @property
     def api_calls(self) -> int:
+        """Requests sent to the accounting API so far, retries and 401 re-sends included."""
         return self._session.api_calls
 
     # Reads -----------------------------------------------------------------------------------------------------
@@ -86,6 +94,7 @@ class XeroClient:
         return self._list("Accounts", "Accounts", Account)
 
     def tax_rates(self) -> list[TaxRate]:
+        """Every tax rate with the account classes it may be used with."""
         return self._list("TaxRates", "TaxRates", TaxRate)
 
     def contacts_by_number(self, numbers: Iterable[str]) -> dict[str, Contact]:
@@ -133,6 +142,7 @@ class XeroClient:
         references: Iterable[str] = (),
         contact_ids: Iterable[str] = (),
     ) -> list[CreditNote]:
+        """Credit notes matching every filter given (any value within one filter)."""
         filters = [
             Filter.on(ids, field="CreditNoteID", guid=True),
             Filter.on(numbers, field="CreditNoteNumber"),
@@ -144,6 +154,7 @@ class XeroClient:
     def find_payments(
         self, *, ids: Iterable[str] = (), invoice_ids: Iterable[str] = (), references: Iterable[str] = ()
     ) -> list[Payment]:
+        """Payments by id, by the invoice they pay, or by reference."""
         filters = [
             Filter.on(ids, field="PaymentID", guid=True),
             Filter.on(invoice_ids, field="Invoice.InvoiceID", guid=True),
@@ -154,6 +165,7 @@ class XeroClient:
     def find_bank_transactions(
         self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
     ) -> list[BankTransaction]:
+        """Bank transactions (trust receipts and payments) by id or reference."""
         filters = [
             Filter.on(ids, field="BankTransactionID", guid=True),
             Filter.on(references, field="Reference"),
@@ -163,6 +175,7 @@ class XeroClient:
     def find_bank_transfers(
         self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
     ) -> list[BankTransfer]:
+        """Bank transfers by id or reference."""
         filters = [
             Filter.on(ids, field="BankTransferID", guid=True),
             Filter.on(references, field="Reference"),
@@ -228,6 +241,7 @@ class XeroClient:
         return self._answers(endpoint, endpoint, response, 1, f"the status change of {xero_id}")[0]
 
     def delete_payment(self, payment_id: str, idempotency_key: str) -> ElementResult:
+        """Delete a payment (Xero cannot edit payments); a reconciled one is refused."""
         response = self._session.request(
             "POST", f"Payments/{payment_id}", body={"Status": "DELETED"}, idempotency_key=idempotency_key
         )
@@ -242,7 +256,7 @@ class XeroClient:
             return self._answers(
                 "Allocations", "Allocations", response, 1, f"deleting allocation {allocation_id}"
             )[0]
-        payload = wire.loads(response.content)
+        payload = self._read(response, f"deleting allocation {allocation_id}")
         wrapped = items(payload, "Allocations")  # the spec answers a bare Allocation; accept the wrapper too
         raw = wrapped[0] if wrapped else payload
         result = element_result("Allocations", raw)
@@ -255,11 +269,10 @@ class XeroClient:
     def _answers(
         self, endpoint: str, key: str, response: httpx.Response, expected: int, what: str
     ) -> list[ElementResult]:
-        payload = wire.loads(response.content) if response.content else {}
         if response.status_code == 200:
-            found = items(payload, key)
-        elif response.status_code == 400 and items(payload, "Elements"):
-            found = items(payload, "Elements")
+            found = items(self._read(response, what), key)
+        elif response.status_code == 400 and (elements := _elements(response)):
+            found = elements  # a summarised 400 (or a single-record write): each element with its errors
         else:
             raise rejected(response, what)
         if len(found) != expected:
@@ -273,7 +286,17 @@ class XeroClient:
         response = self._session.request("GET", path, params=params)
         if response.status_code != 200:
             raise rejected(response, f"the lookup {path}")
-        return wire.loads(response.content)
+        return self._read(response, f"the lookup {path}")
+
+    @staticmethod
+    def _read(response: httpx.Response, what: str) -> Any:
+        try:
+            return wire.loads(response.content)
+        except ValueError:
+            raise Unavailable(
+                "xero",
+                f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
+            ) from None
 
     def _list(self, path: str, key: str, model: type[ModelT]) -> list[ModelT]:
         return [model.model_validate(item) for item in items(self._get(path), key)]

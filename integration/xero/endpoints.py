@@ -14,6 +14,8 @@ PRODUCTION_API_URL = "https://api.xero.com/api.xro/2.0"
 
 @dataclass(frozen=True, slots=True)
 class XeroEndpoints:
+    """The four URLs the client needs."""
+
     api_url: str
     token_url: str
     authorize_url: str
@@ -21,6 +23,7 @@ class XeroEndpoints:
 
     @classmethod
     def production(cls) -> XeroEndpoints:
+        """Xero's own endpoints."""
         return cls(
             api_url=PRODUCTION_API_URL,
             token_url="https://identity.xero.com/connect/token",  # noqa: S106 (a URL, not a secret)

@@ -33,6 +33,7 @@ class Filter:
     def on(
         cls, values: Iterable[str], *, param: str | None = None, field: str | None = None, guid: bool = False
     ) -> Filter:
+        """A filter over `values`, duplicates dropped, order kept."""
         return cls(tuple(dict.fromkeys(values)), param, field, guid)
 
 
@@ -43,6 +44,7 @@ def literal(value: str, *, guid: bool = False) -> str:
 
 
 def any_of(field: str, values: Iterable[str], *, guid: bool = False) -> str:
+    """`field` equal to any of `values`, as a `where` clause."""
     clauses = [f"{field}=={literal(v, guid=guid)}" for v in values]
     return clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"
 

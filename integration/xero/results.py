@@ -44,6 +44,7 @@ class ElementResult:
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """The catalogue codes of the errors, in Xero's order."""
         return tuple(code for code, _ in self.errors)
 
 
@@ -77,4 +78,5 @@ def element_result(endpoint: str, raw: dict[str, Any]) -> ElementResult:
 
 
 def element_results(endpoint: str, elements: list[Any]) -> list[ElementResult]:
+    """Read every returned element of `endpoint`, in order."""
     return [element_result(endpoint, item if isinstance(item, dict) else {}) for item in elements]

@@ -39,6 +39,8 @@ class XeroModel(BaseModel):
 
 
 class Organisation(XeroModel):
+    """`GET /Organisation`: what the engine needs of the organisation."""
+
     organisation_id: str
     name: str
     short_code: str | None = None
@@ -49,6 +51,8 @@ class Organisation(XeroModel):
 
 
 class Account(XeroModel):
+    """An account of the chart (`GET /Accounts`)."""
+
     account_id: str
     code: str | None = None
     name: str
@@ -62,6 +66,8 @@ class Account(XeroModel):
 
 
 class TaxRate(XeroModel):
+    """A tax rate (`GET /TaxRates`) with the account classes it may be used with."""
+
     tax_type: str
     name: str
     status: str = "ACTIVE"
@@ -87,6 +93,8 @@ class TaxRate(XeroModel):
 
 
 class Contact(XeroModel):
+    """A contact (`GET /Contacts`)."""
+
     contact_id: str
     name: str | None = None
     contact_number: str | None = None
@@ -95,11 +103,15 @@ class Contact(XeroModel):
 
 
 class ContactRef(XeroModel):
+    """A contact as embedded in a document."""
+
     contact_id: str | None = None
     name: str | None = None
 
 
 class AccountRef(XeroModel):
+    """An account as embedded in a payment, transaction or transfer."""
+
     account_id: str | None = None
     code: str | None = None
 
@@ -115,6 +127,8 @@ class PaymentLine(XeroModel):
 
 
 class AllocationLine(XeroModel):
+    """A credit-note allocation as listed on the credit note."""
+
     allocation_id: str | None = Field(
         default=None, validation_alias=AliasChoices("AllocationID", "AllocationId")
     )
@@ -137,10 +151,13 @@ class Document(XeroModel):
 
     @property
     def contact_id(self) -> str | None:
+        """The document's ContactID, if it has a contact."""
         return self.contact.contact_id if self.contact else None
 
 
 class Invoice(Document):
+    """A sales invoice (ACCREC) or bill (ACCPAY) summary."""
+
     id: str = Field(alias="InvoiceID")
     number: str | None = Field(default=None, alias="InvoiceNumber")
     due_date: MsDate = None
@@ -153,6 +170,8 @@ class Invoice(Document):
 
 
 class CreditNote(Document):
+    """A credit note summary (ACCRECCREDIT or ACCPAYCREDIT)."""
+
     id: str = Field(alias="CreditNoteID")
     number: str | None = Field(default=None, alias="CreditNoteNumber")
     sub_total: Decimal = Decimal(0)
@@ -174,6 +193,8 @@ class DocumentRef(XeroModel):
 
 
 class Payment(XeroModel):
+    """A payment summary (`GET /Payments`)."""
+
     id: str = Field(alias="PaymentID")
     status: str
     payment_type: str | None = None
@@ -194,6 +215,8 @@ class Payment(XeroModel):
 
 
 class BankTransaction(Document):
+    """A bank transaction summary (RECEIVE, SPEND, …)."""
+
     id: str = Field(alias="BankTransactionID")
     bank_account: AccountRef | None = None
     is_reconciled: bool = False
@@ -202,6 +225,8 @@ class BankTransaction(Document):
 
 
 class BankTransfer(XeroModel):
+    """A bank transfer summary."""
+
     id: str = Field(alias="BankTransferID")
     amount: Decimal
     date: MsDate = None

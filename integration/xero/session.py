@@ -226,6 +226,7 @@ class XeroSession:
         return resume_at >= window_end
 
     def counted(self) -> None:
+        """Count one request on the wire (called by the auth wrapper)."""
         self.api_calls += 1
 
 
@@ -237,6 +238,7 @@ class _Counted(httpx.Auth):
         self._session = session
 
     def sync_auth_flow(self, request: httpx.Request) -> Any:
+        """Run the wrapped auth flow, counting each request it sends."""
         flow = self._inner.sync_auth_flow(request)
         outgoing = next(flow)
         while True:

@@ -111,6 +111,7 @@ class XeroAuth(httpx.Auth):
         return "XeroAuth()"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Send with the current token; after a 401, refresh once and send again."""
         token = self._tokens.current()
         request.headers["Authorization"] = f"Bearer {token.tokens['access_token']}"
         response = yield request

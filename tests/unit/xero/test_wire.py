@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from integration.xero import wire
+from integration.xero import XeroEndpoints, wire
 from integration.xero.schemas import Invoice, Organisation, pascal
 
 
@@ -94,3 +94,16 @@ def test_models_read_xeros_pascal_case_dates_and_money() -> None:
         and invoice.contact_id == "c"
         and invoice.payments[0].amount == Decimal("110.10")
     )
+
+
+def test_endpoints_follow_xero_in_production_and_the_sandbox_layout_elsewhere() -> None:
+    production = XeroEndpoints.from_settings(
+        "https://api.xero.com/api.xro/2.0/", "https://identity.xero.com/connect/token"
+    )
+    assert production.connections_url == "https://api.xero.com/connections"
+    assert production.authorize_url == "https://login.xero.com/identity/connect/authorize"
+    local = XeroEndpoints.from_settings(
+        "http://127.0.0.1:8765/xero/api.xro/2.0", "http://127.0.0.1:8765/xero/connect/token"
+    )
+    assert local.connections_url == "http://127.0.0.1:8765/xero/connections"
+    assert local.authorize_url == "http://127.0.0.1:8765/xero/identity/connect/authorize"

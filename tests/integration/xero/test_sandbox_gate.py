@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -153,3 +154,26 @@ def test_a_dropped_answer_means_the_write_happened_and_a_timeout_means_it_did_no
     assert [i["InvoiceNumber"] for i in sandbox.invoices()] == ["INV-1"]
     replay = caller.put("Invoices", {"Invoices": [invoice("INV-1", client_id)]}, key="a")
     assert replay.json(parse_float=Decimal)["Invoices"][0]["Total"] == Decimal("110.00")
+
+
+def test_concurrent_writes_are_applied_once_per_key_and_numbered_without_clashes(clock: VirtualClock) -> None:
+    sandbox = XeroSandbox.demo(clock=clock, limits=Limits(concurrent=100))  # in-flight limits are tested above
+    client_id = sandbox.add_contact("Client")
+    start = threading.Barrier(8)
+    answers: list[bytes] = []
+
+    def write(index: int) -> None:
+        caller = Caller(sandbox)
+        start.wait()
+        same = caller.put("Invoices", {"Invoices": [invoice("INV-SAME", client_id)]}, key="shared")
+        answers.append(same.content)
+        caller.put("Invoices", {"Invoices": [invoice(None, client_id)] * 5}, key=f"own-{index}")
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(answers) == 8 and len(set(answers)) == 1
+    numbers = [i["InvoiceNumber"] for i in sandbox.invoices()]
+    assert numbers.count("INV-SAME") == 1 and len(numbers) == 41 and len(set(numbers)) == 41

@@ -27,20 +27,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from integration.clock import SystemClock
 from integration.ports import Clock
 from integration.sandbox import demo_chart
 from integration.sandbox import xero_render as render
 from integration.sandbox.xero_api import AccountingApi
-from integration.sandbox.xero_books import Account, Books, Contact, TaxRate, new_id
+from integration.sandbox.xero_books import Contact, new_id
 from integration.sandbox.xero_faults import Faults
 from integration.sandbox.xero_gate import IdempotencyKeys, Limits, RateLimiter
 from integration.sandbox.xero_identity import Identity
 from integration.sandbox.xero_rules import Context
+from integration.sandbox.xero_seed import organisation_today, seeded_books
 from integration.sandbox.xero_wsgi import HttpError, Request, Response, StartResponse, json_response
 
 __all__ = ["DEMO_CONTACTS", "Limits", "SeenRequest", "XeroSandbox"]
@@ -50,11 +49,6 @@ API_ROOT = "/api.xro/2.0/"
 DEMO_CONTACTS: list[dict[str, Any]] = [
     {"Name": "Northwind Holdings Pty Ltd", "EmailAddress": "accounts@northwind.example"},
 ]
-_TIMEZONES = {
-    "AUSEASTERNSTANDARDTIME": "Australia/Sydney",
-    "NEWZEALANDSTANDARDTIME": "Pacific/Auckland",
-    "GMTSTANDARDTIME": "Europe/London",
-}
 _FORBIDDEN = {"Type": None, "Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}
 
 
@@ -67,39 +61,6 @@ class SeenRequest:
     query: str
     idempotency_key: str | None
     status: int | str | None = None
-
-
-def _tax_rate(raw: dict[str, Any]) -> TaxRate:
-    flags = {
-        "ASSET": "Assets",
-        "EQUITY": "Equity",
-        "EXPENSE": "Expenses",
-        "LIABILITY": "Liabilities",
-        "REVENUE": "Revenue",
-    }
-    return TaxRate(
-        tax_type=str(raw["TaxType"]),
-        name=str(raw["Name"]),
-        rate=Decimal(str(raw.get("Rate", raw.get("EffectiveRate", "0")))),
-        applies_to={
-            cls: bool(raw.get(name, raw.get(f"CanApplyTo{name}", False))) for cls, name in flags.items()
-        },
-        status=str(raw.get("Status", "ACTIVE")),
-    )
-
-
-def _account(raw: dict[str, Any]) -> Account:
-    return Account(
-        id=str(raw.get("AccountID") or new_id()).lower(),
-        code=raw.get("Code"),
-        name=str(raw["Name"]),
-        type=str(raw["Type"]),
-        tax_type=raw.get("TaxType"),
-        status=str(raw.get("Status", "ACTIVE")),
-        system_account=raw.get("SystemAccount") or None,
-        enable_payments=bool(raw.get("EnablePaymentsToAccount", False)),
-        bank_account_number=raw.get("BankAccountNumber"),
-    )
 
 
 class XeroSandbox:
@@ -122,14 +83,8 @@ class XeroSandbox:
         self.clock: Clock = clock or SystemClock()
         self.tenant_id = tenant_id
         self.prefix = prefix.rstrip("/")
-        self.books = Books(organisation=dict(organisation))
+        self.books = seeded_books(organisation, accounts, tax_rates)
         self._lock = threading.RLock()
-        for raw in accounts:
-            account = _account(raw)
-            self.books.accounts[account.id] = account
-        for raw in tax_rates:
-            rate = _tax_rate(raw)
-            self.books.tax_rates[rate.tax_type] = rate
         for raw in contacts:
             self.add_contact(str(raw["Name"]), number=raw.get("ContactNumber"), email=raw.get("EmailAddress"))
         self._api = AccountingApi(self.books)
@@ -237,10 +192,8 @@ class XeroSandbox:
 
     def _context(self, request: Request) -> Context:
         now = self.clock.now()
-        zone = _TIMEZONES.get(str(self.books.organisation.get("Timezone", "")), "UTC")
-        return Context(
-            self.books, now, now.astimezone(ZoneInfo(zone)).date(), 4 if request.param("unitdp") == "4" else 2
-        )
+        unitdp = 4 if request.param("unitdp") == "4" else 2
+        return Context(self.books, now, organisation_today(self.books, now), unitdp)
 
     # Seeding and changes a person would make in Xero --------------------------------------------------------------
 

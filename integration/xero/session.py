@@ -15,6 +15,7 @@ other 4xx → `Rejected` with Xero's own messages; callers that expect per-eleme
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -121,6 +122,7 @@ class XeroSession:
         self._clock = clock
         self._api_url = api_url.rstrip("/")
         self._retry = retry or RetryPolicy()
+        self._calls_lock = threading.Lock()
         self.api_calls = 0
 
     def request(
@@ -227,7 +229,8 @@ class XeroSession:
 
     def counted(self) -> None:
         """Count one request on the wire (called by the auth wrapper)."""
-        self.api_calls += 1
+        with self._calls_lock:
+            self.api_calls += 1
 
 
 class _Counted(httpx.Auth):

@@ -157,7 +157,9 @@ def test_a_dropped_answer_means_the_write_happened_and_a_timeout_means_it_did_no
 
 
 def test_concurrent_writes_are_applied_once_per_key_and_numbered_without_clashes(clock: VirtualClock) -> None:
-    sandbox = XeroSandbox.demo(clock=clock, limits=Limits(concurrent=100))  # in-flight limits are tested above
+    sandbox = XeroSandbox.demo(
+        clock=clock, limits=Limits(concurrent=100)
+    )  # in-flight limits are tested above
     client_id = sandbox.add_contact("Client")
     start = threading.Barrier(8)
     answers: list[bytes] = []

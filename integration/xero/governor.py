@@ -74,7 +74,7 @@ class RateGovernor:
                     hours = (self._day_blocked_until - now) / 3600
                     raise DailyLimitReached(
                         "xero",
-                        f"Xero's daily API limit for this organisation is used up (about {hours:.1f} h to go).",
+                        f"Xero's daily API limit for this organisation is used up; calls resume in about {hours:.1f} h.",
                     )
                 while self._in_flight >= self._concurrent:
                     self._lock.wait(timeout=1.0)

@@ -72,7 +72,7 @@ class AccountingApi:
                 "Contacts", "ContactID", "HasValidationErrors", xero_contacts.create, render.contact
             ),
         }
-        self.allocations = Kind("Allocations", "AllocationID", None, self._unsupported, render.allocation)
+        self.allocations = Kind("Allocations", "AllocationID", None, None, render.allocation)
 
     def handle(self, ctx: Context, request: Request, parts: list[str]) -> Response:
         """Answer one request; `parts` is the path below the API root, split on `/`."""
@@ -177,10 +177,6 @@ class AccountingApi:
 
     def _create_credit_note(self, ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
         return xero_documents.create(ctx, raw, credit=True)
-
-    @staticmethod
-    def _unsupported(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
-        raise HttpError(405, {"Detail": "Allocations are created on a credit note"})
 
     def _status_update(self, kind: Kind) -> Callable[[Context, dict[str, Any]], tuple[Any, Check]]:
         def update(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:

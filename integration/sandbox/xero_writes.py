@@ -26,12 +26,12 @@ Render = Callable[[Any], dict[str, Any]]
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """A writable resource: its wrapper key, id field, failure flag, and how to create and render one."""
+    """A writable resource: its wrapper key, id field, failure flag, and how to create (if a batch can) and render one."""
 
     key: str
     id_field: str
     failure_flag: str | None
-    create: Create
+    create: Create | None
     render: Render
     always_summarised: bool = False
 
@@ -113,6 +113,8 @@ def batch(ctx: Context, request: Request, kind: Kind, update: Create | None = No
     outcomes = []
     for raw in elements_of(request, kind.key):
         handler = update if update is not None and raw.get(kind.id_field) else kind.create
+        if handler is None:
+            raise HttpError(405, {"Detail": f"{kind.key} are not created here"})
         record, check = handler(ctx, raw)
         outcomes.append((raw, record, check))
     return answer(ctx, request, kind, outcomes)

@@ -195,7 +195,7 @@ class XeroSandbox:
         unitdp = 4 if request.param("unitdp") == "4" else 2
         return Context(self.books, now, organisation_today(self.books, now), unitdp)
 
-    # Seeding and changes a person would make in Xero --------------------------------------------------------------
+    # Seeding and changes a person would make in Xero ----------------------------------------------------------
 
     def add_contact(
         self, name: str, *, number: str | None = None, email: str | None = None, archived: bool = False

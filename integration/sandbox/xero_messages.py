@@ -45,9 +45,9 @@ def end_of_year_lock(lock: date) -> str:
     )
 
 
-def period_lock(lock: date) -> str:
+def period_lock(lock: date) -> str:  # (unverified: modelled on the end-of-year wording)
     """A date on or before the period lock date."""
-    return f"The document date cannot be before the period lock date, currently set at {_xero_date(lock)}"  # (unverified)
+    return f"The document date cannot be before the period lock date, currently set at {_xero_date(lock)}"
 
 
 def not_valid_status(noun: str) -> str:

@@ -26,7 +26,7 @@ Render = Callable[[Any], dict[str, Any]]
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """A writable resource: its wrapper key, id field, failure flag, and how to create (if a batch can) and render one."""
+    """A writable resource: wrapper key, id field, failure flag, how to create one in a batch, how to render it."""
 
     key: str
     id_field: str

@@ -57,7 +57,7 @@ class RateGovernor:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        """Hold while one call is on the wire. Raises `DailyLimitReached` instead of sending when the day is gone."""
+        """Hold while a call is on the wire; raises `DailyLimitReached` rather than send once the day is gone."""
         self._acquire()
         try:
             yield
@@ -74,7 +74,8 @@ class RateGovernor:
                     hours = (self._day_blocked_until - now) / 3600
                     raise DailyLimitReached(
                         "xero",
-                        f"Xero's daily API limit for this organisation is used up; calls resume in about {hours:.1f} h.",
+                        f"Xero's daily API limit for this organisation is used up; calls resume in about "
+                        f"{hours:.1f} h.",
                     )
                 while self._in_flight >= self._concurrent:
                     self._lock.wait(timeout=1.0)

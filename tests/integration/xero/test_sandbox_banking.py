@@ -53,7 +53,8 @@ def test_a_trust_receipt_posts_to_a_bank_account_without_tax(caller: Caller, cli
         ),
         (
             {"Contact": {}},
-            "The Contact must contain at least 1 of the following elements to identify the contact: Name, ContactID, ContactNumber",
+            "The Contact must contain at least 1 of the following elements to identify the contact: Name, "
+            "ContactID, ContactNumber",
         ),
     ],
     ids=["not-a-bank", "no-bank", "transfer-type", "locked", "no-contact"],

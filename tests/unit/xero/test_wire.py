@@ -86,7 +86,8 @@ def test_models_read_xeros_pascal_case_dates_and_money() -> None:
     )
     assert organisation.period_lock_date == date(2026, 6, 30) and organisation.end_of_year_lock_date is None
     raw = wire.loads(
-        b'{"InvoiceID":"i","InvoiceNumber":"AS-1","Status":"PAID","Total":110.10,"Contact":{"ContactID":"c"},"Payments":[{"PaymentID":"p","Amount":110.10}]}'
+        b'{"InvoiceID":"i","InvoiceNumber":"AS-1","Status":"PAID","Total":110.10,"Contact":{"ContactID":"c"},'
+        b'"Payments":[{"PaymentID":"p","Amount":110.10}]}'
     )
     invoice = Invoice.model_validate(raw)
     assert (

@@ -13,6 +13,7 @@ full-URL prevPage/nextPage. An empty result is left to the caller, which answers
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,33 +54,46 @@ def _number(value: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _compare(op: str, stored: Any, wanted: Any) -> bool:
-    if stored is None:
-        return False
-    if op in ("like", "ilike"):
-        return wanted.fullmatch(str(stored)) is not None
-    if op == "in":
-        return any(_compare("eq", stored, item) for item in wanted)
-    left, right = stored, wanted
-    if isinstance(wanted, str):
-        left, right = str(stored), wanted
-        a, b = _number(left), _number(right)
-        if a is not None and b is not None:
-            left, right = a, b
-    if op == "eq":
-        return bool(left == right)
-    if op == "lt":
-        return bool(left < right)
-    if op == "lteq":
-        return bool(left <= right)
-    if op == "gt":
-        return bool(left > right)
-    return bool(left >= right)  # gteq
+ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+}
 
 
 def _pattern(value: str, ignore_case: bool) -> re.Pattern[str]:
     parts = (re.escape(part) for part in re.split(r"[*%]", value))
     return re.compile(".*".join(parts), re.IGNORECASE if ignore_case else 0)
+
+
+def _test(op: str, value: str, timestamp: bool) -> Callable[[Any], bool]:
+    """How one stored value is tested against the filter's value; numbers compare as numbers."""
+    if op in ("like", "ilike"):
+        pattern = _pattern(value, op == "ilike")
+        return lambda stored: pattern.fullmatch(str(stored)) is not None
+    if op == "in":
+        texts = set(value.split(","))
+        numbers = {number for number in map(_number, texts) if number is not None}
+        return lambda stored: str(stored) in texts or (bool(numbers) and _number(str(stored)) in numbers)
+    compare = ORDER[op]
+    if timestamp:
+        moment = as_timestamp(value)
+        return lambda stored: compare(stored, moment)
+    number = _number(value)
+
+    def test(stored: Any) -> bool:
+        text = str(stored)
+        if op == "eq" and text == value:
+            return True
+        if number is not None:
+            mine = _number(text)
+            if mine is not None:
+                return compare(mine, number)
+        return compare(text, value)
+
+    return test
 
 
 def _predicate(table: Table, key: str, value: str) -> Predicate:
@@ -92,22 +106,17 @@ def _predicate(table: Table, key: str, value: str) -> Predicate:
     if index is None:
         raise QueryError(f"{table.spec.name} has no field or link '{name}'")
     negated = op in NEGATED
-    op = NEGATED.get(op, op)
-    wanted: Any = value
-    if op == "in":
-        wanted = value.split(",")
-    elif op in ("like", "ilike"):
-        wanted = _pattern(value, op == "ilike")
-    elif name in TIMESTAMP_FIELDS:
-        try:
-            wanted = as_timestamp(value)
-        except ValueError:
-            raise QueryError(f"'{value}' is not a timestamp (filter {key})") from None
+    try:
+        test = _test(NEGATED.get(op, op), value, name in TIMESTAMP_FIELDS)
+    except ValueError:
+        raise QueryError(f"'{value}' is not a timestamp (filter {key})") from None
 
     def matches(row: Row) -> bool:
         stored = row[index]
-        items = stored if isinstance(stored, tuple) else (stored,)
-        hit = any(_compare(op, item, wanted) for item in items)
+        if isinstance(stored, tuple):
+            hit = any(test(item) for item in stored if item is not None)
+        else:
+            hit = stored is not None and test(stored)
         return hit != negated
 
     return matches
@@ -125,7 +134,12 @@ def parse_query(table: Table, params: Sequence[tuple[str, str]]) -> Query:
         elif key == "include":
             query.include = [item for item in value.split(",") if item]
         elif key not in RESERVED and not key.startswith("fields["):
-            query.predicates.append(_predicate(table, key, value))
+            predicate = _predicate(table, key, value)
+            # Timestamp filters are cheap and, late in a listing, rule out most rows: test them first.
+            if key.partition("_")[0] in TIMESTAMP_FIELDS:
+                query.predicates.insert(0, predicate)
+            else:
+                query.predicates.append(predicate)
     return query
 
 

@@ -126,11 +126,13 @@ def changed_since(fetch: Fetch, since: datetime | None, resource: str) -> Iterat
     while True:
         page = fetch(position.window(after=drained))
         fresh = [record for record in page.records if position.admit(record)]
+        more, progressed = page.next_page is not None, bool(fresh)
         for record in fresh:
             yield record, page.linked
-        if page.next_page is None:
+        del page, fresh  # so the next page is fetched without this one still in memory
+        if not more:
             return
-        if fresh:
+        if progressed:
             drained = False
             continue
         if drained:
@@ -150,8 +152,10 @@ def _drain_group(fetch: Fetch, position: _Position) -> Iterator[tuple[Record, Li
     while True:
         page = fetch({f"{MODIFIED}_eq": stamp, f"{ID}_gt": last, "sort": ID})
         fresh = [record for record in page.records if position.admit(record)]
-        for record in fresh:
-            yield record, page.linked
         if page.next_page is None or not fresh:
+            yield from ((record, page.linked) for record in fresh)
             return
         last = str(fresh[-1].get(ID))
+        for record in fresh:
+            yield record, page.linked
+        del page, fresh

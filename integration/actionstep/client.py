@@ -80,7 +80,6 @@ class ActionstepClient:
         self._web_base = web_base or self._base.removesuffix("/api/rest")
         self._requester = Requester(http, auth, clock, retry or RetryPolicy())
         self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-        self._translator: Translator | None = None
 
     @property
     def api_calls(self) -> int:
@@ -119,11 +118,14 @@ class ActionstepClient:
 
     # Documents
 
-    def documents(self, kind: DocumentKind, modified_since: datetime | None) -> Iterator[Item]:
+    def documents(
+        self, kind: DocumentKind, modified_since: datetime | None, *, translator: Translator | None = None
+    ) -> Iterator[Item]:
         """Approved documents of `kind` modified at or after `modified_since` (None: all), lazily, in modification
-        order, each once; a record that cannot be read comes as a `MalformedDocument` and the listing goes on."""
+        order, each once; a record that cannot be read comes as a `MalformedDocument` and the listing goes on.
+        (`translator` lets `all_documents` read the tax codes once for every kind.)"""
         source = SOURCES[kind]
-        translator = self._documents_translator()
+        translator = translator or self.translator()
         url = f"{self._base}/{source.resource}"
         params = {**source.filters, "sort": f"{MODIFIED},{ID}", "pageSize": str(self._page_size)}
         if source.includes:
@@ -139,15 +141,16 @@ class ActionstepClient:
     def all_documents(self, cursor: Cursor) -> Iterator[Item]:
         """Every kind's documents changed since `cursor` (each kind from `cursor.since(kind)`), invoices and credits
         first, then payments and transfers, then the kinds skipped by design."""
+        translator = self.translator()
         for kind in READ_ORDER:
-            yield from self.documents(kind, cursor.since(kind))
+            yield from self.documents(kind, cursor.since(kind), translator=translator)
 
     def fetch(self, refs: Iterable[SourceRef]) -> Iterator[Item]:
         """The documents named by `refs`, read again by id; one that is gone or no longer approved is left out."""
         by_kind: dict[DocumentKind, list[str]] = defaultdict(list)
         for ref in refs:
             by_kind[ref.kind].append(ref.id)
-        translator = self._documents_translator()
+        translator = self.translator()
         for kind, ids in by_kind.items():
             source = SOURCES[kind]
             params = {"include": ",".join(source.includes)} if source.includes else {}
@@ -158,11 +161,10 @@ class ActionstepClient:
 
     # Plumbing
 
-    def _documents_translator(self) -> Translator:
-        if self._translator is None:
-            codes = dict(self._read_all(TAX_CODES, reference.tax_code))
-            self._translator = Translator({i: code.code for i, code in codes.items()}, self._web_base)
-        return self._translator
+    def translator(self) -> Translator:
+        """A translator for documents, with Actionstep's tax codes as they are now."""
+        codes = dict(self._read_all(TAX_CODES, reference.tax_code))
+        return Translator({i: code.code for i, code in codes.items()}, self._web_base)
 
     def _records(
         self, source: ReferenceSource, params: Params | None = None

@@ -1,9 +1,10 @@
 """A local Actionstep, written from the docs (`reference/actionstep.md`), served as a plain WSGI app.
 
 Paths are Actionstep's own under a prefix (default `/actionstep`): `<prefix>/api/rest/<resource>[/<id>[,<id>…]]`,
-`<prefix>/api/oauth/token` and `<prefix>/api/oauth/authorize`. To mount it beside the Xero sandbox, route every
-request whose path starts with the prefix to this app unchanged (or with the prefix moved into SCRIPT_NAME: both
-work); in tests, `httpx.WSGITransport(app=sandbox)` serves it in-process.
+`<prefix>/api/oauth/token`, `<prefix>/api/oauth/authorize`, and `<prefix>/mym/…` where documents' deep links land.
+To mount it beside the Xero sandbox, route every request whose path starts with the prefix to this app unchanged (or
+with the prefix moved into SCRIPT_NAME: both work); in tests, `httpx.WSGITransport(app=sandbox)` serves it
+in-process.
 
 What it reproduces: the envelope and its quirks (resource key + `links` + `linked` + `meta.paging.<resource>`, a
 single record as a bare object, 204 with no body for an empty result, ids, numbers and booleans as strings), the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import threading
 from collections import deque
@@ -33,6 +35,7 @@ from urllib.parse import parse_qsl
 from integration.clock import SystemClock
 from integration.ports import Clock
 from integration.sandbox.actionstep_catalogue import SPECS
+from integration.sandbox.actionstep_demo import demo_records
 from integration.sandbox.actionstep_faults import Faults
 from integration.sandbox.actionstep_oauth import OAuthServer
 from integration.sandbox.actionstep_query import QueryError, envelope, page_of, parse_query, select
@@ -101,8 +104,6 @@ class ActionstepSandbox:
     @classmethod
     def demo(cls, **options: Any) -> ActionstepSandbox:
         """The demo firm, Harbour & Finch Lawyers (see `actionstep_demo`)."""
-        from integration.sandbox.actionstep_demo import demo_records
-
         sandbox = cls(**options)
         sandbox.load(demo_records())
         return sandbox
@@ -199,10 +200,20 @@ class ActionstepSandbox:
             if status == 302:
                 return _Reply(302, b"", (("Location", text),))
             return _Reply(status, text.encode(), (("Content-Type", "text/plain"),))
+        if path.startswith("/mym/") and method == "GET":
+            return self._web_page(path)
         parts = path.split("/")
         if len(parts) in (4, 5) and parts[1:3] == ["api", "rest"]:
             return self._rest(environ, method, parts[3], parts[4] if len(parts) == 5 else None, query)
         return _errors(404, "no such endpoint")
+
+    def _web_page(self, path: str) -> _Reply:
+        """Where a document's deep link lands: the sandbox has no web app, so it says what would open."""
+        page = (
+            "<!doctype html><title>Actionstep sandbox</title>"
+            f"<p>This link would open <code>{html.escape(path)}</code> in Actionstep's web app.</p>"
+        )
+        return _Reply(200, page.encode(), (("Content-Type", "text/html; charset=utf-8"),))
 
     def _base_url(self, environ: Environ) -> str:
         host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"

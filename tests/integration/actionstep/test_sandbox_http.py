@@ -272,3 +272,8 @@ def test_requests_are_recorded_without_their_tokens(
     )
     assert last.accept == "application/vnd.api+json"
     assert headers["Authorization"][7:] not in repr(list(sandbox.requests))
+
+
+def test_a_documents_deep_link_lands_on_a_page_that_names_it(http: httpx.Client) -> None:
+    page = http.get(f"{BASE}/actionstep/mym/asfw/billing/bill/view/id/1")
+    assert page.status_code == 200 and "/mym/asfw/billing/bill/view/id/1" in page.text

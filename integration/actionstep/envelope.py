@@ -22,14 +22,19 @@ from typing import Any
 
 import httpx
 
+from integration.errors import Unavailable
+
 Record = dict[str, Any]
 Linked = dict[str, dict[str, Record]]
 Params = Mapping[str, str]
 Get = Callable[[str, Params | None], httpx.Response]
 
 
-class EnvelopeError(ValueError):
-    """The body is not an Actionstep envelope."""
+class EnvelopeError(Unavailable):
+    """The body is not an Actionstep envelope (a proxy's error page, say): retriable like any outage."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("actionstep", message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from integration.actionstep.envelope import Linked, Record
 from integration.actionstep.resources import (
     ALLOCATION_TARGETS,
     DIRECTIONS,
-    MODIFIED,
     DocumentSource,
     Related,
     Shape,
@@ -124,12 +123,13 @@ class Translator:
         )
 
     def _malformed(self, source: DocumentSource, record: Record, problem: str) -> MalformedDocument:
-        number = record.get(source.fields["number"])
+        fields = source.fields
+        number = record.get(fields["number"])
         try:
-            modified_at: datetime | None = parse_timestamp(record.get(MODIFIED))
+            modified_at: datetime | None = parse_timestamp(record.get(fields["modified_at"]))
         except ValueError:
             modified_at = None
-        record_id = record.get("id")
+        record_id = record.get(fields["id"])
         return MalformedDocument(
             SourceRef(source.kind, str(record_id) if record_id is not None else "unknown"),
             str(number) if number else None,

@@ -30,12 +30,11 @@ from integration.sandbox.actionstep_firm import (
     SAVINGS_BANK,
     TRUST_BANK,
     TRUST_LIABILITY,
-    LineSpec,
     Record,
-    Writer,
     reference_records,
 )
 from integration.sandbox.actionstep_tables import FIRM_TZ
+from integration.sandbox.actionstep_writer import LineSpec, Writer
 
 RATES = {
     "tk-1": Decimal(550),

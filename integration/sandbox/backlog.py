@@ -29,14 +29,13 @@ from integration.sandbox.actionstep_firm import (
     SAVINGS_BANK,
     TRUST_BANK,
     TRUST_LIABILITY,
-    LineSpec,
     Record,
-    Writer,
     matter,
     participant,
     reference_records,
 )
 from integration.sandbox.actionstep_tables import FIRM_TZ
+from integration.sandbox.actionstep_writer import LineSpec, Writer
 
 START = datetime(2026, 7, 1, 8, 0, tzinfo=FIRM_TZ)
 FIRST_ID = 100_000

@@ -67,3 +67,14 @@ def test_the_client_reads_back_exactly_n_well_formed_documents_in_a_realistic_mi
     for line in lines:
         assert line.tax == to_cents(line.amount * (Decimal("0.1") if line.tax_code == "GST" else 0))
     assert len({item.modified_at for item in items}) < len(items)  # batches approved in the same second
+
+
+def test_a_backlog_loads_on_top_of_the_demo_firm_without_clashing() -> None:
+    clock = VirtualClock()
+    sandbox = ActionstepSandbox.demo(clock=clock)
+    demo = len(list(connected_client(sandbox, clock)[0].all_documents(Cursor())))
+    sandbox.load(make_backlog(500, 5))
+    client, _ = connected_client(sandbox, clock)
+    items = list(client.all_documents(Cursor()))
+    assert len(items) == demo + 500
+    assert len({(item.kind, item.number) for item in items}) == len(items)

@@ -283,6 +283,8 @@ class _Run:
             if isinstance(item, MalformedDocument):
                 verdict = classify(item, link=None, lock_date=None, mapper=self.mapper, in_xero=self.in_xero)
                 decided.append(self._decided(item.source, item.number or item.source.id, None, verdict))
+                if item.modified_at is not None:  # a corrected record gets a new timestamp and is read again
+                    state.saw(item.modified_at, True)
                 continue
             verdict = self._verdict(item, latest.get(item.ref))
             if verdict.send:

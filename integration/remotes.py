@@ -6,15 +6,50 @@ answers fastest for each kind of identity (numbers for invoices and credit notes
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
-from integration.domain import AccountClass, XeroAccount, XeroTaxRate
+from integration.actionstep.client import ActionstepClient
+from integration.domain import (
+    AccountClass,
+    AccountingBasis,
+    Contact,
+    Document,
+    DocumentKind,
+    MalformedDocument,
+    Matter,
+    XeroAccount,
+    XeroTaxRate,
+)
 from integration.gateways import ElementOutcome, XeroDocument, XeroOrganisation
-from integration.mapping import XeroChart
+from integration.mapping import SourceBooks, XeroChart
 from integration.posting import Endpoint, Identity
 from integration.xero import ElementResult, XeroClient
 from integration.xero import schemas as xero
+
+ClientT = TypeVar("ClientT")
+
+
+class Lazy(Generic[ClientT]):
+    """A client built on first use, so commands that never call a remote never connect to it."""
+
+    def __init__(self, factory: Callable[[], ClientT]) -> None:
+        self._factory = factory
+        self._value: ClientT | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._value is not None
+
+    def get(self) -> ClientT:
+        with self._lock:
+            if self._value is None:
+                self._value = self._factory()
+            return self._value
+
 
 _CLASSES = {c.value: c for c in AccountClass}
 
@@ -26,12 +61,16 @@ def _outcome(result: ElementResult) -> ElementOutcome:
 class XeroGatewayAdapter:
     """`XeroGateway` over a `XeroClient`."""
 
-    def __init__(self, client: XeroClient) -> None:
-        self.client = client
+    def __init__(self, client: XeroClient | Lazy[XeroClient]) -> None:
+        self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
+
+    @property
+    def client(self) -> XeroClient:
+        return self._client.get()
 
     @property
     def api_calls(self) -> int:
-        return self.client.api_calls
+        return self.client.api_calls if self._client.built else 0
 
     def organisation(self) -> XeroOrganisation:
         org = self.client.organisation()
@@ -121,3 +160,38 @@ def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocum
     return XeroDocument(
         xero_id, doc.type or "", number, doc.reference, doc.total, doc.status, doc.contact_id, doc.url
     )
+
+
+class ActionstepGatewayAdapter:
+    """`ActionstepGateway` over an `ActionstepClient`."""
+
+    def __init__(self, client: ActionstepClient | Lazy[ActionstepClient]) -> None:
+        self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
+
+    @property
+    def client(self) -> ActionstepClient:
+        return self._client.get()
+
+    @property
+    def api_calls(self) -> int:
+        return self.client.api_calls if self._client.built else 0
+
+    def accounting_basis(self) -> AccountingBasis:
+        return self.client.accounting_basis()
+
+    def books(self) -> SourceBooks:
+        client = self.client
+        return SourceBooks(
+            accounts={a.id: a for a in client.accounts()},
+            timekeepers={t.id: t for t in client.timekeepers()},
+            tax_codes={t.code: t for t in client.tax_codes()},
+        )
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]:
+        return self.client.contacts(ids)
+
+    def matters(self, ids: Iterable[str]) -> dict[str, Matter]:
+        return self.client.matters(ids)
+
+    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
+        return self.client.documents(kind, since)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from integration.domain import Document, Mapping, MappingKind, Problem, SyncReport
 from integration.engine import KIND_ORDER, Progress, SyncEngine
@@ -15,6 +16,10 @@ from integration.errors import XerobotError
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
 from integration.store import Store
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +37,19 @@ class Service:
     """Sync, check and manage mappings for one firm."""
 
     def __init__(
-        self, store: Store, actionstep: ActionstepGateway, xero: XeroGateway, engine: SyncEngine
+        self,
+        store: Store,
+        actionstep: ActionstepGateway,
+        xero: XeroGateway,
+        engine: SyncEngine,
+        *,
+        closing: tuple[Closeable, ...] = (),
     ) -> None:
         self.store = store
         self.actionstep = actionstep
         self.xero = xero
         self.engine = engine
+        self._closing = closing
 
     def sync(
         self,
@@ -102,4 +114,6 @@ class Service:
         )
 
     def close(self) -> None:
+        for resource in self._closing:
+            resource.close()
         self.store.close()

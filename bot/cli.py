@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -16,8 +18,11 @@ from rich.console import Console
 
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
+from bot.terminal import print_report, problems_panel
 from integration import bootstrap
+from integration.domain import MappingKind
 from integration.errors import ConfigError, XerobotError
+from integration.reporting import headline, to_dict
 from integration.settings import Settings, load_settings
 
 P = ParamSpec("P")
@@ -32,6 +37,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the ledger database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+mappings_app = typer.Typer(help="List and set account mappings (Actionstep -> Xero).", no_args_is_help=True)
+app.add_typer(mappings_app, name="mappings")
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -76,6 +83,127 @@ def db_status() -> None:
     current, head = bootstrap.database_status(settings())
     state = "up to date" if current == head else "needs `xerobot db upgrade`"
     console.print(f"Ledger revision {current or 'none'}, newest {head}: {state}.")
+
+
+@app.command()
+@reports_errors
+def sync(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be posted; post nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Push every approved Actionstep document that is not in Xero yet, and print the report."""
+    service = bootstrap.build_service(settings())
+    try:
+        report = service.sync("cli", "command line", dry_run=dry_run)
+    finally:
+        service.close()
+    if as_json:
+        console.print_json(data=to_dict(report))
+    else:
+        print_report(console, report)
+    if report.status != "ok":
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def check() -> None:
+    """Check every account mapping against Xero's chart before anything is sent."""
+    service = bootstrap.build_service(settings())
+    try:
+        problems = service.check()
+    finally:
+        service.close()
+    console.print(problems_panel(problems, title="Mapping check"))
+    if any(p.documents for p in problems):
+        raise typer.Exit(1)
+
+
+@mappings_app.command("list")
+@reports_errors
+def mappings_list() -> None:
+    """Show every stored mapping."""
+    service = bootstrap.build_service(settings())
+    try:
+        mappings = service.mappings()
+    finally:
+        service.close()
+    for mapping in mappings:
+        name = f" ({mapping.source_name})" if mapping.source_name else ""
+        console.print(
+            f"{mapping.kind.value:<10} {mapping.source_id}{name} -> {mapping.xero_account}", markup=False
+        )
+
+
+@mappings_app.command("set")
+@reports_errors
+def mappings_set(
+    kind: Annotated[MappingKind, typer.Argument(help="account, timekeeper, role or tax_code")],
+    source_id: Annotated[
+        str, typer.Argument(help="Actionstep account id, timekeeper id, role, or TAXCODE:sales")
+    ],
+    xero: Annotated[str, typer.Argument(help="the Xero account code (or tax type for tax_code)")],
+) -> None:
+    """Map an Actionstep account, timekeeper, role or tax code to Xero."""
+    service = bootstrap.build_service(settings())
+    try:
+        mapping = service.set_mapping(kind, source_id, xero, actor="command line")
+    finally:
+        service.close()
+    console.print(f"Mapped {mapping.kind.value} {mapping.source_id} -> {mapping.xero_account}.", markup=False)
+
+
+@mappings_app.command("remove")
+@reports_errors
+def mappings_remove(kind: MappingKind, source_id: str) -> None:
+    """Remove a mapping."""
+    service = bootstrap.build_service(settings())
+    try:
+        removed = service.remove_mapping(kind, source_id, actor="command line")
+    finally:
+        service.close()
+    console.print("Removed." if removed else "There was no such mapping.")
+
+
+@app.command()
+@reports_errors
+def demo(
+    backlog: Annotated[int, typer.Option(help="Add a generated backlog of this many documents.")] = 0,
+) -> None:
+    """Run the bot's main job on the embedded default: both sandboxes in-process, the demo firm, a fresh ledger."""
+    with tempfile.TemporaryDirectory(prefix="xerobot-demo-") as directory:
+        service, sandboxes = bootstrap.build_demo(Path(directory), backlog=backlog)
+        try:
+            console.rule("Harbour & Finch Lawyers: Actionstep -> Xero")
+            console.print(
+                f"Actionstep sandbox: {sandboxes.actionstep_documents():,} documents; ledger in {directory}\n"
+            )
+            print_report(console, service.sync("demo", "demo"))
+            console.rule("A second sync straight after")
+            again = service.sync("demo", "demo")
+            console.print(headline(again))
+            console.print(f"Xero now holds {sandboxes.xero_documents():,} documents, each exactly once.")
+        finally:
+            service.close()
+
+
+@app.command()
+def sandbox(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    backlog: Annotated[int, typer.Option(help="Add a generated backlog of this many documents.")] = 0,
+) -> None:
+    """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted."""
+    import waitress
+
+    sandboxes = bootstrap.demo_sandboxes(backlog=backlog)
+    console.print(f"Sandboxes on http://{host}:{port} (Xero at /xero, Actionstep at /actionstep).")
+    console.print("Point the bot at them with:\n")
+    for name, value in bootstrap.sandbox_settings(f"http://{host}:{port}").items():
+        console.print(f"export {name}={value}", markup=False)
+    waitress.serve(sandboxes, host=host, port=port, threads=8, _quiet=True)
 
 
 @app.command()

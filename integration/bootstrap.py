@@ -10,13 +10,34 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 from sqlalchemy.engine import make_url
 
+from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.client import ActionstepClient
+from integration.clock import SystemClock
+from integration.domain import Mapping, MappingKind
+from integration.engine import SyncEngine
 from integration.errors import ConfigError
-from integration.settings import Settings
+from integration.ports import Clock
+from integration.remotes import ActionstepGatewayAdapter, Lazy, XeroGatewayAdapter
+from integration.sandbox import demo_chart
+from integration.sandbox.server import Sandboxes, settings_for
+from integration.service import Service
+from integration.settings import Settings, load_settings
 from integration.store import Store, TokenCipher
 from integration.store.database import current_revision, head_revision, make_engine, upgrade
 from integration.store.secrets import generate_key
+from integration.token_store import LedgerTokenStore
+from integration.xero import (
+    RateGovernor,
+    TokenManager,
+    XeroAuth,
+    XeroClient,
+    XeroEndpoints,
+    XeroOAuth,
+    connect_custom,
+)
 
 
 def _sqlite_path(settings: Settings) -> Path | None:
@@ -88,3 +109,127 @@ def database_status(settings: Settings) -> tuple[str | None, str | None]:
         return current_revision(engine), head_revision()
     finally:
         engine.dispose()
+
+
+def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Clock) -> XeroClient:
+    if not settings.xero_client_id or settings.xero_client_secret is None:
+        raise ConfigError(
+            "XERO_CLIENT_ID",
+            "Xero is not configured: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (README, 'Connecting Xero')",
+        )
+    endpoints = XeroEndpoints.from_settings(settings.xero_api_url, settings.xero_token_url)
+    oauth = XeroOAuth(
+        http,
+        settings.xero_client_id,
+        settings.xero_client_secret.get_secret_value(),
+        clock,
+        endpoints=endpoints,
+    )
+    tokens = LedgerTokenStore(store, "xero")
+    stored = tokens.load()
+    if stored is None:  # headless install: a Xero custom connection (client-credentials grant)
+        connect_custom(oauth, tokens)
+        stored = tokens.load()
+    assert stored is not None and stored.tenant_id is not None
+    custom = not stored.tokens.get("refresh_token")
+    auth = XeroAuth(TokenManager(oauth, tokens, clock, custom_connection=custom))
+    return XeroClient(http, auth, stored.tenant_id, RateGovernor(clock), clock, api_url=endpoints.api_url)
+
+
+def actionstep_oauth_app(settings: Settings) -> OAuthApp:
+    if not settings.actionstep_client_id or settings.actionstep_client_secret is None:
+        raise ConfigError(
+            "ACTIONSTEP_CLIENT_ID",
+            "Actionstep is not configured: set ACTIONSTEP_CLIENT_ID and ACTIONSTEP_CLIENT_SECRET "
+            "(README, 'Connecting Actionstep')",
+        )
+    production = settings.actionstep_token_url == Settings.model_fields["actionstep_token_url"].default
+    authorize = (
+        "https://go.actionstep.com/api/oauth/authorize"
+        if production
+        else settings.actionstep_token_url.removesuffix("/token") + "/authorize"
+    )
+    return OAuthApp(
+        settings.actionstep_client_id,
+        settings.actionstep_client_secret.get_secret_value(),
+        f"{settings.xerobot_public_url}/oauth/actionstep/callback",
+        token_url=settings.actionstep_token_url,
+        authorize_endpoint=authorize,
+    )
+
+
+def _actionstep_client(
+    settings: Settings, store: Store, http: httpx.Client, clock: Clock
+) -> ActionstepClient:
+    session = TokenSession(actionstep_oauth_app(settings), LedgerTokenStore(store, "actionstep"), http, clock)
+    if LedgerTokenStore(store, "actionstep").load() is None:
+        if settings.actionstep_refresh_token is None:
+            raise ConfigError(
+                "ACTIONSTEP_REFRESH_TOKEN",
+                "Actionstep is not connected: connect it from the link in `/xero status`, or set "
+                "ACTIONSTEP_REFRESH_TOKEN for a headless install",
+            )
+        session.connect_with_refresh_token(settings.actionstep_refresh_token.get_secret_value())
+    return ActionstepClient(
+        http, ActionstepAuth(session), session.api_base(settings.actionstep_api_url), clock
+    )
+
+
+def build_service(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+) -> Service:
+    """The service for these settings. Remotes are connected on first use; `transport` replaces the network (the
+    demo and tests pass the sandboxes' WSGI app)."""
+    clock = clock or SystemClock()
+    store = store or open_store(settings)
+    http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=10.0))
+    xero = XeroGatewayAdapter(Lazy(lambda: _xero_client(settings, store, http, clock)))
+    actionstep = ActionstepGatewayAdapter(Lazy(lambda: _actionstep_client(settings, store, http, clock)))
+    return Service(store, actionstep, xero, SyncEngine(store, actionstep, xero, clock=clock), closing=(http,))
+
+
+SANDBOX_BASE = "http://sandbox.local"
+
+
+def seed_demo_mappings(store: Store) -> int:
+    """Store the demo firm's mappings unless mappings exist already; returns how many were stored."""
+    with store.unit_of_work() as uow:
+        if uow.mappings.all():
+            return 0
+        for kind, source_id, target in demo_chart.DEMO_MAPPINGS:
+            uow.mappings.set(Mapping(MappingKind(kind), source_id, target, updated_by="demo"))
+        uow.commit()
+    return len(demo_chart.DEMO_MAPPINGS)
+
+
+def demo_sandboxes(*, backlog: int = 0, clock: Clock | None = None) -> Sandboxes:
+    """Both sandboxes loaded with the demo firm (and a generated backlog of `backlog` documents)."""
+    return Sandboxes.demo(clock=clock, backlog=backlog)
+
+
+def sandbox_settings(base_url: str) -> dict[str, str]:
+    """The environment that points the bot at sandboxes served at `base_url`."""
+    return settings_for(base_url)
+
+
+def build_demo(
+    directory: Path, *, sandboxes: Sandboxes | None = None, clock: Clock | None = None, backlog: int = 0
+) -> tuple[Service, Sandboxes]:
+    """The embedded default: both sandboxes in-process with the demo firm, a fresh SQLite ledger in `directory`
+    with the demo mappings, and the bot connected to both the way a headless install is."""
+    sandboxes = sandboxes or Sandboxes.demo(clock=clock, backlog=backlog)
+    database = directory / "xerobot-demo.db"
+    for leftover in directory.glob("xerobot-demo.db*"):
+        leftover.unlink()
+    env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
+    settings = load_settings(database_url=f"sqlite:///{database}", **env)
+    store = open_store(settings)
+    seed_demo_mappings(store)
+    service = build_service(
+        settings, store=store, transport=httpx.WSGITransport(app=sandboxes), clock=sandboxes.clock
+    )
+    return service, sandboxes

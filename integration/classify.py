@@ -46,7 +46,7 @@ def classify(
 ) -> Verdict:
     """The fate of one listed document. `in_xero` answers whether a document it depends on is linked."""
     if isinstance(item, MalformedDocument):
-        return _verdict(Outcome.FAILED, "doc.malformed", item.problem)
+        return _verdict(Outcome.FAILED, "doc.malformed", f"{item.number or item.source}: {item.problem}")
     if not item.kind.pushed:
         return Verdict(
             Outcome.SKIPPED_BY_DESIGN, message=f"{item.kind.label.capitalize()}s are not sent to Xero."

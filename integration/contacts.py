@@ -15,6 +15,7 @@ from integration.gateways import ActionstepGateway, XeroGateway
 from integration.posting import batch_key
 
 MAX_BATCH = 50
+NEW_CONTACT = "(created on the first real sync)"
 
 
 def contact_number(actionstep_id: str) -> str:
@@ -40,8 +41,9 @@ class ContactDirectory:
         self.ids: dict[str, str] = {}
         self.failures: dict[str, str] = {}
 
-    def ensure(self, actionstep_ids: Iterable[str]) -> dict[str, str]:
-        """Make sure each contact exists in Xero; returns the whole id map (failures are in `self.failures`)."""
+    def ensure(self, actionstep_ids: Iterable[str], *, create: bool = True) -> dict[str, str]:
+        """Make sure each contact exists in Xero; returns the whole id map (failures are in `self.failures`).
+        With `create=False` (a preview) nothing is written: contacts Xero lacks map to `NEW_CONTACT`."""
         wanted = sorted({i for i in actionstep_ids if i and i not in self.ids and i not in self.failures})
         if not wanted:
             return self.ids
@@ -53,8 +55,10 @@ class ContactDirectory:
                 self.ids[actionstep_id] = xero_id
             else:
                 missing.append(actionstep_id)
-        if missing:
+        if missing and create:
             self._create(missing)
+        elif missing:
+            self.ids.update(dict.fromkeys(missing, NEW_CONTACT))
         return self.ids
 
     def _create(self, actionstep_ids: list[str]) -> None:

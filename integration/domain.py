@@ -557,11 +557,19 @@ class Mapping:
 
 @dataclass(frozen=True, slots=True)
 class MalformedDocument:
-    """A source record that could not be read as a document: it fails alone, with what is wrong and where."""
+    """A source record that could not be read as a document: it fails alone, with what is wrong and where.
+
+    `modified_at` is the record's modification timestamp when that much could be read, so an incremental read can
+    move past it (a corrected record gets a new timestamp and is read again)."""
 
     source: SourceRef
     number: str | None
     problem: str
+    modified_at: datetime | None = None
+
+    @property
+    def kind(self) -> DocumentKind:
+        return self.source.kind
 
 
 class AccountClass(StrEnum):

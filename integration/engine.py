@@ -36,6 +36,7 @@ from integration.domain import (
     Link,
     LinkState,
     MalformedDocument,
+    Matter,
     Outcome,
     Problem,
     Severity,
@@ -68,6 +69,7 @@ OVERLAP = timedelta(
     minutes=10
 )  # re-read this much before the cursor: clocks and commits are not perfectly ordered
 AGGREGATED = ("mapping.", "xero.lock_date")
+PREVIEW_ID = "(posted by this sync)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +224,7 @@ class _Run:
         self.problems = ProblemBook()
         self.in_xero: dict[SourceRef, str] = {}
         self.counts: dict[Outcome, int] = defaultdict(int)
+        self.matters: dict[str, Matter] = {}
 
     def execute(self) -> None:
         engine = self.engine
@@ -283,6 +286,8 @@ class _Run:
             if isinstance(item, MalformedDocument):
                 verdict = classify(item, link=None, lock_date=None, mapper=self.mapper, in_xero=self.in_xero)
                 decided.append(self._decided(item.source, item.number or item.source.id, None, verdict))
+                if item.modified_at is not None:  # a corrected record gets a new timestamp and is read again
+                    state.saw(item.modified_at, True)
                 continue
             verdict = self._verdict(item, latest.get(item.ref))
             if verdict.send:
@@ -290,8 +295,13 @@ class _Run:
             else:
                 decided.append(self._decided(item.ref, item.number, item, verdict))
                 state.saw(item.modified_at, verdict.outcome is not None and verdict.outcome.finished)
-        self.contacts.ensure(d.contact_id for d, _ in to_send if d.contact_id)
-        context = PostingContext(contact_ids=self.contacts.ids, xero_ids=self.in_xero)
+        self.contacts.ensure(
+            (d.contact_id for d, _ in to_send if d.contact_id), create=not self.report.dry_run
+        )
+        unknown = {d.matter_id for d, _ in to_send if d.matter_id and d.matter_id not in self.matters}
+        if unknown:
+            self.matters.update(self.engine.actionstep.matters(unknown))
+        context = PostingContext(contact_ids=self.contacts.ids, xero_ids=self.in_xero, matters=self.matters)
         ready: list[tuple[Document, XeroPosting]] = []
         for document, verdict in to_send:
             assert verdict.targets is not None
@@ -304,10 +314,10 @@ class _Run:
                 state.saw(document.modified_at, False)
                 continue
             if self.report.dry_run:
-                would = ItemResult(
-                    document.ref, document.number, Outcome.WOULD_POST, posting.total, posting.tax
+                decided.append(
+                    ItemResult(document.ref, document.number, Outcome.WOULD_POST, posting.total, posting.tax)
                 )
-                decided.append(would)
+                self.in_xero[document.ref] = PREVIEW_ID  # what depends on it would be sent after it
                 continue
             ready.append((document, posting))
         self._record(decided)

@@ -58,7 +58,9 @@ class XeroDocument:
 
 
 class XeroGateway(Protocol):
-    api_calls: int
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Xero so far."""
 
     def organisation(self) -> XeroOrganisation: ...
 
@@ -82,7 +84,9 @@ class XeroGateway(Protocol):
 
 
 class ActionstepGateway(Protocol):
-    api_calls: int
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Actionstep so far."""
 
     def accounting_basis(self) -> AccountingBasis: ...
 

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from integration.alerting import AlertDesk, alert_target
 from integration.domain import (
@@ -31,6 +31,10 @@ from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
 from integration.store import Store
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +119,19 @@ class Service:
     """Sync, check and manage mappings and alerts for one firm."""
 
     def __init__(
-        self, store: Store, actionstep: ActionstepGateway, xero: XeroGateway, engine: SyncEngine
+        self,
+        store: Store,
+        actionstep: ActionstepGateway,
+        xero: XeroGateway,
+        engine: SyncEngine,
+        *,
+        closing: tuple[Closeable, ...] = (),
     ) -> None:
         self.store = store
         self.actionstep = actionstep
         self.xero = xero
         self.engine = engine
+        self._closing = closing
         self.alerts = AlertDesk(store)
         self._health: tuple[float, list[ConnectionHealth]] | None = None
 
@@ -294,4 +305,6 @@ class Service:
         return ConnectionHealth("actionstep", True, "Connected (Accrual basis).")
 
     def close(self) -> None:
+        for resource in self._closing:
+            resource.close()
         self.store.close()

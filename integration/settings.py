@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     actionstep_api_url: str | None = None
     actionstep_token_url: str = "https://api.actionstep.com/api/oauth/token"  # noqa: S105 (a URL, not a secret)
     actionstep_refresh_token: SecretStr | None = None
+    xerobot_public_url: str = "http://localhost:3000"
+
+    @field_validator("xerobot_public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        url = _http_url(value)
+        assert url is not None
+        return url
 
     @field_validator("database_url")
     @classmethod

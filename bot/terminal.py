@@ -1,0 +1,69 @@
+"""Reports and problems rendered for a terminal (rich): what `xerobot sync`, `check` and `demo` print."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from integration.domain import Outcome, Problem, Severity, SyncReport
+from integration.reporting import OUTCOME_LABELS, headline, tallies
+
+STYLES = {
+    Outcome.POSTED: "green",
+    Outcome.ADOPTED: "green",
+    Outcome.WOULD_POST: "cyan",
+    Outcome.FAILED: "bold red",
+    Outcome.BLOCKED: "yellow",
+    Outcome.CHANGED_AFTER_POSTING: "magenta",
+}
+
+
+def report_table(report: SyncReport) -> Table:
+    table = Table(title="By kind", title_justify="left", show_lines=False)
+    table.add_column("kind")
+    table.add_column("outcome")
+    table.add_column("documents", justify="right")
+    table.add_column("total", justify="right")
+    for kind, outcomes in tallies(report).items():
+        for n, (outcome, tally) in enumerate(outcomes.items()):
+            table.add_row(
+                kind.label if n == 0 else "",
+                Text(OUTCOME_LABELS[outcome], style=STYLES.get(outcome, "")),
+                f"{tally.count:,}",
+                f"{tally.total:,.2f}",
+            )
+    return table
+
+
+def problems_panel(problems: list[Problem], title: str = "Needs attention") -> Panel:
+    rows = []
+    for problem in problems:
+        colour = "red" if problem.severity is Severity.BLOCKING else "yellow"
+        rows.append(Text.assemble((f"[{problem.code}] ", colour), problem.message))
+        rows.append(Text.assemble(("  Fix: ", "bold"), problem.fix))
+    return Panel(
+        Group(*rows) if rows else Text("Nothing: all mappings are healthy.", style="green"), title=title
+    )
+
+
+def print_report(console: Console, report: SyncReport) -> None:
+    style = {"ok": "bold green", "interrupted": "bold yellow"}.get(report.status, "bold red")
+    console.print(Text(headline(report), style=style))
+    if report.error:
+        console.print(Text(report.error, style="red"))
+    if report.items:
+        console.print(report_table(report))
+    failures = [i for i in report.items if i.outcome is Outcome.FAILED]
+    if failures:
+        table = Table(title="Failed", title_justify="left")
+        for column in ("document", "code", "why", "fix"):
+            table.add_column(column, overflow="fold")
+        for item in failures[:50]:
+            table.add_row(item.number, item.error_code or "", item.message or "", item.fix or "")
+        if len(failures) > 50:
+            table.add_row(f"… and {len(failures) - 50} more", "", "", "")
+        console.print(table)
+    if report.problems:
+        console.print(problems_panel(report.problems))

@@ -1,0 +1,167 @@
+"""The resources the local Actionstep serves: their fields and links, as the docs describe them.
+
+Written from `reference/actionstep.md`, not from our client. `bills`, `participants`, `actions` and `taxcodes` follow
+Actionstep's published specs and wiki; the accounting resources Actionstep does not publish (lines, supplier
+invoices and credits, receipts, payments, transfers, trust and bank transactions, journals, timekeepers, the
+accounting settings) use the plausible names the client's `resources.py` also assumes, so the two can be checked
+against each other and, later, against a firm's real API.
+
+Each record renders as its fields (ids, numbers and booleans as strings, as Actionstep sends them) plus a `links`
+object of related ids; links named in `many` are arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TIMESTAMP_FIELDS = frozenset({"createdTimestamp", "modifiedTimestamp", "deletedTimestamp"})
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """One resource: its fields in render order (`id` first) and its links (link name -> resource type)."""
+
+    name: str
+    fields: tuple[str, ...]
+    links: dict[str, str] = field(default_factory=dict)
+    many: frozenset[str] = frozenset()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Fields then link names: the layout of a stored row."""
+        return self.fields + tuple(self.links)
+
+
+_MONEY_DOC = ("currency", "totalInclusive", "totalExclusive", "totalSalesTax")
+_STAMPS = ("createdTimestamp", "modifiedTimestamp")
+_MOVEMENT = ("id", "status", "reference", "date", "amount", "description", *_STAMPS)
+
+SPECS: dict[str, ResourceSpec] = {
+    spec.name: spec
+    for spec in (
+        ResourceSpec(
+            "bills",
+            (
+                *("id", "status", "ourReference", "theirReference", "invoiceDate", "dueDate", *_MONEY_DOC),
+                *("totalPaid", "totalDue", *_STAMPS, "deletedTimestamp"),
+            ),
+            {
+                "division": "divisions",
+                "action": "actions",
+                "theirParticipant": "participants",
+                "lines": "billlines",
+            },
+            frozenset({"action", "lines"}),
+        ),
+        ResourceSpec(
+            "billlines",
+            ("id", "lineType", "description", "quantity", "unitPrice", "amount", "salesTax"),
+            {
+                "bill": "bills",
+                "incomeAccount": "accounts",
+                "taxCode": "taxcodes",
+                "timekeeper": "timekeepers",
+            },
+        ),
+        ResourceSpec(
+            "salepurchases",
+            (
+                *("id", "status", "saleOrPurchase", "isCredit", "ourReference", "theirReference", "date"),
+                *("dueDate", *_MONEY_DOC, *_STAMPS),
+            ),
+            {
+                "participant": "participants",
+                "action": "actions",
+                "lines": "salepurchaselines",
+                "allocations": "salepurchaseallocations",
+            },
+            frozenset({"lines", "allocations"}),
+        ),
+        ResourceSpec(
+            "salepurchaselines",
+            ("id", "description", "quantity", "unitPrice", "amount", "salesTax"),
+            {
+                "salePurchase": "salepurchases",
+                "account": "accounts",
+                "taxCode": "taxcodes",
+                "timekeeper": "timekeepers",
+            },
+        ),
+        ResourceSpec(
+            "salepurchaseallocations",
+            ("id", "date", "amount"),
+            {"credit": "salepurchases", "bill": "bills", "salePurchase": "salepurchases"},
+        ),
+        ResourceSpec(
+            "receipts",
+            _MOVEMENT,
+            {"bill": "bills", "bankAccount": "accounts", "participant": "participants", "action": "actions"},
+        ),
+        ResourceSpec(
+            "payments",
+            _MOVEMENT,
+            {
+                "salePurchase": "salepurchases",
+                "bankAccount": "accounts",
+                "participant": "participants",
+                "action": "actions",
+            },
+        ),
+        ResourceSpec("banktransfers", _MOVEMENT, {"fromAccount": "accounts", "toAccount": "accounts"}),
+        ResourceSpec(
+            "trusttransactions",
+            (*_MOVEMENT[:2], "transactionType", *_MOVEMENT[2:]),
+            {
+                "trustAccount": "accounts",
+                "account": "accounts",
+                "toAccount": "accounts",
+                "participant": "participants",
+                "action": "actions",
+            },
+        ),
+        ResourceSpec(
+            "banktransactions",
+            (*_MOVEMENT[:2], "transactionType", *_MOVEMENT[2:]),
+            {
+                "bankAccount": "accounts",
+                "account": "accounts",
+                "participant": "participants",
+                "action": "actions",
+            },
+        ),
+        ResourceSpec(
+            "generaljournals",
+            ("id", "status", "reference", "date", "description", *_STAMPS),
+            {"lines": "generaljournallines"},
+            frozenset({"lines"}),
+        ),
+        ResourceSpec(
+            "generaljournallines",
+            ("id", "description", "debit", "credit"),
+            {"journal": "generaljournals", "account": "accounts"},
+        ),
+        ResourceSpec(
+            "accounts",
+            ("id", "accountNumber", "name", "active", "header"),
+            {"accountType": "accounttypes"},
+        ),
+        ResourceSpec("accounttypes", ("id", "name")),
+        ResourceSpec("timekeepers", ("id", "name", "title", "isActive"), {"incomeAccount": "accounts"}),
+        ResourceSpec(
+            "taxcodes",
+            ("id", "code", "description", "percentage", "externalInput", "externalOutput", "sortOrder"),
+        ),
+        ResourceSpec(
+            "participants",
+            ("id", "displayName", "isCompany", "companyName", "firstName", "lastName", "email", *_STAMPS),
+        ),
+        ResourceSpec(
+            "actions",
+            ("id", "name", "reference", "status", "isDeleted", "modifiedTimestamp"),
+            {"primaryParticipants": "participants", "division": "divisions"},
+            frozenset({"primaryParticipants"}),
+        ),
+        ResourceSpec("divisions", ("id", "name")),
+        ResourceSpec("accountingsettings", ("id", "accountingBasis", "baseCurrency", "organisationName")),
+    )
+}

@@ -1,0 +1,323 @@
+"""`XeroClient`: the reads and writes the sync engine and unlink make, for one tenant.
+
+Reads return the models of `schemas.py`. Writes take Xero-shaped element dicts (built by `posting`) and return one
+`ElementResult` per element, in order; each write carries the caller's deterministic `Idempotency-Key`. Batches
+go with `summarizeErrors=false` so one bad element cannot hide the others' ids. `PUT /BankTransfers` has no
+`summarizeErrors` and answers a bad element with a 400 for the whole request, so transfers go one per request,
+each under a key derived from the caller's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from integration.errors import Unavailable
+from integration.ports import Clock
+from integration.xero import wire
+from integration.xero.endpoints import PRODUCTION_API_URL
+from integration.xero.governor import RateGovernor
+from integration.xero.queries import MAX_PAGES, PAGE_SIZE, Filter, filter_params, items, sub_key
+from integration.xero.results import ElementResult, element_result, element_results
+from integration.xero.schemas import (
+    Account,
+    BankTransaction,
+    BankTransfer,
+    Contact,
+    CreditNote,
+    Invoice,
+    Organisation,
+    Payment,
+    TaxRate,
+)
+from integration.xero.session import RetryPolicy, XeroSession, rejected
+
+Endpoint = Literal[
+    "Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "ManualJournals", "Contacts"
+]
+WRITE_ENDPOINTS = frozenset(
+    {"Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "ManualJournals", "Contacts"}
+)
+MAX_BATCH = 50
+_WITH_LINES = frozenset({"Invoices", "CreditNotes", "BankTransactions"})
+_STATUS_PATHS = {"invoice": ("Invoices", "InvoiceID"), "credit_note": ("CreditNotes", "CreditNoteID")}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _elements(response: httpx.Response) -> list[dict[str, Any]]:
+    try:
+        return items(wire.loads(response.content), "Elements")
+    except ValueError:
+        return []
+
+
+class XeroClient:
+    """Xero's accounting API for one tenant. `api_calls` counts every request sent, retries included."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        auth: httpx.Auth,
+        tenant_id: str,
+        governor: RateGovernor,
+        clock: Clock,
+        *,
+        api_url: str = PRODUCTION_API_URL,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.tenant_id = tenant_id
+        self._session = XeroSession(http, auth, tenant_id, governor, clock, api_url=api_url, retry=retry)
+
+    def __repr__(self) -> str:
+        return f"XeroClient(tenant_id={self.tenant_id!r})"
+
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to the accounting API so far, retries and 401 re-sends included."""
+        return self._session.api_calls
+
+    # Reads -----------------------------------------------------------------------------------------------------
+
+    def organisation(self) -> Organisation:
+        """The organisation: name, short code (for deep links), base currency and lock dates."""
+        found = self._list("Organisation", "Organisations", Organisation)
+        if not found:
+            raise Unavailable("xero", "Xero returned no organisation for this tenant.")
+        return found[0]
+
+    def accounts(self) -> list[Account]:
+        """The whole chart of accounts, archived accounts included (mapping checks need to see them)."""
+        return self._list("Accounts", "Accounts", Account)
+
+    def tax_rates(self) -> list[TaxRate]:
+        """Every tax rate with the account classes it may be used with."""
+        return self._list("TaxRates", "TaxRates", TaxRate)
+
+    def contacts_by_number(self, numbers: Iterable[str]) -> dict[str, Contact]:
+        """Contacts by `ContactNumber`, archived ones included; numbers Xero does not know are absent."""
+        wanted = list(numbers)
+        if not wanted:
+            return {}
+        found = self._find(
+            "Contacts", Contact, [Filter.on(wanted, field="ContactNumber")], {"includeArchived": "true"}
+        )
+        return {c.contact_number: c for c in found if c.contact_number}
+
+    def find_contact_by_name(self, name: str) -> Contact | None:
+        """The contact with exactly this name, preferring an active one."""
+        found = self._find(
+            "Contacts", Contact, [Filter.on([name], field="Name")], {"includeArchived": "true"}
+        )
+        found.sort(key=lambda c: c.contact_status != "ACTIVE")
+        return found[0] if found else None
+
+    def find_invoices(
+        self,
+        *,
+        ids: Iterable[str] = (),
+        numbers: Iterable[str] = (),
+        references: Iterable[str] = (),
+        contact_ids: Iterable[str] = (),
+        urls: Iterable[str] = (),
+    ) -> list[Invoice]:
+        """Invoices matching every filter given (any value within one filter)."""
+        filters = [
+            Filter.on(ids, param="IDs"),
+            Filter.on(numbers, param="InvoiceNumbers"),
+            Filter.on(contact_ids, param="ContactIDs"),
+            Filter.on(references, field="Reference"),
+            Filter.on(urls, field="Url"),
+        ]
+        return self._find("Invoices", Invoice, filters)
+
+    def find_credit_notes(
+        self,
+        *,
+        ids: Iterable[str] = (),
+        numbers: Iterable[str] = (),
+        references: Iterable[str] = (),
+        contact_ids: Iterable[str] = (),
+    ) -> list[CreditNote]:
+        """Credit notes matching every filter given (any value within one filter)."""
+        filters = [
+            Filter.on(ids, field="CreditNoteID", guid=True),
+            Filter.on(numbers, field="CreditNoteNumber"),
+            Filter.on(references, field="Reference"),
+            Filter.on(contact_ids, field="Contact.ContactID", guid=True),
+        ]
+        return self._find("CreditNotes", CreditNote, filters)
+
+    def find_payments(
+        self, *, ids: Iterable[str] = (), invoice_ids: Iterable[str] = (), references: Iterable[str] = ()
+    ) -> list[Payment]:
+        """Payments by id, by the invoice they pay, or by reference."""
+        filters = [
+            Filter.on(ids, field="PaymentID", guid=True),
+            Filter.on(invoice_ids, field="Invoice.InvoiceID", guid=True),
+            Filter.on(references, field="Reference"),
+        ]
+        return self._find("Payments", Payment, filters)
+
+    def find_bank_transactions(
+        self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
+    ) -> list[BankTransaction]:
+        """Bank transactions (trust receipts and payments) by id or reference."""
+        filters = [
+            Filter.on(ids, field="BankTransactionID", guid=True),
+            Filter.on(references, field="Reference"),
+        ]
+        return self._find("BankTransactions", BankTransaction, filters)
+
+    def find_bank_transfers(
+        self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
+    ) -> list[BankTransfer]:
+        """Bank transfers by id or reference."""
+        filters = [
+            Filter.on(ids, field="BankTransferID", guid=True),
+            Filter.on(references, field="Reference"),
+        ]
+        return self._find("BankTransfers", BankTransfer, filters, paged=False)
+
+    # Writes ----------------------------------------------------------------------------------------------------
+
+    def create(
+        self, endpoint: Endpoint, elements: list[dict[str, Any]], idempotency_key: str
+    ) -> list[ElementResult]:
+        """Create up to 50 elements; one result per element, in the order given."""
+        if endpoint not in WRITE_ENDPOINTS:
+            raise ValueError(f"{endpoint} is not an endpoint the client writes to")
+        if not 0 < len(elements) <= MAX_BATCH:
+            raise ValueError(f"a batch has 1 to {MAX_BATCH} elements, not {len(elements)}")
+        if endpoint == "BankTransfers" and len(elements) > 1:
+            return [
+                result
+                for index, element in enumerate(elements)
+                for result in self.create(endpoint, [element], sub_key(idempotency_key, index))
+            ]
+        params = {"summarizeErrors": "false"}
+        if endpoint in _WITH_LINES:
+            params["unitdp"] = "4"
+        response = self._session.request(
+            "PUT", endpoint, params=params, body={endpoint: elements}, idempotency_key=idempotency_key
+        )
+        return self._answers(
+            endpoint, endpoint, response, expected=len(elements), what=f"the {endpoint} batch"
+        )
+
+    def allocate_credit_note(
+        self, credit_note_id: str, allocations: list[dict[str, Any]], idempotency_key: str
+    ) -> list[ElementResult]:
+        """Apply a credit note to invoices: `[{"Invoice": {"InvoiceID": …}, "Amount": …, "Date": …}]`."""
+        if not 0 < len(allocations) <= MAX_BATCH:
+            raise ValueError(f"1 to {MAX_BATCH} allocations at a time, not {len(allocations)}")
+        response = self._session.request(
+            "PUT",
+            f"CreditNotes/{credit_note_id}/Allocations",
+            params={"summarizeErrors": "false"},
+            body={"Allocations": allocations},
+            idempotency_key=idempotency_key,
+        )
+        return self._answers("Allocations", "Allocations", response, len(allocations), "the allocations")
+
+    def set_status(
+        self,
+        kind: Literal["invoice", "credit_note"],
+        xero_id: str,
+        status: Literal["VOIDED", "DELETED"],
+        idempotency_key: str,
+    ) -> ElementResult:
+        """Void (AUTHORISED) or delete (DRAFT, SUBMITTED) an invoice or credit note."""
+        endpoint, id_field = _STATUS_PATHS[kind]
+        response = self._session.request(
+            "POST",
+            f"{endpoint}/{xero_id}",
+            body={endpoint: [{id_field: xero_id, "Status": status}]},
+            idempotency_key=idempotency_key,
+        )
+        return self._answers(endpoint, endpoint, response, 1, f"the status change of {xero_id}")[0]
+
+    def delete_payment(self, payment_id: str, idempotency_key: str) -> ElementResult:
+        """Delete a payment (Xero cannot edit payments); a reconciled one is refused."""
+        response = self._session.request(
+            "POST", f"Payments/{payment_id}", body={"Status": "DELETED"}, idempotency_key=idempotency_key
+        )
+        return self._answers("Payments", "Payments", response, 1, f"deleting payment {payment_id}")[0]
+
+    def delete_allocation(self, credit_note_id: str, allocation_id: str) -> ElementResult:
+        """Remove one allocation of a credit note (Xero answers with the allocation, `IsDeleted` true)."""
+        response = self._session.request(
+            "DELETE", f"CreditNotes/{credit_note_id}/Allocations/{allocation_id}"
+        )
+        if response.status_code != 200:
+            return self._answers(
+                "Allocations", "Allocations", response, 1, f"deleting allocation {allocation_id}"
+            )[0]
+        payload = self._read(response, f"deleting allocation {allocation_id}")
+        wrapped = items(payload, "Allocations")  # the spec answers a bare Allocation; accept the wrapper too
+        raw = wrapped[0] if wrapped else payload
+        result = element_result("Allocations", raw)
+        if result.ok and raw.get("IsDeleted") is not True:
+            raise Unavailable("xero", f"Xero did not confirm deleting allocation {allocation_id}.")
+        return result
+
+    # Plumbing --------------------------------------------------------------------------------------------------
+
+    def _answers(
+        self, endpoint: str, key: str, response: httpx.Response, expected: int, what: str
+    ) -> list[ElementResult]:
+        if response.status_code == 200:
+            found = items(self._read(response, what), key)
+        elif response.status_code == 400 and (elements := _elements(response)):
+            found = elements  # a summarised 400 (or a single-record write): each element with its errors
+        else:
+            raise rejected(response, what)
+        if len(found) != expected:
+            raise Unavailable(
+                "xero",
+                f"Xero answered {len(found)} elements for {expected} sent in {what}; the outcome is unknown.",
+            )
+        return element_results(endpoint, found)
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        response = self._session.request("GET", path, params=params)
+        if response.status_code != 200:
+            raise rejected(response, f"the lookup {path}")
+        return self._read(response, f"the lookup {path}")
+
+    @staticmethod
+    def _read(response: httpx.Response, what: str) -> Any:
+        try:
+            return wire.loads(response.content)
+        except ValueError:
+            raise Unavailable(
+                "xero",
+                f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
+            ) from None
+
+    def _list(self, path: str, key: str, model: type[ModelT]) -> list[ModelT]:
+        return [model.model_validate(item) for item in items(self._get(path), key)]
+
+    def _find(
+        self,
+        path: str,
+        model: type[ModelT],
+        filters: list[Filter],
+        extra: dict[str, str] | None = None,
+        *,
+        paged: bool = True,
+    ) -> list[ModelT]:
+        found: list[ModelT] = []
+        for params in filter_params(filters, extra):
+            for page in range(1, MAX_PAGES + 1) if paged else (None,):
+                query = dict(params)
+                if page is not None:
+                    query.update(page=str(page), pageSize=str(PAGE_SIZE))
+                batch = items(self._get(path, query), path)
+                found.extend(model.model_validate(item) for item in batch)
+                if page is None or len(batch) < PAGE_SIZE:
+                    break
+        return found

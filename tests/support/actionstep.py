@@ -1,0 +1,107 @@
+"""Helpers for the Actionstep tests: a token store in memory, and a client wired to an in-process sandbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.client import ActionstepClient
+from integration.actionstep.resources import MEDIA_TYPE
+from integration.clock import VirtualClock
+from integration.ports import StoredToken, TokenStore
+from integration.sandbox.actionstep import ActionstepSandbox
+
+BASE = "http://actionstep.test"
+REST = f"{BASE}/actionstep/api/rest"
+TOKEN_URL = f"{BASE}/actionstep/api/oauth/token"
+REDIRECT = "http://bot.test/oauth/actionstep"
+
+
+class MemoryTokenStore:
+    """A `TokenStore` in memory with the same compare-and-swap rule as the ledger's."""
+
+    def __init__(self) -> None:
+        self._token: StoredToken | None = None
+        self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+        self.saves = 0
+
+    def load(self) -> StoredToken | None:
+        return self._token
+
+    def save(
+        self,
+        tokens: dict[str, Any],
+        *,
+        previous_version: int | None,
+        tenant_id: str | None = None,
+        tenant_name: str | None = None,
+    ) -> bool:
+        with self._lock:
+            version = self._token.version if self._token else 0
+            if previous_version is not None and previous_version != version:
+                return False
+            self._token = StoredToken(dict(tokens), version + 1, tenant_id, tenant_name)
+            self.saves += 1
+            return True
+
+    @contextmanager
+    def refresh_lock(self) -> Iterator[bool]:
+        held = self._refreshing.acquire(timeout=5)
+        try:
+            yield held
+        finally:
+            if held:
+                self._refreshing.release()
+
+
+def oauth_app() -> OAuthApp:
+    return OAuthApp(
+        "sandbox",
+        "sandbox",
+        REDIRECT,
+        token_url=TOKEN_URL,
+        authorize_endpoint=f"{BASE}/actionstep/api/oauth/authorize",
+    )
+
+
+def http_for(sandbox: ActionstepSandbox, **options: Any) -> httpx.Client:
+    return httpx.Client(transport=httpx.WSGITransport(app=sandbox), base_url=BASE, **options)
+
+
+def connected_client(
+    sandbox: ActionstepSandbox,
+    clock: VirtualClock,
+    *,
+    store: TokenStore | None = None,
+    http: httpx.Client | None = None,
+    page_size: int = 200,
+) -> tuple[ActionstepClient, TokenSession]:
+    """A client connected to `sandbox` through the headless refresh token `sandbox`."""
+    http = http or http_for(sandbox)
+    store = store or MemoryTokenStore()
+    session = TokenSession(oauth_app(), store, http, clock)
+    if store.load() is None:
+        session.connect_with_refresh_token("sandbox")
+    client = ActionstepClient(http, ActionstepAuth(session), session.api_base(), clock, page_size=page_size)
+    return client, session
+
+
+def bearer(sandbox: ActionstepSandbox, http: httpx.Client) -> dict[str, str]:
+    """Headers for a raw API call: a fresh access token and Actionstep's media type."""
+    reply = http.post(
+        TOKEN_URL,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": "sandbox",
+            "client_id": "sandbox",
+            "client_secret": "sandbox",
+        },
+    )
+    token = reply.json()["access_token"]
+    return {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE}

@@ -1,0 +1,66 @@
+"""A service wired exactly as production wires it, but to in-process sandboxes and a ledger of the test's choosing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import text
+
+from integration import bootstrap
+from integration.clock import VirtualClock
+from integration.domain import LinkState
+from integration.sandbox.server import Sandboxes, settings_for
+from integration.sandbox.xero_gate import Limits
+from integration.service import Service
+from integration.settings import load_settings
+from integration.store import Store
+
+RELAXED = Limits(per_minute=1_000_000, per_day=10_000_000, app_per_minute=10_000_000, concurrent=50)
+
+
+def demo_service(
+    store: Store, sandboxes: Sandboxes | None = None, *, backlog: int = 0
+) -> tuple[Service, Sandboxes]:
+    """The demo firm on both sandboxes (virtual clock), the demo mappings in `store`, and a service over them."""
+    sandboxes = sandboxes or Sandboxes.demo(
+        clock=VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), backlog=backlog
+    )
+    env = {name.lower(): value for name, value in settings_for(bootstrap.SANDBOX_BASE).items()}
+    settings = load_settings(**env)
+    bootstrap.seed_demo_mappings(store)
+    service = bootstrap.build_service(
+        settings, store=store, transport=httpx.WSGITransport(app=sandboxes), clock=sandboxes.clock
+    )
+    return service, sandboxes
+
+
+def xero_copies(sandboxes: Sandboxes) -> Counter[tuple[str, str]]:
+    """How many live Xero documents carry each (kind, number or reference): anything above 1 is a duplicate."""
+    xero = sandboxes.xero
+    copies: Counter[tuple[str, str]] = Counter()
+    for invoice in xero.invoices():
+        if invoice["Status"] not in ("DELETED", "VOIDED"):
+            copies[(invoice["Type"], invoice["InvoiceNumber"])] += 1
+    for credit in xero.credit_notes():
+        if credit["Status"] not in ("DELETED", "VOIDED"):
+            copies[(credit["Type"], credit["CreditNoteNumber"])] += 1
+    for payment in xero.payments():
+        if payment["Status"] != "DELETED":
+            copies[("PAYMENT", payment["Reference"])] += 1
+    for transaction in xero.bank_transactions():
+        if transaction["Status"] != "DELETED":
+            copies[(transaction["Type"], transaction["Reference"])] += 1
+    for transfer in xero.bank_transfers():
+        copies[("TRANSFER", transfer["Reference"])] += 1
+    return copies
+
+
+def linked_numbers(store: Store) -> list[str]:
+    """The Actionstep numbers of every active link (a list, so a double link would show twice)."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT source_number FROM links WHERE state = :s"), {"s": LinkState.LINKED.value}
+        )
+        return [row[0] for row in rows]

@@ -1,0 +1,48 @@
+"""Lookup building: where literals, chunked filters ANDed together, derived idempotency keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from integration.xero.queries import Filter, any_of, filter_params, literal, sub_key
+
+
+def test_where_literals_escape_quotes_and_backslashes() -> None:
+    assert literal('Quote "A" \\ B') == '"Quote \\"A\\" \\\\ B"'
+    assert literal("abc", guid=True) == 'Guid("abc")'
+    assert any_of("Reference", ["a", "b"]) == '(Reference=="a" OR Reference=="b")'
+    assert any_of("Reference", ["a"]) == 'Reference=="a"'
+
+
+def test_the_longest_filter_is_chunked_and_the_others_sent_whole_with_each_chunk() -> None:
+    numbers = [f"AS-{n}" for n in range(90)]
+    params = list(
+        filter_params(
+            [
+                Filter.on(numbers, param="InvoiceNumbers"),
+                Filter.on(["c1"], param="ContactIDs"),
+                Filter.on(["r"], field="Reference"),
+            ],
+            {"includeArchived": "true"},
+        )
+    )
+    assert [len(p["InvoiceNumbers"].split(",")) for p in params] == [40, 40, 10]
+    assert all(
+        p["ContactIDs"] == "c1" and p["where"] == 'Reference=="r"' and p["includeArchived"] == "true"
+        for p in params
+    )
+
+
+def test_a_lookup_without_any_value_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one value"):
+        list(filter_params([Filter.on([], param="IDs")]))
+
+
+def test_derived_keys_are_distinct_deterministic_and_never_longer_than_128() -> None:
+    assert sub_key("sync-1", 0) == "sync-1#0"
+    long = "k" * 128
+    assert (
+        sub_key(long, 3) == sub_key(long, 3)
+        and len(sub_key(long, 3)) <= 128
+        and sub_key(long, 3) != sub_key(long, 4)
+    )

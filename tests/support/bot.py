@@ -1,6 +1,8 @@
 """The whole Slack app running as `xerobot serve` runs it: the real bolt app behind the real HTTP server (waitress,
-on an ephemeral port), talking to a fake Slack Web API, over the demo firm (`tests.support.firm`). Requests are
-signed as Slack signs them; `settle()` waits until every listener and job has finished, so tests need no sleeps.
+on an ephemeral port), talking to a fake Slack Web API, over the demo firm: either in-memory remotes a test can
+steer (`running_bot`), or the embedded demo with the real connectors and both sandboxes (`running_demo_bot`).
+Requests are signed as Slack signs them; `settle()` waits until every listener and job has finished, so tests need
+no sleeps.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +19,9 @@ from pydantic import SecretStr
 
 from bot.serve import Server
 from bot.settings import BotSettings
+from integration import bootstrap
+from integration.sandbox.server import Sandboxes
+from integration.service import Service
 from tests.fakes.slack import BOT_TOKEN, Call, FakeSlack
 from tests.support.firm import Firm, demo_firm
 from tests.support.slack import (
@@ -100,20 +106,45 @@ def bot_settings(slack: FakeSlack, **overrides: Any) -> BotSettings:
     return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@dataclass
+class DemoFirm:
+    """The embedded demo (`bootstrap.build_demo`): the real connectors talking to both sandboxes in-process."""
+
+    service: Service
+    sandboxes: Sandboxes
+
+
 @contextmanager
 def running_bot(database_url: str, *, validate: bool = True) -> Iterator[RunningBot]:
-    """The app serving on an ephemeral port until the block ends; `validate=False` spares the fake Slack from
-    checking every payload (for benchmarks, where its work would be counted against the app's)."""
-    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm:
-        slack.groups[GROUP] = [GROUP_MEMBER]
-        server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
-        thread = threading.Thread(target=server.run, name="xerobot-serve")
-        thread.start()
-        try:
-            with httpx.Client(trust_env=False, timeout=10) as http:
-                yield RunningBot(server, slack, firm, http)
-        finally:
-            server.close()
-            thread.join(timeout=20)
-            assert not thread.is_alive(), "the server did not stop"
-        assert slack.violations == [], "the app sent Slack something it would refuse"
+    """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port until the block
+    ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its work would
+    be counted against the app's)."""
+    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm, _serving(slack, firm) as bot:
+        yield bot
+
+
+@contextmanager
+def running_demo_bot(directory: Path) -> Iterator[RunningBot]:
+    """The app over the embedded demo: the demo firm in both sandboxes, reached through the real connectors."""
+    service, sandboxes = bootstrap.build_demo(directory)
+    try:
+        with FakeSlack() as slack, _serving(slack, DemoFirm(service, sandboxes)) as bot:
+            yield bot
+    finally:
+        service.close()
+
+
+@contextmanager
+def _serving(slack: FakeSlack, firm: Firm | DemoFirm) -> Iterator[RunningBot]:
+    slack.groups[GROUP] = [GROUP_MEMBER]
+    server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, name="xerobot-serve")
+    thread.start()
+    try:
+        with httpx.Client(trust_env=False, timeout=10) as http:
+            yield RunningBot(server, slack, firm, http)  # type: ignore[arg-type]
+    finally:
+        server.close()
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the server did not stop"
+    assert slack.violations == [], "the app sent Slack something it would refuse"

@@ -1,6 +1,6 @@
-"""A fake Slack Web API on 127.0.0.1 (an ephemeral port) for tests: records every call, answers like Slack
-(`{"ok": true, …}`, a fresh `ts` for each posted message), keeps each message's latest content, serves the
-`response_url`s it hands out, and checks every message and view it receives against Slack's rules.
+"""The fake Slack Web API the tests talk to: the Slack sandbox (`integration.sandbox.slack`) served on 127.0.0.1 (an
+ephemeral port), recording every call and serving the `response_url`s it hands out, plus a check of every message
+and view against Slack's rules.
 
 The check parses each payload with `slack_sdk.models` and serialises it again, which raises on any limit the SDK
 knows (text lengths, element counts); it also enforces what the SDK does not (50 blocks per message, 100 per view,
@@ -9,29 +9,19 @@ a fallback `text` beside blocks). Anything that fails is kept in `violations`, w
 
 from __future__ import annotations
 
-import itertools
 import json
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from integration.sandbox.slack import VIEW_METHODS, SlackCall, SlackSandbox
+from tests.support.loopback import serving
+
 BOT_TOKEN = "xoxb-test-token"
-VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
-
-
-@dataclass(frozen=True)
-class Call:
-    method: str  # "chat.postMessage", or "response_url" for a POST to a response_url
-    body: dict[str, Any]
-    token: str | None
-    at: float = field(default_factory=time.monotonic)
+Call = SlackCall
 
 
 def validation_problems(method: str, body: dict[str, Any]) -> list[str]:
@@ -50,8 +40,6 @@ def validation_problems(method: str, body: dict[str, Any]) -> list[str]:
     else:
         limit = 50
         blocks = body.get("blocks") or []
-        if isinstance(blocks, str):
-            blocks = json.loads(blocks)
         if blocks and not body.get("text"):
             problems.append(f"{method}: blocks without a fallback text")
     if len(blocks) > limit:
@@ -67,131 +55,54 @@ def validation_problems(method: str, body: dict[str, Any]) -> list[str]:
 
 
 class FakeSlack:
-    """`with FakeSlack() as slack:` serves until the block ends. `slack.url` is the Web API base URL."""
+    """`with FakeSlack() as slack:` serves until the block ends. `slack.url` is the Web API base URL.
+
+    `validate=False` skips the check (a benchmark: in real life Slack's servers do that work, not the bot's)."""
 
     def __init__(self, *, validate: bool = True) -> None:
-        self.validate = validate  # a benchmark turns it off: in real life Slack's servers do that work
-        self.calls: list[Call] = []
+        self.sandbox = SlackSandbox(BOT_TOKEN)
         self.violations: list[str] = []
-        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> latest text/blocks
-        self.groups: dict[str, list[str]] = {}
-        self.unreachable_channels: set[str] = set()  # chat.postMessage answers not_in_channel there
-        self._ts = itertools.count(1)
-        self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
-
-    def response_url(self, name: str) -> str:
-        return f"{self.url}response_url/{name}"
+        if validate:
+            self.sandbox.observers.append(
+                lambda call: self.violations.extend(validation_problems(call.method, call.body))
+            )
+        self._stack = ExitStack()
+        self._base = ""
 
     def __enter__(self) -> FakeSlack:
-        self._thread.start()
+        self._base = self._stack.enter_context(serving(self.sandbox))
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._stack.close()
+
+    @property
+    def url(self) -> str:
+        return f"{self._base}/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self._base}/response_url/{name}"
+
+    @property
+    def calls(self) -> list[Call]:
+        return self.sandbox.calls
+
+    @property
+    def messages(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return self.sandbox.messages
+
+    @property
+    def groups(self) -> dict[str, list[str]]:
+        return self.sandbox.groups
+
+    @property
+    def unreachable_channels(self) -> set[str]:
+        return self.sandbox.unreachable_channels
 
     def of(self, method: str) -> list[Call]:
-        with self._changed:
-            return [c for c in self.calls if c.method == method]
+        return self.sandbox.of(method)
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
         """Wait (at most `timeout` seconds) until `predicate()` holds; it is re-checked after each call."""
-        with self._changed:
-            return self._changed.wait_for(predicate, timeout=timeout)
-
-    def answer(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
-        if method == "response_url":
-            return {"ok": True}
-        if token != BOT_TOKEN:
-            return {"ok": False, "error": "invalid_auth"}
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "user_id": "UBOT",
-                "bot_id": "BBOT",
-                "team_id": "T1",
-                "team": "Harbour & Finch",
-            }
-        if method == "chat.postMessage":
-            if body["channel"] in self.unreachable_channels:
-                return {"ok": False, "error": "not_in_channel"}
-            ts = f"{1_800_000_000 + next(self._ts)}.000100"
-            self.messages[(body["channel"], ts)] = body
-            return {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text")}}
-        if method == "chat.update":
-            key = (body["channel"], body["ts"])
-            if key not in self.messages:
-                return {"ok": False, "error": "message_not_found"}
-            self.messages[key] = body
-            return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"{1_800_000_000 + next(self._ts)}.000200"}
-        if method in VIEW_METHODS:
-            return {"ok": True, "view": {"id": body.get("view_id") or f"V{next(self._ts)}", "hash": "h1"}}
-        if method == "usergroups.users.list":
-            if body.get("usergroup") not in self.groups:
-                return {"ok": False, "error": "no_such_subteam"}
-            return {"ok": True, "users": self.groups[body["usergroup"]]}
-        return {"ok": False, "error": "unknown_method"}
-
-    def _record(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
-        with self._changed:
-            if self.validate:
-                self.violations.extend(validation_problems(method, body))
-            answer = self.answer(method, body, token)
-            self.calls.append(Call(method, body, token))
-            self._changed.notify_all()
-            return answer
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._serve(b"")
-
-            def do_POST(self) -> None:
-                self._serve(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-
-            def _serve(self, raw: bytes) -> None:
-                parts = urlsplit(self.path)
-                path = parts.path.lstrip("/")
-                method = "response_url" if path.startswith("response_url/") else path.removeprefix("api/")
-                body = _parse(raw, self.headers.get("Content-Type") or "", parts.query)
-                if method == "response_url":
-                    body["response_url"] = path
-                auth = self.headers.get("Authorization") or ""
-                token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else body.get("token")
-                data = json.dumps(fake._record(method, body, token)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        return Handler
-
-
-def _parse(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
-    body: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
-    if raw and "json" in content_type:
-        body.update(json.loads(raw))
-    elif raw:
-        body.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
-    for key in ("blocks", "view"):
-        if isinstance(body.get(key), str):
-            body[key] = json.loads(body[key])
-    return body
+        with self.sandbox.changed:
+            return self.sandbox.changed.wait_for(predicate, timeout=timeout)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +17,14 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from bot.console import DEMO_SCRIPT, run_console
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, problems_panel
 from integration import bootstrap
 from integration.domain import MappingKind
 from integration.errors import ConfigError, XerobotError
-from integration.reporting import headline, to_dict
+from integration.reporting import to_dict
 from integration.settings import Settings, load_settings
 
 P = ParamSpec("P")
@@ -171,22 +173,21 @@ def mappings_remove(kind: MappingKind, source_id: str) -> None:
 @reports_errors
 def demo(
     backlog: Annotated[int, typer.Option(help="Add a generated backlog of this many documents.")] = 0,
+    script: Annotated[
+        Path | None, typer.Option(help="Run the entries in this file (one per line) instead of asking.")
+    ] = None,
 ) -> None:
-    """Run the bot's main job on the embedded default: both sandboxes in-process, the demo firm, a fresh ledger."""
+    """The Slack app in your terminal over the embedded demo: both sandboxes and a fake Slack in-process.
+
+    Type /xero commands and press buttons by number. Without a terminal (and without --script), it runs a short
+    built-in script: two syncs (the second posts nothing again) and the status."""
+    if script is not None:
+        lines: list[str] | None = script.read_text().splitlines()
+    else:
+        lines = None if sys.stdin.isatty() else list(DEMO_SCRIPT)
     with tempfile.TemporaryDirectory(prefix="xerobot-demo-") as directory:
-        service, sandboxes = bootstrap.build_demo(Path(directory), backlog=backlog)
-        try:
-            console.rule("Harbour & Finch Lawyers: Actionstep -> Xero")
-            console.print(
-                f"Actionstep sandbox: {sandboxes.actionstep_documents():,} documents; ledger in {directory}\n"
-            )
-            print_report(console, service.sync("demo", "demo"))
-            console.rule("A second sync straight after")
-            again = service.sync("demo", "demo")
-            console.print(headline(again))
-            console.print(f"Xero now holds {sandboxes.xero_documents():,} documents, each exactly once.")
-        finally:
-            service.close()
+        session = run_console(Path(directory), console, lines, backlog=backlog)
+        console.print(f"Xero now holds {session.sandboxes.xero_documents():,} documents, each exactly once.")
 
 
 @app.command()

@@ -85,7 +85,8 @@ def report_message(report: SyncReport) -> Message:
     failed = [i for i in report.items if i.outcome is Outcome.FAILED]
     if failed:
         budget.add_lines(f"*Failed ({len(failed):,})*", [_failure(i) for i in failed], max_chars=4000)
-    waiting = [p for p in report.problems if not p.subject.startswith("post:")]
+    failed_refs = {i.source for i in failed}
+    waiting = [p for p in report.problems if not (p.documents and set(p.documents) <= failed_refs)]
     if waiting:
         lines = [
             f"• {safe(p.message, MAX_TEXT)} (`{escape(p.code)}`)\n   _Fix:_ {safe(p.fix, MAX_TEXT)}"
@@ -128,7 +129,8 @@ def _tallies(budget: Budget, report: SyncReport) -> None:
 def _failure(item: ItemResult) -> str:
     code = f" (`{escape(item.error_code)}`)" if item.error_code else ""
     fix = f"\n   _Fix:_ {safe(item.fix, MAX_TEXT)}" if item.fix else ""
-    return f"• *{safe(item.number, 100)}*: {safe(item.message or 'failed', MAX_TEXT)}{code}{fix}"
+    why = (item.message or "failed").removeprefix(f"{item.number}: ")
+    return f"• *{safe(item.number, 100)}*: {safe(why, MAX_TEXT)}{code}{fix}"
 
 
 def _skipped(budget: Budget, report: SyncReport) -> None:

@@ -36,6 +36,8 @@ class Server:
         next_runs: Callable[[], Sequence[NextRun]] = tuple,
     ) -> None:
         settings.require_for_serving()
+        if settings.xerobot_alerts_channel is None:
+            log.warning("XEROBOT_ALERTS_CHANNEL is not set: alerts appear in /xero status and App Home only")
         client = web_client(settings)
         self.jobs = JobRunner()
         self.listeners = Pool(LISTENER_THREADS, "xerobot-listener")

@@ -171,13 +171,19 @@ def loading_modal(title: str, text: str) -> View:
     return View(type="modal", title=title, close="Close", blocks=[section(escape(text))])
 
 
+def _suits(alert: Alert, kind: MappingKind, account: XeroAccount) -> bool:
+    if alert.code == "mapping.not_a_bank_account":
+        return account.is_bank
+    return kind is not MappingKind.TIMEKEEPER or account.klass is AccountClass.REVENUE
+
+
 def fix_modal(alert: Alert, accounts: Sequence[XeroAccount]) -> View:
     """Pick the Xero account for the mapping the alert needs. Only accounts with a code can be mapped (Xero
-    identifies accounts by code); a bank account problem offers bank accounts only."""
+    identifies accounts by code); a bank account problem offers bank accounts only, a timekeeper income accounts."""
     target = alert.mapping_target
     assert target is not None
     kind, source_id = target
-    choices = [a for a in accounts if a.code and (alert.code != "mapping.not_a_bank_account" or a.is_bank)]
+    choices = [a for a in accounts if a.code and _suits(alert, kind, a)]
     groups = []
     for klass, name in CLASS_NAMES.items():
         options = [

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.dedupe import RecentDeliveries, delivery_key
 from bot.jobs import JobRunner
 from bot.roles import Role, Roles
+from bot.web import wsgi_app
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 
 
@@ -100,3 +101,29 @@ def test_a_delivery_is_recognised_by_its_event_id_or_trigger_id_for_ten_minutes(
     assert recent.first_time("event:Ev1") and not recent.first_time("event:Ev1")
     now[0] = 601.0
     assert recent.first_time("event:Ev1")
+
+
+def test_in_socket_mode_http_serves_health_but_not_slacks_requests() -> None:
+    application = wsgi_app(None, lambda: {"mode": "socket"})
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        statuses.append(status)
+
+    environ = {"PATH_INFO": "/slack/events", "REQUEST_METHOD": "POST"}
+    assert b"not found" in b"".join(application(environ, start_response))  # type: ignore[arg-type]
+    health = b"".join(application({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, start_response))  # type: ignore[arg-type]
+    assert statuses == ["404 Not Found", "200 OK"] and b'"mode": "socket"' in health
+
+
+def test_health_answers_503_when_the_ledger_does_not() -> None:
+    def broken() -> dict[str, object]:
+        raise OSError("database is down")
+
+    statuses: list[str] = []
+    body = b"".join(
+        wsgi_app(None, broken)(
+            {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda s, h: statuses.append(s)
+        )
+    )  # type: ignore[arg-type]
+    assert statuses == ["503 Service Unavailable"] and b"database is down" not in body

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,15 @@ def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) ->
     settings = load_bot_settings()
     settings.require_for_serving()
     assert settings.socket_mode
+
+
+def test_xerobot_serve_without_slack_tokens_stops_naming_them(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "XEROBOT_"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -40,6 +40,7 @@ class ContactDirectory:
         self._actionstep = actionstep
         self.ids: dict[str, str] = {}
         self.failures: dict[str, str] = {}
+        self._known: dict[str, str] | None = None
 
     def ensure(self, actionstep_ids: Iterable[str], *, create: bool = True) -> dict[str, str]:
         """Make sure each contact exists in Xero; returns the whole id map (failures are in `self.failures`).
@@ -47,7 +48,9 @@ class ContactDirectory:
         wanted = sorted({i for i in actionstep_ids if i and i not in self.ids and i not in self.failures})
         if not wanted:
             return self.ids
-        found = self._xero.contact_ids(contact_number(i) for i in wanted)
+        if self._known is None:  # one listing of Xero's contacts per run beats a look-up per batch
+            self._known = self._xero.all_contact_ids()
+        found = {number: self._known[number] for i in wanted if (number := contact_number(i)) in self._known}
         missing = []
         for actionstep_id in wanted:
             xero_id = found.get(contact_number(actionstep_id))

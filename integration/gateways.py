@@ -55,6 +55,7 @@ class XeroDocument:
     status: str
     contact_id: str | None = None
     url: str | None = None
+    allocated: bool = False  # a credit note already applied to invoices
 
 
 class XeroGateway(Protocol):
@@ -68,6 +69,9 @@ class XeroGateway(Protocol):
 
     def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
         """Xero ContactIDs by ContactNumber, for the numbers that exist."""
+
+    def all_contact_ids(self) -> dict[str, str]:
+        """Xero ContactIDs by ContactNumber for every active contact that has a number."""
 
     def contact_id_by_name(self, name: str) -> str | None: ...
 

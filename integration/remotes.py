@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -107,6 +108,13 @@ class XeroGatewayAdapter:
             if contact.contact_status == "ACTIVE"
         }
 
+    def all_contact_ids(self) -> dict[str, str]:
+        return {
+            c.contact_number: c.contact_id
+            for c in self.client.all_contacts()
+            if c.contact_number and c.contact_status == "ACTIVE"
+        }
+
     def contact_id_by_name(self, name: str) -> str | None:
         contact = self.client.find_contact_by_name(name)
         return contact.contact_id if contact is not None and contact.contact_status == "ACTIVE" else None
@@ -132,7 +140,7 @@ class XeroGatewayAdapter:
             ]
         elif endpoint is Endpoint.CREDIT_NOTES:
             found = [
-                _document(c, c.id, c.number)
+                replace(_document(c, c.id, c.number), allocated=bool(c.allocations))
                 for c in self.client.find_credit_notes(numbers=(identity.number or "",))
             ]
         elif endpoint is Endpoint.PAYMENTS:

@@ -100,24 +100,12 @@ class XeroGatewayAdapter:
         ]
         return XeroChart(accounts, rates)
 
-    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
-        found = self.client.contacts_by_number(list(numbers))
-        return {
-            number: contact.contact_id
-            for number, contact in found.items()
-            if contact.contact_status == "ACTIVE"
-        }
-
-    def all_contact_ids(self) -> dict[str, str]:
-        return {
-            c.contact_number: c.contact_id
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
+        return [
+            (c.contact_id, c.contact_number, c.name or "")
             for c in self.client.all_contacts()
-            if c.contact_number and c.contact_status == "ACTIVE"
-        }
-
-    def contact_id_by_name(self, name: str) -> str | None:
-        contact = self.client.find_contact_by_name(name)
-        return contact.contact_id if contact is not None and contact.contact_status == "ACTIVE" else None
+            if c.contact_status == "ACTIVE"
+        ]
 
     def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
         return [_outcome(r) for r in self.client.create("Contacts", bodies, key)]

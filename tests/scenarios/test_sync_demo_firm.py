@@ -177,3 +177,19 @@ def test_a_cash_basis_actionstep_is_refused_with_the_reason(store: Store) -> Non
 
 def _create_contact(service: Service) -> str:
     return ContactDirectory(service.xero, service.actionstep).ensure(["101"])["101"]
+
+
+def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_one_is_adopted(
+    store: Store,
+) -> None:
+    service, sandboxes = demo_service(store)
+    tan = dict(next(p for p in sandboxes.actionstep.records("participants") if str(p["id"]) == "103"))
+    twin_id = sandboxes.actionstep.next_id("participants")
+    sandboxes.actionstep.put("participants", {**tan, "id": twin_id})
+    service.sync("test", "U1")
+    ids = ContactDirectory(service.xero, service.actionstep).ensure(["103", str(twin_id)])
+    assert ids["103"] != ids[str(twin_id)]
+    names = sorted(c["Name"] for c in sandboxes.xero.contacts() if "Tan & Sons" in c["Name"])
+    assert names == ["Tan & Sons Builders", f"Tan & Sons Builders (AS-{twin_id})"]
+    northwind = [c for c in sandboxes.xero.contacts() if c["Name"].startswith("Northwind")]
+    assert len(northwind) == 1  # keyed into Xero by hand before the bot came: adopted, not duplicated

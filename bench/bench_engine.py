@@ -76,35 +76,29 @@ def _scenario(mode: str) -> dict[str, float]:
 def run() -> list[Measurement]:
     fast = _scenario("relaxed")
     limited = _scenario("limited")
-    lookups = fast["xero_calls"] - fast["minimum"]
+    others = fast["xero_calls"] - fast["writes"] - fast["allocations"] - fast["contacts"]
     # Xero counts calls in fixed one-minute windows: n calls need at least ceil(n/60) windows, so the last call can
     # go no earlier than (ceil(n/60) - 1) minutes after the first.
     bound = (math.ceil(limited["xero_calls"] / 60) - 1) * 60
+    rate = fast["listed"] / fast["wall"]
     return [
-        Measurement(
-            "engine",
-            f"{BACKLOG:,}-document backlog, end to end",
-            fast["listed"] / fast["wall"],
-            "docs/s",
-            ">= 1,000",
-        ),
+        Measurement("engine", f"{BACKLOG:,}-document backlog, end to end", rate, "docs/s", ">= 1,000"),
         Measurement("engine", "documents posted", fast["posted"], "docs"),
-        Measurement("engine", "Xero calls made", fast["xero_calls"], "calls"),
-        Measurement("engine", "Xero calls minimum (ceil(n/50) per kind)", fast["minimum"], "calls"),
+        Measurement("engine", "Xero calls made, all", fast["xero_calls"], "calls"),
+        Measurement("engine", "document writes", fast["writes"], "calls", f"<= 1.05 x {fast['minimum']:.0f}"),
+        Measurement("engine", "document writes minimum (ceil(n/50) per kind)", fast["minimum"], "calls"),
         Measurement(
-            "engine", "Xero calls beyond the minimum (look-ups)", lookups, "calls", "<= 5% + look-ups"
+            "engine", "credit-note allocations (one call each in Xero)", fast["allocations"], "calls"
         ),
+        Measurement("engine", "contact creations", fast["contacts"], "calls"),
+        Measurement("engine", "look-ups (organisation, chart, tax, contacts, token)", others, "calls"),
         Measurement("engine", "peak RSS (sandboxes in-process)", fast["rss_mb"], "MB", "<= 300"),
         Measurement("engine", "at 60 calls/min: virtual run time", limited["virtual"], "s"),
         Measurement("engine", "at 60 calls/min: rate-limit bound", bound, "s"),
         Measurement(
-            "engine",
-            "at 60 calls/min: time over the bound",
-            (limited["virtual"] / bound - 1) * 100,
-            "%",
-            "<= 5",
+            "engine", "at 60 calls/min: over the bound", (limited["virtual"] / bound - 1) * 100, "%", "<= 5"
         ),
         Measurement(
-            "engine", "at 60 calls/min: requests refused with 429", limited["refused"], "requests", "0 lost"
+            "engine", "at 60 calls/min: requests refused with 429", limited["refused"], "requests", "0"
         ),
     ]

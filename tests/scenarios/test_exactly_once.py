@@ -11,10 +11,8 @@ import multiprocessing
 import os
 import random
 import signal
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -31,6 +29,7 @@ from integration.settings import load_settings
 from integration.store import Store
 from integration.store.secrets import generate_key
 from tests.support.engine import RELAXED, demo_service, linked_numbers, xero_copies
+from tests.support.http import serving
 
 BACKLOG = 2_000
 STAYS_BLOCKED = {
@@ -122,36 +121,11 @@ def test_faults_mid_run_never_lose_or_duplicate_a_document(store: Store) -> None
 # (a) SIGKILL --------------------------------------------------------------------------------------------------
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class _ThreadedServer(WSGIServer):
-    daemon_threads = True
-
-    def process_request(self, request: object, client_address: object) -> None:
-        threading.Thread(target=self._handle, args=(request, client_address), daemon=True).start()
-
-    def _handle(self, request: object, client_address: object) -> None:
-        try:
-            self.finish_request(request, client_address)  # type: ignore[arg-type]
-        finally:
-            self.shutdown_request(request)  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def served_sandboxes() -> Iterator[tuple[Sandboxes, str]]:
     sandboxes = Sandboxes.demo(backlog=BACKLOG, limits=RELAXED)
-    server = make_server("127.0.0.1", 0, sandboxes, server_class=_ThreadedServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield sandboxes, f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(sandboxes) as base:
+        yield sandboxes, base
 
 
 def _settings_env(database_url: str, base_url: str, key: str) -> dict[str, str]:

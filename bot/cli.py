@@ -6,6 +6,7 @@ setting exits with status 2 and names the variable.
 
 from __future__ import annotations
 
+import csv
 import functools
 import logging
 import sys
@@ -155,6 +156,37 @@ def mappings_set(
     finally:
         service.close()
     console.print(f"Mapped {mapping.kind.value} {mapping.source_id} -> {mapping.xero_account}.", markup=False)
+
+
+@mappings_app.command("import")
+@reports_errors
+def mappings_import(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with columns kind,source,xero (a header row is optional)")
+    ],
+) -> None:
+    """Set many mappings at once from a CSV file; every row is checked against Xero's chart first."""
+    rows = [row for row in csv.reader(file.read_text().splitlines()) if row and not row[0].startswith("#")]
+    if rows and rows[0][0].strip().lower() == "kind":
+        rows = rows[1:]
+    bad = [
+        n
+        for n, row in enumerate(rows, 1)
+        if len(row) != 3 or row[0].strip() not in MappingKind._value2member_map_
+    ]
+    if bad:
+        errors.print(
+            f"Rows {', '.join(map(str, bad))} of {file} are not kind,source,xero with a known kind.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    service = bootstrap.build_service(settings())
+    try:
+        for kind, source, xero in rows:
+            service.set_mapping(MappingKind(kind.strip()), source.strip(), xero.strip(), actor="command line")
+    finally:
+        service.close()
+    console.print(f"Set {len(rows)} mappings from {file}.", markup=False)
 
 
 @mappings_app.command("remove")

@@ -58,23 +58,24 @@ class Delivery:
                 [(doc.ref, doc.version, doc.number, keys[doc.ref]) for doc, _ in batch], run_id=self._run_id
             )
             uow.commit()
+        entries: list[tuple[Document, XeroPosting, _Settled, str]] = []
         to_send: list[tuple[Document, XeroPosting]] = []
         for doc, posting in batch:
             if postings[doc.ref].state is PostingState.SENT:  # an earlier send may have reached Xero
                 settled = self._settle(posting)
                 if settled is not None:
-                    self._record(result, doc, posting, settled, keys[doc.ref])
+                    entries.append((doc, posting, settled, keys[doc.ref]))
                     continue
             to_send.append((doc, posting))
-        if not to_send:
-            return result
-        with self._store.unit_of_work() as uow:
-            uow.outbox.mark_sent_many([keys[doc.ref] for doc, _ in to_send], run_id=self._run_id)
-            uow.commit()
-        key = batch_key(f"{keys[doc.ref]}:{body_digest(p.body)}" for doc, p in to_send)
-        outcomes = self._xero.create(endpoint, [p.body for _, p in to_send], key)
-        for (doc, posting), outcome in zip(to_send, outcomes, strict=True):
-            self._record(result, doc, posting, self._judge(posting, outcome), keys[doc.ref])
+        if to_send:
+            with self._store.unit_of_work() as uow:
+                uow.outbox.mark_sent_many([keys[doc.ref] for doc, _ in to_send], run_id=self._run_id)
+                uow.commit()
+            key = batch_key(f"{keys[doc.ref]}:{body_digest(p.body)}" for doc, p in to_send)
+            outcomes = self._xero.create(endpoint, [p.body for _, p in to_send], key)
+            for (doc, posting), outcome in zip(to_send, outcomes, strict=True):
+                entries.append((doc, posting, self._judge(posting, outcome), keys[doc.ref]))
+        self._record(result, entries)
         return result
 
     def _judge(self, posting: XeroPosting, outcome: ElementOutcome) -> _Settled:
@@ -117,47 +118,53 @@ class Delivery:
         return None
 
     def _record(
-        self, result: BatchResult, doc: Document, posting: XeroPosting, settled: _Settled, key: str
+        self, result: BatchResult, entries: list[tuple[Document, XeroPosting, _Settled, str]]
     ) -> None:
-        outcome = settled.outcome
-        message, code = settled.message, settled.code
+        """Allocate what needs allocating, then record every outcome and link of the batch in one transaction."""
+        notes = {
+            key: self._allocate(settled.xero.xero_id, posting, key)
+            for _, posting, settled, key in entries
+            if settled.xero is not None and posting.allocations and not settled.xero.allocated
+        }
+        succeeded: dict[str, str] = {}
+        failed: dict[str, tuple[str, str]] = {}
         with self._store.unit_of_work() as uow:
-            if settled.xero is not None:
-                try:
-                    uow.links.add(
-                        Link(
-                            source=doc.ref,
-                            source_version=doc.version,
-                            source_number=doc.number,
-                            xero_id=settled.xero.xero_id,
-                            xero_number=settled.xero.number or settled.xero.reference or doc.number,
-                            xero_type=settled.xero.xero_type,
-                            total=posting.total,
-                            linked_by=f"run:{self._run_id}",
+            for doc, posting, settled, key in entries:
+                outcome, message, code = settled.outcome, settled.message or notes.get(key), settled.code
+                if settled.xero is not None:
+                    try:
+                        uow.links.add(
+                            Link(
+                                source=doc.ref,
+                                source_version=doc.version,
+                                source_number=doc.number,
+                                xero_id=settled.xero.xero_id,
+                                xero_number=settled.xero.number or settled.xero.reference or doc.number,
+                                xero_type=settled.xero.xero_type,
+                                total=posting.total,
+                                linked_by=f"run:{self._run_id}",
+                            )
                         )
+                    except AlreadyLinked:
+                        outcome, message = Outcome.ALREADY_LINKED, None
+                    succeeded[key] = result.linked[doc.ref] = settled.xero.xero_id
+                else:
+                    failed[key] = (code or "xero.unknown", message or "")
+                result.items.append(
+                    ItemResult(
+                        doc.ref,
+                        doc.number,
+                        outcome,
+                        posting.total,
+                        posting.tax,
+                        xero_id=settled.xero.xero_id if settled.xero else None,
+                        error_code=code,
+                        message=message,
+                        fix=describe(code).fix if code else None,
                     )
-                except AlreadyLinked:
-                    outcome, message = Outcome.ALREADY_LINKED, None
-                uow.outbox.settle_many({key: settled.xero.xero_id}, {})
-                result.linked[doc.ref] = settled.xero.xero_id
-                if posting.allocations and outcome is not Outcome.ALREADY_LINKED:
-                    message = self._allocate(settled.xero.xero_id, posting, key)
-            else:
-                uow.outbox.settle_many({}, {key: (code or "xero.unknown", message or "")})
+                )
+            uow.outbox.settle_many(succeeded, failed)
             uow.commit()
-        result.items.append(
-            ItemResult(
-                doc.ref,
-                doc.number,
-                outcome,
-                posting.total,
-                posting.tax,
-                xero_id=settled.xero.xero_id if settled.xero else None,
-                error_code=code,
-                message=message,
-                fix=describe(code).fix if code else None,
-            )
-        )
 
     def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> str | None:
         outcome = self._xero.allocate(credit_note_id, list(posting.allocations), f"{key}-alloc")

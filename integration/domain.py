@@ -523,6 +523,10 @@ class SyncReport:
     def total(self, outcome: Outcome) -> Decimal:
         return sum((item.total for item in self.items if item.outcome is outcome), Decimal(0))
 
+    def count_posted(self) -> int:
+        """Documents this run put in Xero, or found there and linked."""
+        return self.count(Outcome.POSTED) + self.count(Outcome.ADOPTED)
+
 
 class MappingKind(StrEnum):
     """What an Actionstep-side mapping key is."""

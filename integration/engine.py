@@ -14,8 +14,10 @@ interrupt it; a bad document fails alone.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +66,7 @@ KIND_ORDER = (
     DocumentKind.BANK_WITHDRAWAL,
     DocumentKind.GENERAL_JOURNAL,
 )
+logger = logging.getLogger(__name__)
 SYNC_LEASE = "sync"
 OVERLAP = timedelta(
     minutes=10
@@ -130,7 +133,7 @@ class SyncEngine:
         *,
         clock: Clock | None = None,
         batch_size: int = 50,
-        lease_ttl: timedelta = timedelta(minutes=20),
+        lease_ttl: timedelta = timedelta(seconds=90),
     ) -> None:
         if not 1 <= batch_size <= 50:
             raise ValueError("Xero batches hold 1 to 50 elements")
@@ -151,16 +154,20 @@ class SyncEngine:
     ) -> SyncReport:
         """One sync. Raises `SyncInProgress` if another (real) run holds the lease; every other failure is in the
         returned report (`status`, `error`) and in the ledger."""
-        holder = f"{actor} ({trigger}) on {socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        heartbeat = None
         if not dry_run:
             self._take_lease(holder, f"{trigger} by {actor}")
+            heartbeat = Heartbeat(
+                lambda: self.renew_lease(holder, f"{trigger} by {actor}"), self.lease_ttl / 4
+            )
         report = SyncReport(None, trigger, actor, self.clock.now(), dry_run=dry_run)
         calls_before = self.actionstep.api_calls + self.xero.api_calls
         try:
             with self.store.unit_of_work() as uow:
                 report.run_id = uow.runs.start(trigger, actor, dry_run=dry_run, at=report.started_at)
                 uow.commit()
-            _Run(self, report, holder, progress).execute()
+            _Run(self, report, progress).execute()
             report.status = "ok"
         except (Unavailable, RateLimited) as error:
             report.status, report.error, report.error_code = "interrupted", str(error), error.code
@@ -170,18 +177,22 @@ class SyncEngine:
             report.api_calls = self.actionstep.api_calls + self.xero.api_calls - calls_before
             report.finished_at = self.clock.now()
             self._finish(report)
-            if not dry_run:
+            if heartbeat is not None:
+                heartbeat.stop()
                 with self.store.unit_of_work() as uow:
                     uow.leases.release(SYNC_LEASE, holder)
                     uow.commit()
         return report
 
     def _take_lease(self, holder: str, detail: str) -> None:
+        # Leases compare wall-clock times across processes, so they use real time whatever clock the run uses.
         with self.store.unit_of_work() as uow:
-            acquired = uow.leases.acquire(
-                SYNC_LEASE, holder, self.lease_ttl, detail=detail, now=self.clock.now()
-            )
-            current = None if acquired else uow.leases.current(SYNC_LEASE, now=self.clock.now())
+            acquired = uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail)
+            current = None if acquired else uow.leases.current(SYNC_LEASE)
+            if current is not None and _dead_here(current.holder):
+                acquired = uow.leases.take_over(
+                    SYNC_LEASE, current.holder, holder, self.lease_ttl, detail=detail
+                )
             uow.commit()
         if not acquired:
             who = current.detail if current and current.detail else "another sync"
@@ -196,7 +207,7 @@ class SyncEngine:
 
     def renew_lease(self, holder: str, detail: str) -> None:
         with self.store.unit_of_work() as uow:
-            uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail, now=self.clock.now())
+            uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail)
             uow.commit()
 
     def _finish(self, report: SyncReport) -> None:
@@ -215,11 +226,10 @@ class _Run:
     """The state of one run in progress."""
 
     def __init__(
-        self, engine: SyncEngine, report: SyncReport, holder: str, progress: Callable[[Progress], None] | None
+        self, engine: SyncEngine, report: SyncReport, progress: Callable[[Progress], None] | None
     ) -> None:
         self.engine = engine
         self.report = report
-        self.holder = holder
         self.progress = progress
         self.problems = ProblemBook()
         self.in_xero: dict[SourceRef, str] = {}
@@ -411,7 +421,6 @@ class _Run:
                     item.source,
                 )
         self._record(result.items)
-        engine.renew_lease(self.holder, f"{self.report.trigger} by {self.report.actor}")
 
     def _record(self, items: list[ItemResult]) -> None:
         if not items:
@@ -428,6 +437,43 @@ class _Run:
         if self.progress is not None:
             posted = self.counts[Outcome.POSTED] + self.counts[Outcome.ADOPTED]
             self.progress(Progress(kind, listed, posted, self.counts[Outcome.FAILED]))
+
+
+class Heartbeat:
+    """Calls `beat` every `every` on a daemon thread until stopped: keeps a run's lease alive while it works."""
+
+    def __init__(self, beat: Callable[[], None], every: timedelta) -> None:
+        self._beat = beat
+        self._every = every.total_seconds()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sync-lease-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._every):
+            try:
+                self._beat()
+            except Exception:  # a missed beat only shortens the lease; the next one may succeed
+                logger.warning("could not renew the sync lease", exc_info=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+
+
+def _dead_here(holder: str) -> bool:
+    """True when `holder` names a process on this host that no longer runs (killed mid-sync)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _subject(code: str, ref: SourceRef) -> str:

@@ -55,6 +55,7 @@ class XeroDocument:
     status: str
     contact_id: str | None = None
     url: str | None = None
+    allocated: bool = False  # a credit note already applied to invoices
 
 
 class XeroGateway(Protocol):
@@ -66,10 +67,8 @@ class XeroGateway(Protocol):
 
     def chart(self) -> XeroChart: ...
 
-    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
-        """Xero ContactIDs by ContactNumber, for the numbers that exist."""
-
-    def contact_id_by_name(self, name: str) -> str | None: ...
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
+        """(ContactID, ContactNumber, Name) of every active contact."""
 
     def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]: ...
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -99,17 +100,12 @@ class XeroGatewayAdapter:
         ]
         return XeroChart(accounts, rates)
 
-    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
-        found = self.client.contacts_by_number(list(numbers))
-        return {
-            number: contact.contact_id
-            for number, contact in found.items()
-            if contact.contact_status == "ACTIVE"
-        }
-
-    def contact_id_by_name(self, name: str) -> str | None:
-        contact = self.client.find_contact_by_name(name)
-        return contact.contact_id if contact is not None and contact.contact_status == "ACTIVE" else None
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
+        return [
+            (c.contact_id, c.contact_number, c.name or "")
+            for c in self.client.all_contacts()
+            if c.contact_status == "ACTIVE"
+        ]
 
     def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
         return [_outcome(r) for r in self.client.create("Contacts", bodies, key)]
@@ -132,7 +128,7 @@ class XeroGatewayAdapter:
             ]
         elif endpoint is Endpoint.CREDIT_NOTES:
             found = [
-                _document(c, c.id, c.number)
+                replace(_document(c, c.id, c.number), allocated=bool(c.allocations))
                 for c in self.client.find_credit_notes(numbers=(identity.number or "",))
             ]
         elif endpoint is Endpoint.PAYMENTS:

@@ -61,6 +61,18 @@ class LeaseRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def take_over(self, name: str, old_holder: str, holder: str, ttl: timedelta, *, detail: str | None = None,
+                  now: datetime | None = None) -> bool:  # fmt: skip
+        """Take the lease from `old_holder` (known to be dead), unless someone else already has."""
+        now = now or utcnow()
+        result = self._session.execute(
+            update(LeaseRow)
+            .where(LeaseRow.name == name, LeaseRow.holder == old_holder)
+            .values(holder=holder, detail=detail, acquired_at=now, expires_at=now + ttl)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def release(self, name: str, holder: str) -> None:
         self._session.execute(
             update(LeaseRow)

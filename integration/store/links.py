@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,34 +71,24 @@ class LinkRepository:
         return _to_link(row) if row else None
 
     def active_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
-        """The active links of many documents in one query per 500."""
-        wanted = list(sources)
-        found: dict[SourceRef, Link] = {}
-        for start in range(0, len(wanted), 500):
-            keys = [(s.kind.value, s.id) for s in wanted[start : start + 500]]
-            rows = self._session.scalars(
-                select(LinkRow).where(
-                    tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys),
-                    LinkRow.state == LinkState.LINKED.value,
-                )
-            )
-            for row in rows:
-                link = _to_link(row)
-                found[link.source] = link
-        return found
+        """The active links of many documents."""
+        return self._newest(sources, LinkRow.state == LinkState.LINKED.value)
 
     def latest_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
         """The newest link (linked or unlinked) of each document that has one."""
+        return self._newest(sources)
+
+    def _newest(
+        self, sources: Iterable[SourceRef], *conditions: ColumnElement[bool]
+    ) -> dict[SourceRef, Link]:
         wanted = list(sources)
         found: dict[SourceRef, Link] = {}
-        for start in range(0, len(wanted), 500):
+        for start in range(0, len(wanted), 500):  # keeps each IN list well inside every database's limits
             keys = [(s.kind.value, s.id) for s in wanted[start : start + 500]]
-            rows = self._session.scalars(
-                select(LinkRow)
-                .where(tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys))
-                .order_by(LinkRow.id)
+            query = select(LinkRow).where(
+                tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys), *conditions
             )
-            for row in rows:
+            for row in self._session.scalars(query.order_by(LinkRow.id)):
                 link = _to_link(row)
                 found[link.source] = link  # ordered by id, so the newest wins
         return found

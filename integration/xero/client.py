@@ -3,13 +3,14 @@
 Reads return the models of `schemas.py`. Writes take Xero-shaped element dicts (built by `posting`) and return one
 `ElementResult` per element, in order; each write carries the caller's deterministic `Idempotency-Key`. Batches
 go with `summarizeErrors=false` so one bad element cannot hide the others' ids. `PUT /BankTransfers` has no
-`summarizeErrors` and answers a bad element with a 400 for the whole request, so transfers go one per request,
-each under a key derived from the caller's.
+`summarizeErrors` and answers a bad element with a 400 for the whole request, so a refused batch of transfers is
+settled by looking the transfers up and sending the rest one per request, each under a key derived from the caller's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -107,6 +108,22 @@ class XeroClient:
         )
         return {c.contact_number: c for c in found if c.contact_number}
 
+    def all_contacts(self) -> list[Contact]:
+        """Every contact of the organisation, archived ones included, a page of 100 at a time."""
+        found: list[Contact] = []
+        for page in range(1, MAX_PAGES + 1):
+            query = {
+                "includeArchived": "true",
+                "summaryOnly": "true",
+                "page": str(page),
+                "pageSize": str(PAGE_SIZE),
+            }
+            batch = items(self._get("Contacts", query), "Contacts")
+            found.extend(Contact.model_validate(item) for item in batch)
+            if len(batch) < PAGE_SIZE:
+                break
+        return found
+
     def find_contact_by_name(self, name: str) -> Contact | None:
         """The contact with exactly this name, preferring an active one."""
         found = self._find(
@@ -193,11 +210,7 @@ class XeroClient:
         if not 0 < len(elements) <= MAX_BATCH:
             raise ValueError(f"a batch has 1 to {MAX_BATCH} elements, not {len(elements)}")
         if endpoint == "BankTransfers" and len(elements) > 1:
-            return [
-                result
-                for index, element in enumerate(elements)
-                for result in self.create(endpoint, [element], sub_key(idempotency_key, index))
-            ]
+            return self._transfers(elements, idempotency_key)
         params = {"summarizeErrors": "false"}
         if endpoint in _WITH_LINES:
             params["unitdp"] = "4"
@@ -207,6 +220,30 @@ class XeroClient:
         return self._answers(
             endpoint, endpoint, response, expected=len(elements), what=f"the {endpoint} batch"
         )
+
+    def _transfers(self, elements: list[dict[str, Any]], idempotency_key: str) -> list[ElementResult]:
+        """A batch of transfers in one request. Xero refuses the whole batch (400) when one transfer is bad, and may
+        still have created the good ones without saying which: those are found by Reference, and the rest are sent
+        one per request, so every transfer gets its own answer and none is created twice."""
+        response = self._session.request(
+            "PUT", "BankTransfers", body={"BankTransfers": elements}, idempotency_key=idempotency_key
+        )
+        if response.status_code == 200:
+            return self._answers("BankTransfers", "BankTransfers", response, len(elements), "the transfers")
+        if response.status_code != 400:
+            raise rejected(response, "the transfers")
+        references = [str(e["Reference"]) for e in elements if e.get("Reference")]
+        existing = {
+            t.reference: t for t in self.find_bank_transfers(references=references) if t.status != "DELETED"
+        }
+        results: list[ElementResult] = []
+        for index, element in enumerate(elements):
+            found = existing.get(element.get("Reference"))
+            if found is not None and found.amount == Decimal(str(element["Amount"])):
+                results.append(ElementResult(True, found.id, None, found.amount, found.status))
+            else:
+                results.extend(self.create("BankTransfers", [element], sub_key(idempotency_key, index)))
+        return results
 
     def allocate_credit_note(
         self, credit_note_id: str, allocations: list[dict[str, Any]], idempotency_key: str

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import httpx
 import pytest
 
+from integration.clock import VirtualClock
 from integration.contacts import ContactDirectory
 from integration.domain import DocumentKind, MappingKind, Outcome, SyncReport
 from integration.errors import SyncInProgress
 from integration.posting import Endpoint
 from integration.sandbox.actionstep_demo import DEMO_PROBLEMS
+from integration.sandbox.server import Sandboxes
 from integration.service import Service
 from integration.store import Store
 from tests.support.engine import demo_service, linked_numbers, xero_copies
+from tests.support.recording import RecordingTransport
+from tests.support.xero_spec import MISSING, schema_for, validator_for, violations
 
 
 def outcome_of(report: SyncReport, number: str) -> tuple[Outcome, str | None]:
@@ -177,3 +183,33 @@ def test_a_cash_basis_actionstep_is_refused_with_the_reason(store: Store) -> Non
 
 def _create_contact(service: Service) -> str:
     return ContactDirectory(service.xero, service.actionstep).ensure(["101"])["101"]
+
+
+def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_one_is_adopted(
+    store: Store,
+) -> None:
+    service, sandboxes = demo_service(store)
+    tan = dict(next(p for p in sandboxes.actionstep.records("participants") if str(p["id"]) == "103"))
+    twin_id = sandboxes.actionstep.next_id("participants")
+    sandboxes.actionstep.put("participants", {**tan, "id": twin_id})
+    service.sync("test", "U1")
+    ids = ContactDirectory(service.xero, service.actionstep).ensure(["103", str(twin_id)])
+    assert ids["103"] != ids[str(twin_id)]
+    names = sorted(c["Name"] for c in sandboxes.xero.contacts() if "Tan & Sons" in c["Name"])
+    assert names == ["Tan & Sons Builders", f"Tan & Sons Builders (AS-{twin_id})"]
+    northwind = [c for c in sandboxes.xero.contacts() if c["Name"].startswith("Northwind")]
+    assert len(northwind) == 1  # keyed into Xero by hand before the bot came: adopted, not duplicated
+
+
+def test_every_body_a_sync_sends_to_xero_matches_xeros_official_spec(store: Store) -> None:
+    if validator_for("Invoices") is None:
+        pytest.skip(MISSING)
+    sandboxes = Sandboxes.demo(clock=VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)))
+    recorder = RecordingTransport(httpx.WSGITransport(app=sandboxes))
+    service, _ = demo_service(store, sandboxes, transport=recorder)
+    service.set_mapping(MappingKind.ACCOUNT, "5040", "429", actor="U1")
+    assert service.sync("test", "U1").status == "ok"
+    kinds = {schema_for(sent) for sent in recorder.writes()}
+    assert {"Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "Contacts"} <= kinds
+    problems = [problem for sent in recorder.writes() for problem in violations(sent)]
+    assert not problems, "\n".join(problems)

@@ -1,10 +1,7 @@
-"""Helpers for the Actionstep tests: a token store in memory, and a client wired to an in-process sandbox."""
+"""Helpers for the Actionstep tests: a client wired to an in-process sandbox."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -13,51 +10,14 @@ from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.resources import MEDIA_TYPE
 from integration.clock import VirtualClock
-from integration.ports import StoredToken, TokenStore
+from integration.ports import TokenStore
 from integration.sandbox.actionstep import ActionstepSandbox
+from tests.fakes.token_store import MemoryTokenStore
 
 BASE = "http://actionstep.test"
 REST = f"{BASE}/actionstep/api/rest"
 TOKEN_URL = f"{BASE}/actionstep/api/oauth/token"
 REDIRECT = "http://bot.test/oauth/actionstep"
-
-
-class MemoryTokenStore:
-    """A `TokenStore` in memory with the same compare-and-swap rule as the ledger's."""
-
-    def __init__(self) -> None:
-        self._token: StoredToken | None = None
-        self._lock = threading.Lock()
-        self._refreshing = threading.Lock()
-        self.saves = 0
-
-    def load(self) -> StoredToken | None:
-        return self._token
-
-    def save(
-        self,
-        tokens: dict[str, Any],
-        *,
-        previous_version: int | None,
-        tenant_id: str | None = None,
-        tenant_name: str | None = None,
-    ) -> bool:
-        with self._lock:
-            version = self._token.version if self._token else 0
-            if previous_version is not None and previous_version != version:
-                return False
-            self._token = StoredToken(dict(tokens), version + 1, tenant_id, tenant_name)
-            self.saves += 1
-            return True
-
-    @contextmanager
-    def refresh_lock(self) -> Iterator[bool]:
-        held = self._refreshing.acquire(timeout=5)
-        try:
-            yield held
-        finally:
-            if held:
-                self._refreshing.release()
 
 
 def oauth_app() -> OAuthApp:

@@ -21,9 +21,14 @@ RELAXED = Limits(per_minute=1_000_000, per_day=10_000_000, app_per_minute=10_000
 
 
 def demo_service(
-    store: Store, sandboxes: Sandboxes | None = None, *, backlog: int = 0
+    store: Store,
+    sandboxes: Sandboxes | None = None,
+    *,
+    backlog: int = 0,
+    transport: httpx.BaseTransport | None = None,
 ) -> tuple[Service, Sandboxes]:
-    """The demo firm on both sandboxes (virtual clock), the demo mappings in `store`, and a service over them."""
+    """The demo firm on both sandboxes (virtual clock), the demo mappings in `store`, and a service over them;
+    `transport` wraps the sandboxes (e.g. to record what is sent)."""
     sandboxes = sandboxes or Sandboxes.demo(
         clock=VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), backlog=backlog
     )
@@ -31,7 +36,10 @@ def demo_service(
     settings = load_settings(**env)
     bootstrap.seed_demo_mappings(store)
     service = bootstrap.build_service(
-        settings, store=store, transport=httpx.WSGITransport(app=sandboxes), clock=sandboxes.clock
+        settings,
+        store=store,
+        transport=transport or httpx.WSGITransport(app=sandboxes),
+        clock=sandboxes.clock,
     )
     return service, sandboxes
 

@@ -111,7 +111,7 @@ def test_a_key_longer_than_xeros_128_characters_is_refused(xero: XeroClient, nor
         xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "k" * 129)
 
 
-def test_bank_transfers_go_one_per_request_under_keys_derived_from_the_callers(
+def test_a_batch_of_bank_transfers_goes_in_one_request_under_the_callers_key(
     xero: XeroClient, recorder: RecordingTransport
 ) -> None:
     results = xero.create(
@@ -119,7 +119,19 @@ def test_bank_transfers_go_one_per_request_under_keys_derived_from_the_callers(
     )
     assert [r.ok for r in results] == [True, True]
     assert [r.total for r in results] == [Decimal("300.00"), Decimal("9.99")]
-    assert [s.headers["Idempotency-Key"] for s in recorder.writes()] == ["sync-3:xfers#0", "sync-3:xfers#1"]
+    assert [s.headers["Idempotency-Key"] for s in recorder.writes()] == ["sync-3:xfers"]
+
+
+def test_a_refused_batch_of_transfers_keeps_the_good_ones_once_and_fails_the_bad_one_alone(
+    xero: XeroClient, sandbox: XeroSandbox
+) -> None:
+    bad = build.transfer("X-2", ToBankAccount={"Code": "200"})
+    results = xero.create(
+        "BankTransfers", [build.transfer("X-1"), bad, build.transfer("X-3", "5.00")], "xfers"
+    )
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].codes == ("xero.account_invalid",)
+    assert sorted(t["Reference"] for t in sandbox.bank_transfers()) == ["X-1", "X-3"]
 
 
 def test_a_refused_bank_transfer_is_a_failed_result_not_an_exception(xero: XeroClient) -> None:

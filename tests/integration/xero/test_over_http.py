@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import httpx
 import pytest
@@ -24,29 +21,14 @@ from integration.xero import (
 )
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero import builders as build
-
-
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from tests.support.http import serving
 
 
 @pytest.fixture
 def served() -> Iterator[tuple[XeroSandbox, str]]:
     sandbox = XeroSandbox.demo()
-    server = make_server("127.0.0.1", 0, sandbox, server_class=_Server, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield sandbox, f"http://127.0.0.1:{server.server_port}/xero"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(sandbox) as base:
+        yield sandbox, f"{base}/xero"
 
 
 def test_a_custom_connection_posts_and_finds_an_invoice_over_real_http(

@@ -104,13 +104,9 @@ class FakeXero:
         self.api_calls += 1
         return demo_xero_chart()
 
-    def contact_ids(self, numbers: Iterable[str]) -> dict[str, str]:
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
         self.api_calls += 1
-        return {n: self._contacts[n][0] for n in numbers if n in self._contacts}
-
-    def contact_id_by_name(self, name: str) -> str | None:
-        self.api_calls += 1
-        return next((cid for cid, known in self._contacts.values() if known == name), None)
+        return [(contact_id, number, name) for number, (contact_id, name) in self._contacts.items()]
 
     def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
         self.api_calls += 1

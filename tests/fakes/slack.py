@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from integration.sandbox.slack import VIEW_METHODS, SlackCall, SlackSandbox
-from tests.support.loopback import serving
+from tests.support.http import serving
 
 BOT_TOKEN = "xoxb-test-token"
 Call = SlackCall

@@ -77,6 +77,12 @@ def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) 
     except SyncInProgress as error:
         message.finish(notice_message(str(error)))
         return
+    except XerobotError as error:
+        message.finish(notice_message(f"The sync could not start: {error} {error.fix}"))
+        return
+    except Exception:
+        message.finish(replies.failed("running the sync"))
+        raise
     changes = deps.service.raise_alerts(report)
     message.finish(report_message(report))
     deps.notifier.publish(changes)

@@ -16,8 +16,9 @@ from slack_sdk.models.views import View
 from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
-from integration.domain import Alert, AlertState, Problem
+from integration.domain import Alert, AlertState, Outcome, Problem
 from integration.errors import describe
+from integration.reporting import OUTCOME_LABELS
 from integration.service import Status
 
 SHOWN_ALERTS = 10
@@ -42,10 +43,7 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
     if run is None:
         last = "*Last sync:* none yet. Type `/xero sync` to run the first."
     else:
-        counts = (
-            ", ".join(f"{n:,} {escape(o.replace('_', ' '))}" for o, n in sorted(run.summary.items()))
-            or "nothing to do"
-        )
+        counts = ", ".join(f"{n:,} {_outcome(o)}" for o, n in run.summary.items()) or "nothing to do"
         last = f"*Last sync:* #{run.run_id} by {mention(run.actor)} {when(run.started_at)}: {escape(run.status)} ({counts})"
     budget.add(section(last))
     if status.running is not None:
@@ -79,6 +77,14 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
         budget.add(section(f"*Next scheduled runs*\n{runs}"))
     else:
         budget.add(section("*Next scheduled runs:* no schedule configured."))
+
+
+def _outcome(value: str) -> str:
+    """An outcome as the report names it ("already linked", "waiting"), from the value a run's summary keeps."""
+    try:
+        return OUTCOME_LABELS[Outcome(value)]
+    except ValueError:
+        return escape(value.replace("_", " "))
 
 
 def _alert_line(alert: Alert) -> str:

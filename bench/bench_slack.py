@@ -26,8 +26,16 @@ CONCURRENCY = 20
 MIX = ("status", "help", "sync")
 
 
-def fire(url: str, response_url: str) -> list[float]:
-    """In its own process: send the commands, return each one's round trip (the ack) in milliseconds."""
+def _warm() -> None:
+    """Pool initializer: import what `fire` needs before the clock starts."""
+    import httpx  # noqa: F401
+
+    import tests.support.slack  # noqa: F401
+
+
+def fire(url: str, response_url: str) -> tuple[list[float], float, float]:
+    """In its own process: send the commands; return each one's round trip (the ack) in milliseconds, sorted, and
+    the wall-clock start and end of the burst."""
     import httpx
 
     from tests.support.slack import command_body, signed_headers
@@ -45,23 +53,34 @@ def fire(url: str, response_url: str) -> list[float]:
             assert response.status_code == 200, response.text
             return elapsed
 
+        began = time.time()
         with ThreadPoolExecutor(CONCURRENCY) as pool:
-            return sorted(pool.map(timed, range(COMMANDS)))
+            latencies = sorted(pool.map(timed, range(COMMANDS)))
+        return latencies, began, time.time()
 
 
 def run() -> list[Measurement]:
     database = tempfile.TemporaryDirectory()
-    with database, running_bot(f"sqlite:///{Path(database.name) / 'ledger.db'}", validate=False) as bot:
+    with (
+        database,
+        running_bot(f"sqlite:///{Path(database.name) / 'ledger.db'}", validate=False) as bot,
+        multiprocessing.get_context("spawn").Pool(1, initializer=_warm) as load,
+    ):
+        load.apply(time.time)  # the load process is up and warm
         bot.firm.actionstep.add(*(sales_invoice(f"INV-{i:05d}") for i in range(DOCUMENTS)))
         bot.command("sync", user=BOOKKEEPER)
         assert bot.slack.wait_for(lambda: bool(bot.slack.of("chat.postMessage")), timeout=30)
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            latencies = pool.apply(fire, (f"{bot.url}/slack/events", bot.slack.response_url(GROUP_MEMBER)))
-        overlap = "whole burst" if bot.firm.service.status().running is not None else "burst outlasted it"
+        latencies, began, ended = load.apply(
+            fire, (f"{bot.url}/slack/events", bot.slack.response_url(GROUP_MEMBER))
+        )
         bot.settle()
-        run = bot.firm.service.last_run()
-        assert run is not None and run.finished_at is not None and run.summary.get("posted") == DOCUMENTS
-        sync_seconds = (run.finished_at - run.started_at).total_seconds()
+        with bot.firm.service.store.unit_of_work() as uow:
+            sync = uow.runs.get(1)
+    assert (
+        sync is not None and sync.finished_at is not None and (sync.summary or {}).get("posted") == DOCUMENTS
+    )
+    start, finish = sync.started_at.timestamp(), sync.finished_at.timestamp()
+    inside = max(0.0, min(ended, finish) - max(began, start)) / (ended - began)
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     return [
         Measurement(
@@ -72,5 +91,6 @@ def run() -> list[Measurement]:
         ),
         Measurement("slack", "ack p99 (same run)", p99, "ms", "≤ 100 ms (Slack: 3,000)"),
         Measurement("slack", "ack max (same run)", latencies[-1], "ms"),
-        Measurement("slack", f"the {DOCUMENTS:,}-document sync it ran beside ({overlap})", sync_seconds, "s"),
+        Measurement("slack", f"the {DOCUMENTS:,}-document sync beside the burst", finish - start, "s"),
+        Measurement("slack", "share of the burst while that sync ran", inside * 100, "%"),
     ]

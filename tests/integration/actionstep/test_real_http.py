@@ -15,7 +15,7 @@ from integration.domain import DocumentKind
 from integration.errors import Unavailable
 from integration.sandbox.actionstep import ActionstepSandbox
 from tests.support.actionstep import REDIRECT, MemoryTokenStore
-from tests.support.loopback import serving
+from tests.support.http import serving
 
 
 def test_the_client_connects_and_lists_the_demo_firm_over_http_and_retries_a_page_that_times_out() -> None:

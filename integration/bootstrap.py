@@ -8,6 +8,7 @@ other database requires the key, because several replicas must share it.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -29,6 +30,7 @@ from integration.store import Store, TokenCipher
 from integration.store.database import current_revision, head_revision, make_engine, upgrade
 from integration.store.secrets import generate_key
 from integration.token_store import LedgerTokenStore
+from integration.unlink import UnlinkPolicy
 from integration.xero import (
     RateGovernor,
     TokenManager,
@@ -189,7 +191,11 @@ def build_service(
     http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=10.0))
     xero = XeroGatewayAdapter(Lazy(lambda: _xero_client(settings, store, http, clock)))
     actionstep = ActionstepGatewayAdapter(Lazy(lambda: _actionstep_client(settings, store, http, clock)))
-    return Service(store, actionstep, xero, SyncEngine(store, actionstep, xero, clock=clock), closing=(http,))
+    policy = UnlinkPolicy(
+        timedelta(minutes=settings.xerobot_unlink_expiry_minutes), settings.xerobot_unlink_two_person
+    )
+    engine = SyncEngine(store, actionstep, xero, clock=clock)
+    return Service(store, actionstep, xero, engine, closing=(http,), unlink_policy=policy)
 
 
 SANDBOX_BASE = "http://sandbox.local"

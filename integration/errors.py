@@ -135,7 +135,72 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "doc.duplicate_copy",
         "Second copy in Xero",
         "This document was unlinked without voiding its Xero copy and has been posted again.",
-        "Void or delete the older Xero copy named in the message.",
+        "Void or delete the older Xero copy named in the message (its link is in the message), then Ignore this "
+        "alert saying so: it stays open until someone has dealt with it.",
+    ),
+    CatalogueEntry(
+        "doc.number_held_by_old_copy",
+        "Number still held by the earlier Xero copy",
+        "The corrected version was refused because the copy posted before the unlink still holds the number: Xero "
+        "keeps a sales invoice's or credit note's number even after it is voided.",
+        "Give the document a new number in Actionstep and approve it again: it is then posted under that number. "
+        "If the earlier copy is still live, void it in Xero first so the books hold it once.",
+    ),
+    # Unlinking
+    CatalogueEntry(
+        "unlink.unknown_number",
+        "No linked document with that number",
+        "Nothing in the ledger was posted to Xero under this number.",
+        "Check the number (the closest linked numbers are suggested), then ask again.",
+    ),
+    CatalogueEntry(
+        "unlink.already_unlinked",
+        "Already unlinked",
+        "This document's link to Xero was already turned into history.",
+        "Nothing to do: correct it in Actionstep and approve it again to post the new version.",
+    ),
+    CatalogueEntry(
+        "unlink.not_unlinkable",
+        "Cannot be unlinked here",
+        "Only sales invoices, supplier invoices, credit notes and their payments are unlinked by the bot.",
+        "Correct this transaction in Xero and Actionstep by hand.",
+    ),
+    CatalogueEntry(
+        "unlink.void_refused",
+        "Cannot be voided in Xero",
+        "Xero will not void this document as it stands (a reconciled payment, a locked period, or it is already "
+        "voided or deleted).",
+        "Choose Unlink (the Xero copy stays), or fix the reason in Xero first and ask again.",
+    ),
+    CatalogueEntry(
+        "unlink.expired",
+        "Unlink request expired",
+        "Unlink requests must be confirmed soon after they are made, while the plan still matches Xero.",
+        "Ask again with `/xero unlink NUMBER` for a fresh plan.",
+    ),
+    CatalogueEntry(
+        "unlink.two_person",
+        "A second person must confirm",
+        "This firm requires that an unlink is confirmed by someone other than the person who asked for it.",
+        "Ask another approver to confirm it.",
+    ),
+    CatalogueEntry(
+        "unlink.not_pending",
+        "Already decided",
+        "This unlink request was already confirmed, carried out or cancelled.",
+        "Nothing to do; the request's message shows its outcome.",
+    ),
+    CatalogueEntry(
+        "unlink.changed",
+        "Changed in Xero since the request",
+        "Xero now shows payments or allocations that the confirmed plan did not include, so nothing more was done.",
+        "Ask again with `/xero unlink NUMBER` for a plan that matches Xero now.",
+    ),
+    CatalogueEntry(
+        "unlink.step_failed",
+        "Unlink stopped at a step",
+        "A step of the unlink failed; the steps before it are done and recorded.",
+        "Read the reason, fix it in Xero if needed, then Retry: the unlink carries on from the step that failed.",
     ),
     # Alerts
     CatalogueEntry(

@@ -10,9 +10,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from integration.domain import AccountingBasis, Contact, Document, DocumentKind, MalformedDocument, Matter
+from integration.domain import (
+    AccountingBasis,
+    Contact,
+    Document,
+    DocumentKind,
+    MalformedDocument,
+    Matter,
+    XeroDocumentState,
+)
 from integration.mapping import SourceBooks, XeroChart
 from integration.posting import Endpoint, Identity
 
@@ -80,6 +88,21 @@ class XeroGateway(Protocol):
 
     def find(self, identity: Identity) -> list[XeroDocument]:
         """Documents in Xero that carry this identity (number, or reference, of the right type)."""
+
+    # What unlinking needs: one document's live state, and the changes that undo a posting.
+
+    def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
+        """The invoice, credit note (with its payments and allocations) or payment (`xero_type` PAYMENT) with this
+        id as Xero holds it now; None when Xero has no such record."""
+
+    def delete_payment(self, payment_id: str, key: str) -> ElementOutcome: ...
+
+    def remove_allocation(self, credit_note_id: str, allocation_id: str) -> ElementOutcome: ...
+
+    def set_status(
+        self, xero_type: str, xero_id: str, status: Literal["VOIDED", "DELETED"], key: str
+    ) -> ElementOutcome:
+        """Void or delete an invoice or credit note (`xero_type` as Xero names it: ACCREC, ACCPAYCREDIT…)."""
 
 
 class ActionstepGateway(Protocol):

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from integration.actionstep.client import ActionstepClient
 from integration.domain import (
@@ -22,6 +22,9 @@ from integration.domain import (
     MalformedDocument,
     Matter,
     XeroAccount,
+    XeroAllocationState,
+    XeroDocumentState,
+    XeroPaymentState,
     XeroTaxRate,
 )
 from integration.gateways import ElementOutcome, XeroDocument, XeroOrganisation
@@ -150,6 +153,77 @@ class XeroGatewayAdapter:
                 for t in self.client.find_bank_transfers(references=(identity.reference or "",))
             ]
         return [d for d in found if d.xero_type == identity.xero_type]
+
+    def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
+        client = self.client
+        if xero_type == "PAYMENT":
+            payment = next(iter(client.find_payments(ids=(xero_id,))), None)
+            return None if payment is None else _payment_state(payment)
+        if xero_type.endswith("CREDIT"):
+            note = next(iter(client.find_credit_notes(ids=(xero_id,))), None)
+            if note is None:
+                return None
+            allocations = tuple(
+                _allocation(a, note.id, note.number) for a in note.allocations if a.allocation_id
+            )
+            return _state(note, note.id, note.number, allocations)
+        invoice = next(iter(client.find_invoices(ids=(xero_id,))), None)
+        if invoice is None:
+            return None
+        notes = [c.credit_note_id for c in invoice.credit_notes if c.credit_note_id]
+        allocations = tuple(
+            _allocation(a, note.id, note.number)
+            for note in (client.find_credit_notes(ids=notes) if notes else [])
+            for a in note.allocations
+            if a.allocation_id and str((a.invoice or {}).get("InvoiceID", "")).lower() == invoice.id.lower()
+        )
+        return _state(invoice, invoice.id, invoice.number, allocations)
+
+    def delete_payment(self, payment_id: str, key: str) -> ElementOutcome:
+        return _outcome(self.client.delete_payment(payment_id, key))
+
+    def remove_allocation(self, credit_note_id: str, allocation_id: str) -> ElementOutcome:
+        return _outcome(self.client.delete_allocation(credit_note_id, allocation_id))
+
+    def set_status(
+        self, xero_type: str, xero_id: str, status: Literal["VOIDED", "DELETED"], key: str
+    ) -> ElementOutcome:
+        kind: Literal["invoice", "credit_note"] = "credit_note" if xero_type.endswith("CREDIT") else "invoice"
+        return _outcome(self.client.set_status(kind, xero_id, status, key))
+
+
+def _state(
+    doc: xero.Invoice | xero.CreditNote,
+    xero_id: str,
+    number: str | None,
+    allocations: tuple[XeroAllocationState, ...],
+) -> XeroDocumentState:
+    payments = tuple(
+        XeroPaymentState(p.payment_id, p.amount, p.date, p.reference or None, p.is_reconciled)
+        for p in doc.payments
+    )
+    contact = doc.contact.name if doc.contact else None
+    return XeroDocumentState(
+        xero_id, doc.type or "", number, doc.status, doc.total, doc.date, contact, payments, allocations
+    )
+
+
+def _allocation(line: xero.AllocationLine, note_id: str, note_number: str | None) -> XeroAllocationState:
+    invoice = line.invoice or {}
+    number = invoice.get("InvoiceNumber") or None
+    return XeroAllocationState(
+        str(line.allocation_id), note_id, note_number, str(number) if number else None, line.amount, line.date
+    )
+
+
+def _payment_state(payment: xero.Payment) -> XeroDocumentState:
+    paid = payment.invoice or payment.credit_note
+    settles = (paid.invoice_number or paid.credit_note_number) if paid else None
+    contact = paid.contact.name if paid and paid.contact else None
+    return XeroDocumentState(
+        payment.id, "PAYMENT", payment.reference or None, payment.status, payment.amount, payment.date, contact,
+        reconciled=payment.is_reconciled, settles=settles or None,
+    )  # fmt: skip
 
 
 def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:

@@ -24,6 +24,7 @@ from integration.domain import (
     MappingKind,
     Problem,
     SyncReport,
+    UnlinkRequest,
     XeroAccount,
 )
 from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine
@@ -31,6 +32,7 @@ from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
 from integration.store import Store
+from integration.unlink import Unlinker, UnlinkPolicy
 
 
 class Closeable(Protocol):
@@ -72,6 +74,7 @@ class Status:
     running: RunningSync | None
     alerts: list[Alert]  # unresolved, oldest first
     connections: list[ConnectionHealth]
+    unlinks: list[UnlinkRequest] = field(default_factory=list)  # waiting, running or stopped at a step
 
     @property
     def open_alerts(self) -> list[Alert]:
@@ -108,6 +111,7 @@ __all__ = [
     "RunningSync",
     "Service",
     "Status",
+    "UnlinkPolicy",
 ]
 
 # Seconds a connection probe is trusted: App Home opens often, and each probe costs API calls.
@@ -126,6 +130,7 @@ class Service:
         engine: SyncEngine,
         *,
         closing: tuple[Closeable, ...] = (),
+        unlink_policy: UnlinkPolicy | None = None,
     ) -> None:
         self.store = store
         self.actionstep = actionstep
@@ -133,6 +138,7 @@ class Service:
         self.engine = engine
         self._closing = closing
         self.alerts = AlertDesk(store)
+        self.unlinks = Unlinker(store, xero, engine.clock, unlink_policy)
         self._health: tuple[float, list[ConnectionHealth]] | None = None
 
     def sync(
@@ -276,7 +282,7 @@ class Service:
             lease = uow.leases.current(SYNC_LEASE, now=self.engine.clock.now())
             alerts = uow.alerts.unresolved()
         running = RunningSync(lease.detail or lease.holder, lease.acquired_at) if lease else None
-        return Status(self.last_run(), running, alerts, self.connections())
+        return Status(self.last_run(), running, alerts, self.connections(), self.unlinks.open())
 
     def connections(self) -> list[ConnectionHealth]:
         """Probe Xero and Actionstep (one cheap call each), trusting a probe for `HEALTH_TTL` seconds."""

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     actionstep_token_url: str = "https://api.actionstep.com/api/oauth/token"  # noqa: S105 (a URL, not a secret)
     actionstep_refresh_token: SecretStr | None = None
     xerobot_public_url: str = "http://localhost:3000"
+    xerobot_unlink_expiry_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="minutes an unlink request waits for confirmation"
+    )
+    xerobot_unlink_two_person: bool = Field(
+        default=False, description="true: whoever asks for an unlink cannot confirm it"
+    )
 
     @field_validator("xerobot_public_url")
     @classmethod

@@ -7,12 +7,11 @@ design, and every document posted, each linked to its page in Xero.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from slack_sdk.models.blocks import HeaderBlock, SectionBlock
 
 from bot.views.message import Budget, Message, context, mrkdwn, section
 from bot.views.text import clip, escape, link, mention, money, plural, safe
+from integration.deeplinks import xero_url
 from integration.domain import DocumentKind, ItemResult, Outcome, SyncReport
 from integration.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies
 from integration.service import Progress
@@ -32,23 +31,7 @@ KIND_NAMES = {
     DocumentKind.GENERAL_JOURNAL: "General journals",
 }
 
-XERO_LOGIN = "https://go.xero.com/organisationlogin/default.aspx"
-XERO_PAGES = {
-    DocumentKind.SALES_INVOICE: "/AccountsReceivable/View.aspx?InvoiceID=",
-    DocumentKind.SUPPLIER_INVOICE: "/AccountsPayable/View.aspx?InvoiceID=",
-    DocumentKind.CREDIT_NOTE: "/AccountsReceivable/ViewCreditNote.aspx?creditNoteID=",
-    DocumentKind.TRUST_RECEIPT: "/Bank/ViewTransaction.aspx?bankTransactionID=",
-    DocumentKind.TRUST_PAYMENT: "/Bank/ViewTransaction.aspx?bankTransactionID=",
-}
 MAX_TEXT = 400  # characters of one outside message in a list line, before escaping
-
-
-def xero_url(short_code: str | None, kind: DocumentKind, xero_id: str | None) -> str | None:
-    """Xero's deep link to a document in the firm's organisation (the short code picks the organisation)."""
-    page = XERO_PAGES.get(kind)
-    if not short_code or not xero_id or page is None:
-        return None
-    return f"{XERO_LOGIN}?shortcode={quote(short_code, safe='')}&redirecturl={page}{quote(xero_id, safe='')}"
 
 
 def progress_message(actor: str, dry_run: bool, progress: Progress | None = None) -> Message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -111,6 +111,29 @@ class LinkRepository:
             .order_by(LinkRow.id.desc())
         )
         return [_to_link(row) for row in rows]
+
+    def active_by_xero_id(self, xero_ids: Iterable[str]) -> dict[str, Link]:
+        """The active links of these Xero documents, by Xero id (lower case)."""
+        wanted = [x.lower() for x in xero_ids]
+        found: dict[str, Link] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self._session.scalars(
+                select(LinkRow).where(
+                    func.lower(LinkRow.xero_id).in_(wanted[start : start + 500]),
+                    LinkRow.state == LinkState.LINKED.value,
+                )
+            )
+            found.update({row.xero_id.lower(): _to_link(row) for row in rows})
+        return found
+
+    def linked_numbers(self, kinds: Iterable[DocumentKind]) -> list[str]:
+        """The Actionstep numbers of every active link of these kinds, for "did you mean…"."""
+        rows = self._session.scalars(
+            select(LinkRow.source_number)
+            .where(LinkRow.state == LinkState.LINKED.value, LinkRow.source_kind.in_([k.value for k in kinds]))
+            .distinct()
+        )
+        return list(rows)
 
     def unlink(
         self, source: SourceRef, *, by: str, voided_in_xero: bool, at: datetime | None = None

@@ -16,6 +16,7 @@ from integration.store.mappings import MappingRepository
 from integration.store.outbox import OutboxRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
+from integration.store.unlinks import UnlinkRepository
 
 
 class UnitOfWork:
@@ -31,6 +32,7 @@ class UnitOfWork:
     audit: AuditRepository
     leases: LeaseRepository
     alerts: AlertRepository
+    unlinks: UnlinkRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.leases = LeaseRepository(session)
         self.alerts = AlertRepository(session)
+        self.unlinks = UnlinkRepository(session)
         return self
 
     def __exit__(

@@ -137,6 +137,14 @@ class AllocationLine(XeroModel):
     invoice: dict[str, Any] | None = None
 
 
+class AppliedCredit(XeroModel):
+    """A credit note as listed on the invoice it is allocated to."""
+
+    credit_note_id: str | None = None
+    credit_note_number: str | None = None
+    applied_amount: Decimal = Decimal(0)
+
+
 class Document(XeroModel):
     """Fields every document summary shares."""
 
@@ -167,6 +175,7 @@ class Invoice(Document):
     amount_paid: Decimal = Decimal(0)
     amount_credited: Decimal = Decimal(0)
     payments: list[PaymentLine] = []
+    credit_notes: list[AppliedCredit] = []
 
 
 class CreditNote(Document):

@@ -1,0 +1,361 @@
+"""Unlinking: plan what unlinking a document takes, record the request, and carry it out once it is confirmed.
+
+`plan(number)` finds the linked document and reads Xero's live state (`unlink_plan` works out the steps). A request
+records the plan shown, who asked and when it expires. Confirming decides it once (a conditional UPDATE; see
+`store.unlinks`): the requester may not confirm their own request when the two-person rule is on, an expired one
+cannot be confirmed, and the void path is refused when Xero would refuse it.
+
+Carrying it out (`confirm`, `retry`) happens under a lease named after the document, so two requests for it never
+run at once. It re-reads Xero and re-plans first: a step whose Xero side is already done (by us before a crash, or
+by a person) only has its ledger side done, and anything new on the document since the plan was shown stops it. Each
+step commits its link change, its record in the request and its audit event together, right after its Xero call
+succeeds; the first step that fails stops the run with exactly which steps completed, and a retry carries on from
+there. A request that is done does nothing when run again.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from integration.domain import (
+    UNLINKABLE_KINDS,
+    Link,
+    LinkState,
+    StepRecord,
+    UnlinkPlan,
+    UnlinkRequest,
+    UnlinkState,
+    UnlinkStep,
+    XeroChange,
+    XeroDocumentState,
+)
+from integration.engine import Heartbeat
+from integration.errors import XerobotError
+from integration.gateways import ElementOutcome, XeroGateway
+from integration.ports import Clock
+from integration.store import Store, UnitOfWork
+from integration.unlink_plan import PAYMENT_KINDS, Facts, build, status_change
+
+LEASE_TTL = timedelta(minutes=2)
+SUGGESTIONS = 3
+
+Progress = Callable[[UnlinkRequest], None]
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkPolicy:
+    """How long a request may wait for confirmation, and whether a second person must confirm it."""
+
+    expiry: timedelta = timedelta(minutes=30)
+    two_person: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class UnlinkOutcome:
+    """What a confirm, retry or cancel did: `changed` when this call moved the request on; otherwise `request`
+    (its state, `approved_by`) says who got there first."""
+
+    changed: bool
+    request: UnlinkRequest
+    busy_by: str | None = None
+
+
+class StepFailed(Exception):
+    pass
+
+
+def request_target(request_id: int) -> str:
+    """How audit events name an unlink request."""
+    return f"unlink:{request_id}"
+
+
+class Unlinker:
+    """Unlink requests for one firm; `Service.unlinks`."""
+
+    def __init__(
+        self, store: Store, xero: XeroGateway, clock: Clock, policy: UnlinkPolicy | None = None
+    ) -> None:
+        self._store = store
+        self._xero = xero
+        self._clock = clock
+        self.policy = policy or UnlinkPolicy()
+
+    # Planning ------------------------------------------------------------------------------------------------
+
+    def plan(self, number: str) -> UnlinkPlan:
+        """The plan for the document (or payment) linked under `number`. Raises `XerobotError` when there is none
+        (with the closest linked numbers), when it was already unlinked (when and by whom), or when its kind is not
+        unlinked by the bot."""
+        wanted = number.strip()
+        with self._store.unit_of_work() as uow:
+            links = uow.links.by_number(wanted)
+            suggestions = [] if links else uow.links.linked_numbers(UNLINKABLE_KINDS)
+        if not links:
+            close = difflib.get_close_matches(wanted.upper(), suggestions, n=SUGGESTIONS, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise XerobotError(f"Nothing was posted to Xero as {wanted}.{hint}", code="unlink.unknown_number")
+        active = [link for link in links if link.state is LinkState.LINKED]
+        if not active:
+            last = links[0]
+            when = f"{last.unlinked_at:%d %b %Y %H:%M} UTC" if last.unlinked_at else "earlier"
+            voided = " and its Xero copy voided" if last.voided_in_xero else ""
+            raise XerobotError(
+                f"{last.source_number} was already unlinked{voided} on {when} by {last.unlinked_by or 'someone'}.",
+                code="unlink.already_unlinked",
+            )
+        link = active[0]
+        if link.source.kind not in UNLINKABLE_KINDS:
+            raise XerobotError(
+                f"{link.source_number} is a {link.source.kind.label}; only invoices, credit notes and payments "
+                "are unlinked here.",
+                code="unlink.not_unlinkable",
+            )
+        return self._plan_for(link)
+
+    def _plan_for(self, link: Link) -> UnlinkPlan:
+        organisation = self._xero.organisation()
+        state = self._xero.document_state(link.xero_type, link.xero_id)
+        with self._store.unit_of_work() as uow:
+            links = uow.links.active_by_xero_id(p.xero_id for p in (state.payments if state else ()))
+        return build(link, Facts(state, links, organisation.short_code, organisation.lock_date))
+
+    # Requests ------------------------------------------------------------------------------------------------
+
+    def request(self, number: str, actor: str) -> UnlinkRequest:
+        """Plan the unlink of `number` and record the request, waiting for confirmation."""
+        plan = self.plan(number)
+        now = self._clock.now()
+        with self._store.unit_of_work() as uow:
+            request = uow.unlinks.create(
+                plan, requested_by=actor, now=now, expires_at=now + self.policy.expiry
+            )
+            uow.audit.record(
+                actor, "unlink.request", request_target(request.id), detail={"number": plan.number}
+            )
+            uow.commit()
+        return request
+
+    def get(self, request_id: int) -> UnlinkRequest:
+        with self._store.unit_of_work() as uow:
+            request = uow.unlinks.get(request_id)
+        if request is None:
+            raise XerobotError(f"There is no unlink request {request_id}.", code="unlink.unknown_number")
+        return request
+
+    def open(self) -> list[UnlinkRequest]:
+        """Requests waiting for confirmation (not expired), running, or stopped at a step; oldest first."""
+        with self._store.unit_of_work() as uow:
+            return uow.unlinks.open(self._clock.now())
+
+    def posted(self, request_id: int, channel: str, ts: str) -> None:
+        with self._store.unit_of_work() as uow:
+            uow.unlinks.posted(request_id, channel, ts)
+            uow.commit()
+
+    def cancel(self, request_id: int, actor: str) -> UnlinkOutcome:
+        with self._store.unit_of_work() as uow:
+            changed = uow.unlinks.cancel(request_id, by=actor, now=self._clock.now())
+            if changed:
+                uow.audit.record(actor, "unlink.cancel", request_target(request_id))
+            uow.commit()
+        return UnlinkOutcome(changed, self.get(request_id))
+
+    def confirm(
+        self, request_id: int, actor: str, *, void_in_xero: bool, progress: Progress | None = None
+    ) -> UnlinkOutcome:
+        """Decide a pending request and carry it out. Raises `XerobotError` when it may not be confirmed (expired,
+        the requester under the two-person rule, a void Xero would refuse); returns unchanged when someone else
+        decided it first, or is acting on the document right now (`busy_by`)."""
+        request = self.get(request_id)
+        if request.state is not UnlinkState.PENDING:
+            return UnlinkOutcome(False, request)
+        self._may_decide(request, actor)
+        if void_in_xero and request.plan.void_refused:
+            raise XerobotError(request.plan.void_refused, code="unlink.void_refused")
+
+        def decide(uow: UnitOfWork) -> bool:
+            return uow.unlinks.confirm(request_id, by=actor, void_in_xero=void_in_xero, now=self._clock.now())
+
+        return self._under_lease(request, actor, progress, decide, {"void_in_xero": void_in_xero})
+
+    def retry(self, request_id: int, actor: str, *, progress: Progress | None = None) -> UnlinkOutcome:
+        """Carry on a request that stopped at a step (or whose runner died), from that step. Nothing happens to one
+        that is done, cancelled or running."""
+        request = self.get(request_id)
+        if request.state not in (UnlinkState.FAILED, UnlinkState.RUNNING):
+            return UnlinkOutcome(False, request)
+        if self.policy.two_person and actor == request.requested_by:
+            raise XerobotError(
+                "You asked for this unlink; with the two-person rule another approver must carry it on.",
+                code="unlink.two_person",
+            )
+        return self._under_lease(request, actor, progress, lambda uow: uow.unlinks.resume(request_id), {})
+
+    def _may_decide(self, request: UnlinkRequest, actor: str) -> None:
+        if request.expired(self._clock.now()):
+            raise XerobotError(
+                f"This request to unlink {request.number} expired at {request.expires_at:%H:%M} UTC. "
+                f"Ask again with `/xero unlink {request.number}`.",
+                code="unlink.expired",
+            )
+        if self.policy.two_person and actor == request.requested_by:
+            raise XerobotError(
+                "You asked for this unlink; with the two-person rule another approver must confirm it.",
+                code="unlink.two_person",
+            )
+
+    # Carrying it out -----------------------------------------------------------------------------------------
+
+    def _under_lease(
+        self,
+        request: UnlinkRequest,
+        actor: str,
+        progress: Progress | None,
+        decide: Callable[[UnitOfWork], bool],
+        detail: dict[str, Any],
+    ) -> UnlinkOutcome:
+        """Take the document's lease, decide (once: `decide` is a conditional UPDATE), then run the steps."""
+        lease = f"unlink:{request.plan.source}"
+        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        action = "unlink.confirm" if request.state is UnlinkState.PENDING else "unlink.retry"
+        with self._store.unit_of_work() as uow:
+            acquired = uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
+            current = None if acquired else uow.leases.current(lease)
+            decided = acquired and decide(uow)
+            if decided:
+                uow.audit.record(actor, action, request_target(request.id), detail=detail)
+            uow.commit()
+        if not acquired:
+            return UnlinkOutcome(False, self.get(request.id), busy_by=current.detail if current else None)
+        heartbeat = Heartbeat(lambda: self._renew(lease, holder, actor), LEASE_TTL / 4)
+        try:
+            if not decided:
+                latest = self.get(request.id)
+                if latest.state is UnlinkState.PENDING:
+                    self._may_decide(latest, actor)  # it expired meanwhile
+                return UnlinkOutcome(False, latest)
+            if progress is not None:
+                progress(self.get(request.id))
+            self._steps(self.get(request.id), actor, progress)
+            return UnlinkOutcome(True, self.get(request.id))
+        finally:
+            heartbeat.stop()
+            with self._store.unit_of_work() as uow:
+                uow.leases.release(lease, holder)
+                uow.commit()
+
+    def _renew(self, lease: str, holder: str, actor: str) -> None:
+        with self._store.unit_of_work() as uow:
+            uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
+            uow.commit()
+
+    def _steps(self, request: UnlinkRequest, actor: str, progress: Progress | None) -> None:
+        void = bool(request.void_in_xero)
+        stored = request.plan.steps(void)
+        try:
+            live = self._plan_for(request.plan.link)
+        except XerobotError as error:
+            self._finish(request.id, UnlinkState.FAILED, actor, f"Could not read Xero: {error}")
+            return
+        unseen = [s.description for s in live.steps(void) if s.key not in {t.key for t in stored}]
+        if unseen:
+            self._finish(request.id, UnlinkState.FAILED, actor, "Xero changed since the plan was shown: it now also "
+                         f"needs {'; '.join(unseen)}. Ask again for a fresh plan.", code="unlink.changed")  # fmt: skip
+            return
+        if void and live.void_refused and live.xero is not None and live.xero.live:
+            self._finish(request.id, UnlinkState.FAILED, actor, live.void_refused, code="unlink.void_refused")
+            return
+        done = request.done_keys
+        for number, step in enumerate(stored, 1):
+            if step.key in done:
+                continue
+            try:
+                already = self._change(request, step, live.xero, void)
+            except (StepFailed, XerobotError) as error:
+                self._finish(request.id, UnlinkState.FAILED, actor,
+                             f"Step {number} of {len(stored)} ({step.description}) failed: {error}")  # fmt: skip
+                if progress is not None:
+                    progress(self.get(request.id))
+                return
+            self._record(request, step, actor, already=already, copy_gone=void or _gone(live.xero))
+            if progress is not None:
+                progress(self.get(request.id))
+        self._finish(request.id, UnlinkState.DONE, actor)
+
+    def _change(
+        self, request: UnlinkRequest, step: UnlinkStep, xero: XeroDocumentState | None, void: bool
+    ) -> bool:
+        """Make the step's Xero change; True when Xero already shows it done (nothing was sent)."""
+        if not void or step.change is None or step.xero_id is None:
+            return False
+        if _already(step, xero):
+            return True
+        key = f"xerobot-unlink-{request.id}-{request.version}-{step.key}"[:128]
+        if step.change is XeroChange.DELETE_PAYMENT:
+            outcome = self._xero.delete_payment(step.xero_id, key)
+        elif step.change is XeroChange.REMOVE_ALLOCATION:
+            assert step.parent_id is not None
+            outcome = self._xero.remove_allocation(step.parent_id, step.xero_id)
+        else:
+            assert xero is not None
+            deleting = status_change(xero.status) is XeroChange.DELETE
+            outcome = self._xero.set_status(
+                xero.xero_type, step.xero_id, "DELETED" if deleting else "VOIDED", key
+            )
+        _check(outcome)
+        return False
+
+    def _record(
+        self, request: UnlinkRequest, step: UnlinkStep, actor: str, *, already: bool, copy_gone: bool
+    ) -> None:
+        record = StepRecord(step.key, step.description, self._clock.now(), already)
+        with self._store.unit_of_work() as uow:
+            if step.unlink is not None:
+                uow.links.unlink(step.unlink, by=actor, voided_in_xero=copy_gone, at=record.at)
+            uow.unlinks.record_step(request.id, record)
+            uow.audit.record(
+                actor, "unlink.step", request_target(request.id),
+                detail={"step": step.key, "description": step.description, "already": already},
+            )  # fmt: skip
+            uow.commit()
+
+    def _finish(
+        self, request_id: int, state: UnlinkState, actor: str, error: str | None = None, *,
+        code: str = "unlink.step_failed",
+    ) -> None:  # fmt: skip
+        with self._store.unit_of_work() as uow:
+            uow.unlinks.finish(request_id, state, now=self._clock.now(), error=error)
+            detail = {"state": state.value} | ({"error": error, "code": code} if error else {})
+            uow.audit.record(actor, f"unlink.{state.value}", request_target(request_id), detail=detail)
+            uow.commit()
+
+
+def _gone(xero: XeroDocumentState | None) -> bool:
+    return xero is None or not xero.live
+
+
+def _already(step: UnlinkStep, xero: XeroDocumentState | None) -> bool:
+    """Whether Xero already shows the step's change made: the payment or allocation is gone from the document,
+    or the document (or payment) itself is voided or deleted."""
+    if xero is None or not xero.live:
+        return True
+    if step.key.startswith("payment:"):
+        return all(p.xero_id != step.xero_id for p in xero.payments)
+    if step.key.startswith("allocation:"):
+        return all(a.allocation_id != step.xero_id for a in xero.allocations)
+    return False
+
+
+def _check(outcome: ElementOutcome) -> None:
+    if not outcome.ok:
+        raise StepFailed("; ".join(text for _, text in outcome.errors) or "Xero refused without a reason.")
+
+
+__all__ = ["PAYMENT_KINDS", "UnlinkOutcome", "UnlinkPolicy", "Unlinker", "request_target"]

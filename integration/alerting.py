@@ -3,7 +3,8 @@ with them (ignore, undo) in the same transaction as the audit event that says wh
 
 An alert is raised once per fingerprint and counted while it repeats. Only a complete look resolves: a sync that
 finished (status "ok") resolves the sync alerts it no longer reports; a check resolves the check alerts it no
-longer finds. A run that failed or was interrupted raises an alert about itself and resolves nothing, since it
+longer finds. A second copy of a document in Xero (the duplicate sentinel) is reported by the one sync that made it,
+so its alert is never resolved by a later one: it stays open until a person deals with it and says so (Ignore). A run that failed or was interrupted raises an alert about itself and resolves nothing, since it
 did not see everything.
 """
 
@@ -25,6 +26,8 @@ from integration.errors import XerobotError, describe
 from integration.store import Store
 
 RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
+# Problems a sync reports once, when it makes them: the next sync does not see them again, yet they remain.
+STICKY = {"doc.duplicate_copy": AlertSource.DUPLICATE}
 
 
 def alert_target(alert_id: int) -> str:
@@ -60,9 +63,18 @@ class AlertDesk:
         if report.dry_run:
             return AlertChanges()
         numbers = {str(item.source): item.number for item in report.items}
-        return self.raise_problems(
-            report_problems(report), AlertSource.SYNC, numbers=numbers, complete=report.status == "ok"
+        problems = report_problems(report)
+        changes = self.raise_problems(
+            [p for p in problems if p.code not in STICKY],
+            AlertSource.SYNC,
+            numbers=numbers,
+            complete=report.status == "ok",
         )
+        for problem in (p for p in problems if p.code in STICKY):
+            sticky = self.raise_problems([problem], STICKY[problem.code], numbers=numbers, complete=False)
+            changes.new.extend(sticky.new)
+            changes.repeated.extend(sticky.repeated)
+        return changes
 
     def raise_problems(
         self,

@@ -6,13 +6,15 @@
    their bodies, so a retry of the same request replays instead of duplicating.
 3. Each element's outcome is committed with its link in one transaction. A duplicate-number refusal is settled by
    lookup too: the same number and total is adopted, a different total is a conflict, never a second copy.
+4. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
+   uncorrected version, so a re-post either creates the corrected copy or fails saying why.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from integration.domain import Document, ItemResult, Link, Outcome, PostingState, SourceRef
@@ -50,8 +52,15 @@ class Delivery:
         self._xero = xero
         self._run_id = run_id
 
-    def send(self, endpoint: Endpoint, batch: Sequence[tuple[Document, XeroPosting]]) -> BatchResult:
+    def send(
+        self,
+        endpoint: Endpoint,
+        batch: Sequence[tuple[Document, XeroPosting]],
+        superseded: Mapping[SourceRef, Collection[str]] | None = None,
+    ) -> BatchResult:
+        """Send `batch`; `superseded` names, per document, the Xero ids of copies unlinked since they were posted."""
         result = BatchResult()
+        old = superseded or {}
         keys = {doc.ref: document_key(doc.ref, doc.version) for doc, _ in batch}
         with self._store.unit_of_work() as uow:
             postings = uow.outbox.ensure_many(
@@ -62,7 +71,7 @@ class Delivery:
         to_send: list[tuple[Document, XeroPosting]] = []
         for doc, posting in batch:
             if postings[doc.ref].state is PostingState.SENT:  # an earlier send may have reached Xero
-                settled = self._settle(posting)
+                settled = self._settle(posting, old.get(doc.ref, ()))
                 if settled is not None:
                     entries.append((doc, posting, settled, keys[doc.ref]))
                     continue
@@ -74,11 +83,12 @@ class Delivery:
             key = batch_key(f"{keys[doc.ref]}:{body_digest(p.body)}" for doc, p in to_send)
             outcomes = self._xero.create(endpoint, [p.body for _, p in to_send], key)
             for (doc, posting), outcome in zip(to_send, outcomes, strict=True):
-                entries.append((doc, posting, self._judge(posting, outcome), keys[doc.ref]))
+                judged = self._judge(posting, outcome, old.get(doc.ref, ()))
+                entries.append((doc, posting, judged, keys[doc.ref]))
         self._record(result, entries)
         return result
 
-    def _judge(self, posting: XeroPosting, outcome: ElementOutcome) -> _Settled:
+    def _judge(self, posting: XeroPosting, outcome: ElementOutcome, superseded: Collection[str]) -> _Settled:
         if outcome.ok and outcome.xero_id:
             found = XeroDocument(
                 outcome.xero_id,
@@ -91,7 +101,7 @@ class Delivery:
             return _Settled(Outcome.POSTED, found)
         codes = [code for code, _ in outcome.errors]
         if "xero.duplicate_number" in codes:
-            settled = self._settle(posting)
+            settled = self._settle(posting, superseded)
             if settled is not None:
                 return settled
         code = codes[0] if codes else "xero.unknown"
@@ -100,10 +110,15 @@ class Delivery:
         )
         return _Settled(Outcome.FAILED, code=code, message=message)
 
-    def _settle(self, posting: XeroPosting) -> _Settled | None:
+    def _settle(self, posting: XeroPosting, superseded: Collection[str]) -> _Settled | None:
         """Look the document up in Xero: adopt a live copy with the same total, report a conflicting one;
-        None when Xero has no copy, so it is safe to send."""
-        copies = [doc for doc in self._xero.find(posting.identity) if doc.status in LIVE]
+        None when Xero has no copy (other than superseded ones), so it is safe to send."""
+        gone = {x.lower() for x in superseded}
+        copies = [
+            doc
+            for doc in self._xero.find(posting.identity)
+            if doc.status in LIVE and doc.xero_id.lower() not in gone
+        ]
         same = [doc for doc in copies if doc.total == posting.total]
         if same:
             return _Settled(Outcome.ADOPTED, same[0])

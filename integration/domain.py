@@ -641,6 +641,9 @@ class AlertSource(StrEnum):
 
     SYNC = "sync"  # a sync report: failed posts, problems with the documents it listed, a run that failed
     CHECK = "check"  # a health check: standing mapping problems, connections
+    DUPLICATE = (
+        "duplicate"  # a second copy in Xero: no later look can tell it was dealt with, so a person says so
+    )
 
 
 # Problem subjects that one mapping can fix (see `mapping.py`), and the mapping kind each names.

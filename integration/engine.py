@@ -21,13 +21,14 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from integration.classify import Verdict, classify, fix_for
 from integration.clock import SystemClock
 from integration.contacts import ContactDirectory
+from integration.deeplinks import xero_url
 from integration.delivery import Delivery
 from integration.domain import (
     AccountingBasis,
@@ -378,9 +379,11 @@ class _Run:
     ) -> None:
         engine = self.engine
         with engine.store.unit_of_work() as uow:
-            previous = uow.links.latest_for(d.ref for d, _ in batch)
+            latest = uow.links.latest_for(d.ref for d, _ in batch)
+            unlinked = {ref: link for ref, link in latest.items() if link.state is LinkState.UNLINKED}
+            superseded = uow.links.superseded_for(unlinked)
         try:
-            result = self.delivery.send(ENDPOINT_OF_KIND[kind], batch)
+            result = self.delivery.send(ENDPOINT_OF_KIND[kind], batch, superseded)
         except (Unavailable, RateLimited) as error:
             # Their outbox rows stay SENT: the next run looks each one up before sending again.
             self._record(
@@ -401,26 +404,45 @@ class _Run:
             raise
         self.in_xero.update(result.linked)
         by_ref = {d.ref: d for d, _ in batch}
-        for item in result.items:
+        items = [self._after_unlink(item, unlinked.get(item.source)) for item in result.items]
+        for item in items:
             state.saw(by_ref[item.source].modified_at, item.outcome.finished)
             if item.outcome is Outcome.FAILED and item.error_code:
                 self.problems.add(
                     item.error_code, f"post:{item.source}", item.message or "", item.fix or "", item.source
                 )
-            old = previous.get(item.source)
-            if item.outcome is Outcome.POSTED and old is not None and not old.voided_in_xero:
+        self._record(items)
+
+    def _after_unlink(self, item: ItemResult, old: Link | None) -> ItemResult:
+        """A document posted again after an unlink: when the copy it was posted as before is still in Xero, say
+        so naming both copies (the duplicate sentinel); when that copy still holds its number, say why Xero refused
+        the corrected version and what to do."""
+        if old is None:
+            return item
+        earlier = self._copy(item.source.kind, old.xero_number or old.source_number, old.xero_id)
+        if item.outcome in (Outcome.POSTED, Outcome.ADOPTED) and item.xero_id != old.xero_id:
+            if not old.voided_in_xero:
                 message = (
-                    f"{item.number} was unlinked without voiding its Xero copy {old.xero_number or old.xero_id}, "
-                    f"and is now in Xero twice (new copy {item.xero_id})."
+                    f"{item.number} was unlinked without voiding its Xero copy, and is now in Xero twice: the earlier "
+                    f"copy {earlier} and the new copy {self._copy(item.source.kind, item.number, item.xero_id)}."
                 )
-                self.problems.add(
-                    "doc.duplicate_copy",
-                    f"duplicate:{item.source}",
-                    message,
-                    describe("doc.duplicate_copy").fix,
-                    item.source,
-                )
-        self._record(result.items)
+                fix = describe("doc.duplicate_copy").fix
+                self.problems.add("doc.duplicate_copy", f"duplicate:{item.source}", message, fix, item.source)
+            return item
+        if item.outcome is Outcome.FAILED and item.error_code == "xero.duplicate_number":
+            how = "voided when it was unlinked" if old.voided_in_xero else "unlinked without being voided"
+            code = "doc.number_held_by_old_copy"
+            message = (
+                f"{item.number} was not posted again: Xero still holds the number on the earlier copy {earlier}, "
+                f"{how}, and Xero keeps a sales document's number even once it is voided."
+            )
+            return replace(item, error_code=code, message=message, fix=describe(code).fix)
+        return item
+
+    def _copy(self, kind: DocumentKind, number: str, xero_id: str | None) -> str:
+        """A Xero copy as a message names it: its number and, where Xero has a page for it, the deep link."""
+        url = xero_url(self.organisation.short_code, kind, xero_id)
+        return f"{number} ({url})" if url else f"{number} (Xero id {xero_id})"
 
     def _record(self, items: list[ItemResult]) -> None:
         if not items:

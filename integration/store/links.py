@@ -78,6 +78,22 @@ class LinkRepository:
         """The newest link (linked or unlinked) of each document that has one."""
         return self._newest(sources)
 
+    def superseded_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, set[str]]:
+        """The Xero ids of every copy each document was posted as and that was unlinked since."""
+        wanted = list(sources)
+        found: dict[SourceRef, set[str]] = {}
+        for start in range(0, len(wanted), 500):
+            keys = [(s.kind.value, s.id) for s in wanted[start : start + 500]]
+            rows = self._session.execute(
+                select(LinkRow.source_kind, LinkRow.source_id, LinkRow.xero_id).where(
+                    tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys),
+                    LinkRow.state == LinkState.UNLINKED.value,
+                )
+            )
+            for kind, source_id, xero_id in rows:
+                found.setdefault(SourceRef(DocumentKind(kind), source_id), set()).add(xero_id)
+        return found
+
     def _newest(
         self, sources: Iterable[SourceRef], *conditions: ColumnElement[bool]
     ) -> dict[SourceRef, Link]:

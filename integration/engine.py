@@ -319,8 +319,12 @@ class _Run:
             try:
                 posting = translate(document, verdict.targets, context)
             except PostingError as error:
-                reason = self.contacts.failures.get(document.contact_id or "", str(error))
-                failed = Verdict(Outcome.FAILED, code="doc.malformed", message=reason)
+                contact_failure = self.contacts.failures.get(document.contact_id or "")
+                failed = Verdict(
+                    Outcome.FAILED,
+                    code="contact.refused" if contact_failure else "doc.malformed",
+                    message=f"{document.number}: {contact_failure or error}",
+                )
                 decided.append(self._decided(document.ref, document.number, document, failed))
                 state.saw(document.modified_at, False)
                 continue

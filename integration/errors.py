@@ -114,6 +114,13 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Open the document in Actionstep, correct the field named in the message and approve it again.",
     ),
     CatalogueEntry(
+        "contact.refused",
+        "Contact not accepted by Xero",
+        "The document's client or supplier could not be created in Xero (Xero's reason is in the message).",
+        "Correct the contact in Actionstep, or create it in Xero with Contact number AS-<Actionstep id>; "
+        "the next sync uses it.",
+    ),
+    CatalogueEntry(
         "doc.changed_after_posting",
         "Changed after posting",
         "The document changed in Actionstep after it was posted to Xero; posted documents are locked.",

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from integration.alerting import AlertDesk, alert_target
+from integration.connecting import Connector
 from integration.domain import (
     AccountingBasis,
     Alert,
@@ -129,6 +130,7 @@ class Service:
         xero: XeroGateway,
         engine: SyncEngine,
         *,
+        connector: Connector | None = None,
         closing: tuple[Closeable, ...] = (),
         unlink_policy: UnlinkPolicy | None = None,
     ) -> None:
@@ -136,6 +138,7 @@ class Service:
         self.actionstep = actionstep
         self.xero = xero
         self.engine = engine
+        self.connector = connector  # None where links cannot be served (the console demo)
         self._closing = closing
         self.alerts = AlertDesk(store)
         self.unlinks = Unlinker(store, xero, engine.clock, unlink_policy)

@@ -1,4 +1,4 @@
-"""`/xero …`: help, sync (and preview), status, check. Empty or unknown text gets help, never an error."""
+"""`/xero …`: help, sync (and preview), status, check, connect. Empty or unknown text gets help, never an error."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot import ids
 from bot.deps import Deps
+from bot.listeners import connect
 from bot.notifier import SyncMessage
 from bot.roles import Role
 from bot.views import replies
@@ -33,6 +34,9 @@ def register(app: App, deps: Deps) -> None:
     @app.command(ids.COMMAND)
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         user, text = command["user_id"], (command.get("text") or "").strip()
+        if connect.is_connect(text):
+            connect.handle(ack, deps, user, text)
+            return
         verb, preview = parse(text)
         if verb == "help":
             ack(**replies.help_message().payload())

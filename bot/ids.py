@@ -1,7 +1,7 @@
 """Every action_id, callback_id and block_id the app uses, in one place: views put them on buttons and modals,
 listeners match on them, and a rename cannot leave one side behind.
 
-Button values carry the alert id only; the listener always reads the alert's live state before acting.
+Button values carry the alert (or unlink request) id only; the listener always reads its live state before acting.
 """
 
 from __future__ import annotations
@@ -24,3 +24,10 @@ FIX_MODAL = "alert.fix.modal"
 FIX_ACCOUNT_BLOCK = "account"
 FIX_ACCOUNT_INPUT = "account.input"
 DETAILS_MODAL = "alert.details.modal"
+
+# Buttons on an unlink request's message (value: the request id)
+UNLINK_CONFIRM = "unlink.confirm"
+UNLINK_CONFIRM_VOID = "unlink.confirm_void"
+UNLINK_CANCEL = "unlink.cancel"
+UNLINK_RETRY = "unlink.retry"
+UNLINK_ACTIONS = (UNLINK_CONFIRM, UNLINK_CONFIRM_VOID, UNLINK_CANCEL, UNLINK_RETRY)

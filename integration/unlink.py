@@ -21,8 +21,8 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 from integration.domain import (
     UNLINKABLE_KINDS,
@@ -142,6 +142,10 @@ class Unlinker:
             uow.commit()
         return request
 
+    def now(self) -> datetime:
+        """The time requests expire by (the engine's clock)."""
+        return self._clock.now()
+
     def get(self, request_id: int) -> UnlinkRequest:
         with self._store.unit_of_work() as uow:
             request = uow.unlinks.get(request_id)
@@ -178,7 +182,7 @@ class Unlinker:
             return UnlinkOutcome(False, request)
         self._may_decide(request, actor)
         if void_in_xero and request.plan.void_refused:
-            raise XerobotError(request.plan.void_refused, code="unlink.void_refused")
+            self._refuse(request, actor, request.plan.void_refused, "unlink.void_refused")
 
         def decide(uow: UnitOfWork) -> bool:
             return uow.unlinks.confirm(request_id, by=actor, void_in_xero=void_in_xero, now=self._clock.now())
@@ -192,24 +196,29 @@ class Unlinker:
         if request.state not in (UnlinkState.FAILED, UnlinkState.RUNNING):
             return UnlinkOutcome(False, request)
         if self.policy.two_person and actor == request.requested_by:
-            raise XerobotError(
-                "You asked for this unlink; with the two-person rule another approver must carry it on.",
-                code="unlink.two_person",
-            )
+            message = "You asked for this unlink; with the two-person rule another approver must carry it on."
+            self._refuse(request, actor, message, "unlink.two_person")
         return self._under_lease(request, actor, progress, lambda uow: uow.unlinks.resume(request_id), {})
 
     def _may_decide(self, request: UnlinkRequest, actor: str) -> None:
         if request.expired(self._clock.now()):
-            raise XerobotError(
+            message = (
                 f"This request to unlink {request.number} expired at {request.expires_at:%H:%M} UTC. "
-                f"Ask again with `/xero unlink {request.number}`.",
-                code="unlink.expired",
+                f"Ask again with `/xero unlink {request.number}`."
             )
+            self._refuse(request, actor, message, "unlink.expired")
         if self.policy.two_person and actor == request.requested_by:
-            raise XerobotError(
-                "You asked for this unlink; with the two-person rule another approver must confirm it.",
-                code="unlink.two_person",
+            message = "You asked for this unlink; with the two-person rule another approver must confirm it."
+            self._refuse(request, actor, message, "unlink.two_person")
+
+    def _refuse(self, request: UnlinkRequest, actor: str, message: str, code: str) -> NoReturn:
+        """Refuse, recording who tried and why in the audit log."""
+        with self._store.unit_of_work() as uow:
+            uow.audit.record(
+                actor, "unlink.refused", request_target(request.id), allowed=False, detail={"code": code}
             )
+            uow.commit()
+        raise XerobotError(message, code=code)
 
     # Carrying it out -----------------------------------------------------------------------------------------
 

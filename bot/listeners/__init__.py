@@ -6,10 +6,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import alerts, commands, home
+from bot.listeners import alerts, commands, home, unlinks
 
 
 def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     alerts.register(app, deps)
     home.register(app, deps)
+    unlinks.register(app, deps)

@@ -1,4 +1,4 @@
-"""`/xero …`: help, sync (and preview), status, check, connect. Empty or unknown text gets help, never an error."""
+"""`/xero …`: help, sync (and preview), status, check, connect, unlink. Empty or unknown text gets help, never an error."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot import ids
 from bot.deps import Deps
-from bot.listeners import connect
+from bot.listeners import connect, unlinks
 from bot.notifier import SyncMessage
 from bot.roles import Role
 from bot.views import replies
@@ -36,6 +36,9 @@ def register(app: App, deps: Deps) -> None:
         user, text = command["user_id"], (command.get("text") or "").strip()
         if connect.is_connect(text):
             connect.handle(ack, deps, user, text)
+            return
+        if unlinks.is_unlink(text):
+            unlinks.handle(ack, deps, command, respond)
             return
         verb, preview = parse(text)
         if verb == "help":

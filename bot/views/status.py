@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
+from bot.views.unlinks import pending_lines
 from integration.domain import Alert, AlertState, Outcome, Problem
 from integration.errors import describe
 from integration.reporting import OUTCOME_LABELS
@@ -109,6 +110,9 @@ def home_view(status: Status, next_runs: Sequence[NextRun] = (), *, now: datetim
     budget.add(context(f"Updated {when(now)}. Type `/xero help` for commands."))
     budget.add(DividerBlock())
     _status_sections(budget, status, next_runs)
+    if status.unlinks:
+        heading = f"*Pending unlinks ({len(status.unlinks):,})*"
+        budget.add_lines(heading, pending_lines(status.unlinks), max_sections=2, limit=SHOWN_ALERTS)
     return View(type="home", blocks=budget.blocks)
 
 

@@ -21,9 +21,9 @@ from rich.console import Console
 from bot.console import DEMO_SCRIPT, run_console
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
-from bot.terminal import print_report, problems_panel
+from bot.terminal import print_report, print_unlink_outcome, problems_panel, unlink_panel
 from integration import bootstrap
-from integration.domain import MappingKind
+from integration.domain import MappingKind, UnlinkState
 from integration.errors import ConfigError, XerobotError
 from integration.reporting import to_dict
 from integration.settings import Settings, load_settings
@@ -44,6 +44,7 @@ mappings_app = typer.Typer(help="List and set account mappings (Actionstep -> Xe
 app.add_typer(mappings_app, name="mappings")
 
 console = Console(highlight=False)
+CLI_ACTOR = "command line"
 errors = Console(stderr=True, highlight=False)
 
 
@@ -255,6 +256,42 @@ def connect_command(
         service.close()
     console.print("Open this link in a browser within 15 minutes:\n", markup=False)
     console.print(link, markup=False, soft_wrap=True)
+
+
+@app.command()
+@reports_errors
+def unlink(
+    number: Annotated[str, typer.Argument(help="the invoice, credit note or payment number, e.g. INV-123")],
+    void_in_xero: Annotated[
+        bool, typer.Option("--void-in-xero", help="Also delete the payments and void the document in Xero.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Unlink a posted document so it can be corrected in Actionstep: payments first, then the document."""
+    service = bootstrap.build_service(settings())
+    try:
+        if service.unlinks.policy.two_person:
+            raise XerobotError(
+                "With XEROBOT_UNLINK_TWO_PERSON=true an unlink needs a second person: ask for it with "
+                f"`/xero unlink {number}` in Slack, and another approver confirms it there.",
+                code="unlink.two_person",
+            )
+        request = service.unlinks.request(number, CLI_ACTOR)
+        console.print(unlink_panel(request.plan, void_in_xero))
+        if void_in_xero and request.plan.void_refused:
+            service.unlinks.cancel(request.id, CLI_ACTOR)
+            raise typer.Exit(1)
+        question = f"Unlink {request.number}{' and void it in Xero' if void_in_xero else ''}?"
+        if not yes and not typer.confirm(question, default=False):
+            service.unlinks.cancel(request.id, CLI_ACTOR)
+            console.print("Nothing was changed.")
+            raise typer.Exit(1)
+        outcome = service.unlinks.confirm(request.id, CLI_ACTOR, void_in_xero=void_in_xero)
+    finally:
+        service.close()
+    print_unlink_outcome(console, outcome.request)
+    if outcome.request.state is not UnlinkState.DONE:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""Reports and problems rendered for a terminal (rich): what `xerobot sync`, `check` and `demo` print."""
+"""Reports, problems and unlink plans rendered for a terminal (rich): what `xerobot sync`, `check`, `unlink` and
+`demo` print."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from integration.domain import Outcome, Problem, Severity, SyncReport
+from integration.domain import Outcome, Problem, Severity, SyncReport, UnlinkPlan, UnlinkRequest, UnlinkState
 from integration.reporting import OUTCOME_LABELS, headline, tallies
 
 STYLES = {
@@ -67,3 +68,41 @@ def print_report(console: Console, report: SyncReport) -> None:
         console.print(table)
     if report.problems:
         console.print(problems_panel(report.problems))
+
+
+def unlink_panel(plan: UnlinkPlan, void_in_xero: bool) -> Panel:
+    """The plan of an unlink as `xerobot unlink` shows it before asking: the document, what is applied to it in
+    Xero, the steps of the chosen way in order, and what it leaves behind."""
+    xero = plan.xero
+    rows: list[Text] = []
+    facts = [plan.kind.label.capitalize(), plan.number]
+    if xero is not None:
+        facts += [
+            xero.contact or "",
+            f"{xero.total:,.2f}",
+            f"{xero.date:%d %b %Y}" if xero.date else "",
+            xero.status,
+        ]
+    rows.append(Text(" · ".join(f for f in facts if f), style="bold"))
+    for payment in plan.payments:
+        note = " (reconciled)" if payment.xero.reconciled else ""
+        rows.append(Text(f"  payment {payment.label} {payment.xero.amount:,.2f}{note}"))
+    for allocation in plan.allocations:
+        rows.append(Text(f"  credit note {allocation.credit_note_number} applied {allocation.amount:,.2f}"))
+    if void_in_xero and plan.void_refused:
+        rows.append(Text(plan.void_refused, style="bold red"))
+    else:
+        rows += [Text(f"{n}. {step.description}") for n, step in enumerate(plan.steps(void_in_xero), 1)]
+        rows.append(Text(plan.effect(void_in_xero), style="yellow"))
+    title = "Unlink and void in Xero" if void_in_xero else "Unlink"
+    return Panel(Group(*rows), title=title, title_align="left")
+
+
+def print_unlink_outcome(console: Console, request: UnlinkRequest) -> None:
+    for record in request.steps_done:
+        already = " (already so in Xero)" if record.already else ""
+        console.print(Text(f"done: {record.description}{already}", style="green"))
+    if request.state is UnlinkState.DONE:
+        console.print(Text(f"Unlinked {request.number}. {request.plan.effect(bool(request.void_in_xero))}"))
+    elif request.error:
+        console.print(Text(request.error, style="bold red"))

@@ -21,6 +21,7 @@ from integration.domain import UnlinkPlan, UnlinkRequest, UnlinkState, UnlinkSte
 from integration.errors import describe
 
 MAX_STEP = 300  # characters of one step's description
+STEPS_CHARS = 3500  # characters of one way's list of steps, so both ways and the outcome fit in one message
 PATHS = {False: "Unlink", True: "Unlink and void in Xero"}
 
 
@@ -30,7 +31,7 @@ def unlink_message(request: UnlinkRequest, now: datetime) -> Message:
     budget = Budget()
     title, fallback = _title(request, now)
     budget.add(HeaderBlock(text=clip(title, 150)), len(title))
-    _document(budget, plan)
+    _document(budget, plan, live=request.state is UnlinkState.PENDING and not request.expired(now))
     if request.state is UnlinkState.PENDING and not request.expired(now):
         _choices(budget, plan)
     elif request.state is UnlinkState.CANCELLED or request.expired(now):
@@ -61,7 +62,8 @@ def _title(request: UnlinkRequest, now: datetime) -> tuple[str, str]:
     return titles[request.state]
 
 
-def _document(budget: Budget, plan: UnlinkPlan) -> None:
+def _document(budget: Budget, plan: UnlinkPlan, *, live: bool) -> None:
+    """The document and what is applied to it; Xero's status only while it is current (the plan's, when asked)."""
     xero = plan.xero
     url = xero_url(plan.short_code, plan.kind, plan.link.xero_id)
     name = link(url, plan.number) if url else f"*{escape(plan.number)}*"
@@ -72,7 +74,8 @@ def _document(budget: Budget, plan: UnlinkPlan) -> None:
         facts.append(money(xero.total))
         if xero.date:
             facts.append(f"{xero.date:%d %b %Y}")
-        facts.append(f"in Xero: {escape(xero.status)}" + (", reconciled" if xero.reconciled else ""))
+        if live:
+            facts.append(f"in Xero: {escape(xero.status)}" + (", reconciled" if xero.reconciled else ""))
         if xero.settles:
             facts.append(f"pays {safe(xero.settles, 100)}")
     else:
@@ -91,23 +94,28 @@ def _document(budget: Budget, plan: UnlinkPlan) -> None:
         for a in plan.allocations
     ]
     if lines:
-        budget.add_lines("*Applied to it in Xero*", lines, max_sections=2, max_chars=3000)
+        heading = "*Applied to it in Xero*" if live else "*Applied to it in Xero when asked*"
+        budget.add_lines(heading, lines, max_sections=2, max_chars=3000)
 
 
-def _steps(steps: Sequence[UnlinkStep], marks: Sequence[str] | None = None) -> str:
-    return "\n".join(
+def _steps(
+    budget: Budget, heading: str, steps: Sequence[UnlinkStep], marks: Sequence[str] | None = None
+) -> None:
+    lines = [
         f"{marks[n] if marks else f'{n + 1}.'} {safe(step.description, MAX_STEP)}"
         for n, step in enumerate(steps)
-    )
+    ]
+    budget.add_lines(heading, lines, max_sections=2, max_chars=STEPS_CHARS)
 
 
 def _choices(budget: Budget, plan: UnlinkPlan) -> None:
-    budget.add(section(f"*{PATHS[False]}*\n{_steps(plan.unlink_steps)}\n_{safe(plan.unlink_effect, 900)}_"))
+    _steps(budget, f"*{PATHS[False]}*", plan.unlink_steps)
+    budget.add(context(f"_{safe(plan.unlink_effect, 900)}_"))
     if plan.void_refused:
-        text = f":no_entry: *{PATHS[True]} is not possible:* {safe(plan.void_refused, 900)}"
-    else:
-        text = f"*{PATHS[True]}*\n{_steps(plan.void_steps)}\n_{safe(plan.void_effect, 900)}_"
-    budget.add(section(text))
+        budget.add(section(f":no_entry: *{PATHS[True]} is not possible:* {safe(plan.void_refused, 900)}"))
+        return
+    _steps(budget, f"*{PATHS[True]}*", plan.void_steps)
+    budget.add(context(f"_{safe(plan.void_effect, 900)}_"))
 
 
 def _progress(budget: Budget, request: UnlinkRequest) -> None:
@@ -123,7 +131,7 @@ def _progress(budget: Budget, request: UnlinkRequest) -> None:
             pending = False
         else:
             marks.append(":white_square:")
-    budget.add(section(f"*{PATHS[void]}*\n{_steps(steps, marks)}"))
+    _steps(budget, f"*{PATHS[void]}*", steps, marks)
     already = [done[s.key] for s in steps if s.key in done and done[s.key].already]
     if already:
         budget.add(context(f"{len(already)} of these were already so in Xero: only the ledger was updated."))

@@ -24,6 +24,8 @@ def test_a_script_runs_commands_and_buttons_and_shows_what_slack_would(tmp_path:
         "17",  # Ignore on "Inside Xero's lock date"
         "The adviser moves the lock date on Friday",
         "@stranger [Retry]",
+        "/xero unlink RCT-5001",
+        "[Unlink and void in Xero]",
         "home",
     ]
     session = run_console(tmp_path, console, script)
@@ -33,6 +35,7 @@ def test_a_script_runs_commands_and_buttons_and_shows_what_slack_would(tmp_path:
     assert "Ignored by @you" in shown and "“The adviser moves the lock date on Friday”" in shown
     assert "Saved: 5040 now maps to 429, and the problem is gone." in shown
     assert "Sorry, only the firm's bookkeepers can retry alerts." in shown
+    assert "Unlinked RCT-5001" in shown and "confirmed by @you (Unlink and void in Xero)" in shown
     assert "Home tab" in shown and "Open alerts (" in shown
     assert session.slack.of("views.publish") and not [
         c for c in session.slack.calls if c.body.get("ok") is False
@@ -51,5 +54,5 @@ def test_xerobot_demo_runs_a_script_file_without_a_terminal(tmp_path: Path) -> N
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Sync #1 finished" in result.stdout and "Sync #2: posted 0" in result.stdout
-    assert "/xero sync preview" in result.stdout  # unlink is not a command yet: help
+    assert "Unlink INV-1001?" in result.stdout and "Unlink and void in Xero" in result.stdout
     assert re.search(r"Xero now holds \d+ documents, each exactly once\.", result.stdout)

@@ -201,3 +201,13 @@ def test_app_home_lists_pending_unlinks(demo: RunningBot) -> None:
     home = json.dumps(published.body["view"], ensure_ascii=False)
     assert "Pending unlinks (1)" in home and "INV-1004" in home and "waits for an approver" in home
     assert f"p{(request.slack_ts or '').replace('.', '')}" in home, "it links to the request's message"
+
+
+def test_someone_without_a_role_cannot_ask_for_an_unlink_and_is_audited(demo: RunningBot) -> None:
+    response = demo.command("unlink INV-1001", user=STRANGER)
+    demo.settle()
+    assert "only the firm's bookkeepers can ask for an unlink" in response.text
+    with service(demo).store.unit_of_work() as uow:
+        (event,) = [e for e in uow.audit.recent(50) if e.actor == STRANGER]
+    assert (event.action, event.target, event.allowed) == ("slack.command", "unlink", False)
+    assert service(demo).unlinks.open() == [] and linked(demo, "INV-1001")

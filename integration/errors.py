@@ -24,6 +24,7 @@ safe to repeat, skippable ones fail one document and the run goes on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,9 +390,20 @@ class ConfigError(XerobotError):
 
 
 class SyncInProgress(XerobotError):
-    """Another sync holds the single-flight lease."""
+    """Another sync holds the single-flight lease: `actor` started it from `trigger` at `started` (when known)."""
 
     default_code = "sync.in_progress"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        actor: str | None = None,
+        trigger: str | None = None,
+        started: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.actor, self.trigger, self.started = actor, trigger, started
 
 
 class SecretError(XerobotError):

@@ -28,7 +28,7 @@ from integration.domain import (
     UnlinkRequest,
     XeroAccount,
 )
-from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine
+from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine, in_progress
 from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
@@ -53,9 +53,10 @@ class RunInfo:
 
 @dataclass(frozen=True, slots=True)
 class RunningSync:
-    """The sync holding the single-flight lease: who started it (as the engine describes it) and when."""
+    """The sync holding the single-flight lease: who started it, from where, and when."""
 
-    detail: str
+    actor: str | None
+    trigger: str | None
     since: datetime | None
 
 
@@ -284,7 +285,8 @@ class Service:
         with self.store.unit_of_work() as uow:
             lease = uow.leases.current(SYNC_LEASE, now=self.engine.clock.now())
             alerts = uow.alerts.unresolved()
-        running = RunningSync(lease.detail or lease.holder, lease.acquired_at) if lease else None
+        busy = in_progress(lease) if lease else None
+        running = RunningSync(busy.actor, busy.trigger, busy.started) if busy else None
         return Status(self.last_run(), running, alerts, self.connections(), self.unlinks.open())
 
     def connections(self) -> list[ConnectionHealth]:

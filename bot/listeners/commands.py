@@ -13,7 +13,7 @@ from bot.listeners import connect, unlinks
 from bot.notifier import SyncMessage
 from bot.roles import Role
 from bot.views import replies
-from bot.views.report import notice_message, progress_message, report_message
+from bot.views.report import in_progress_message, notice_message, progress_message, report_message
 from bot.views.status import check_message, status_message
 from integration.errors import SyncInProgress, XerobotError
 
@@ -82,7 +82,7 @@ def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) 
             progress=lambda p: message.progress(progress_message(user, preview, p)),
         )
     except SyncInProgress as error:
-        message.finish(notice_message(str(error)))
+        message.finish(in_progress_message(error.actor, error.trigger, error.started))
         return
     except XerobotError as error:
         message.finish(notice_message(f"The sync could not start: {error} {error.fix}"))

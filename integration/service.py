@@ -33,7 +33,7 @@ from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.mapping import Mapper
 from integration.store import Store
-from integration.unlink import Unlinker, UnlinkPolicy
+from integration.unlink import Unlinker, UnlinkOutcome, UnlinkPolicy, request_target
 
 
 class Closeable(Protocol):
@@ -113,7 +113,9 @@ __all__ = [
     "RunningSync",
     "Service",
     "Status",
+    "UnlinkOutcome",
     "UnlinkPolicy",
+    "request_target",
 ]
 
 # Seconds a connection probe is trusted: App Home opens often, and each probe costs API calls.

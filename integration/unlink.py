@@ -6,11 +6,9 @@ records the plan shown, who asked and when it expires. Confirming decides it onc
 cannot be confirmed, and the void path is refused when Xero would refuse it.
 
 Carrying it out (`confirm`, `retry`) happens under a lease named after the document, so two requests for it never
-run at once. It re-reads Xero and re-plans first: a step whose Xero side is already done (by us before a crash, or
-by a person) only has its ledger side done, and anything new on the document since the plan was shown stops it. Each
-step commits its link change, its record in the request and its audit event together, right after its Xero call
-succeeds; the first step that fails stops the run with exactly which steps completed, and a retry carries on from
-there. A request that is done does nothing when run again.
+run at once, and the decision is taken under it; `unlink_steps` then runs the steps against Xero's live state,
+recording each as it completes. A request that is done does nothing when run again; one that stopped at a step is
+carried on from there by `retry` (also one whose runner died: its lease expires).
 """
 
 from __future__ import annotations
@@ -28,25 +26,20 @@ from integration.domain import (
     UNLINKABLE_KINDS,
     Link,
     LinkState,
-    StepRecord,
     UnlinkPlan,
     UnlinkRequest,
     UnlinkState,
-    UnlinkStep,
-    XeroChange,
-    XeroDocumentState,
 )
 from integration.engine import Heartbeat
 from integration.errors import XerobotError
-from integration.gateways import ElementOutcome, XeroGateway
+from integration.gateways import XeroGateway
 from integration.ports import Clock
 from integration.store import Store, UnitOfWork
-from integration.unlink_plan import PAYMENT_KINDS, Facts, build, status_change
+from integration.unlink_plan import Facts, build
+from integration.unlink_steps import Progress, StepRunner, request_target
 
 LEASE_TTL = timedelta(minutes=2)
 SUGGESTIONS = 3
-
-Progress = Callable[[UnlinkRequest], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +60,6 @@ class UnlinkOutcome:
     busy_by: str | None = None
 
 
-class StepFailed(Exception):
-    pass
-
-
-def request_target(request_id: int) -> str:
-    """How audit events name an unlink request."""
-    return f"unlink:{request_id}"
-
-
 class Unlinker:
     """Unlink requests for one firm; `Service.unlinks`."""
 
@@ -86,6 +70,7 @@ class Unlinker:
         self._xero = xero
         self._clock = clock
         self.policy = policy or UnlinkPolicy()
+        self._runner = StepRunner(store, xero, clock, self._plan_for)
 
     # Planning ------------------------------------------------------------------------------------------------
 
@@ -252,7 +237,7 @@ class Unlinker:
                 return UnlinkOutcome(False, latest)
             if progress is not None:
                 progress(self.get(request.id))
-            self._steps(self.get(request.id), actor, progress)
+            self._runner.run(self.get(request.id), actor, progress)
             return UnlinkOutcome(True, self.get(request.id))
         finally:
             heartbeat.stop()
@@ -265,106 +250,5 @@ class Unlinker:
             uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
             uow.commit()
 
-    def _steps(self, request: UnlinkRequest, actor: str, progress: Progress | None) -> None:
-        void = bool(request.void_in_xero)
-        stored = request.plan.steps(void)
-        try:
-            live = self._plan_for(request.plan.link)
-        except XerobotError as error:
-            self._finish(request.id, UnlinkState.FAILED, actor, f"Could not read Xero: {error}")
-            return
-        unseen = [s.description for s in live.steps(void) if s.key not in {t.key for t in stored}]
-        if unseen:
-            self._finish(request.id, UnlinkState.FAILED, actor, "Xero changed since the plan was shown: it now also "
-                         f"needs {'; '.join(unseen)}. Ask again for a fresh plan.", code="unlink.changed")  # fmt: skip
-            return
-        if void and live.void_refused and live.xero is not None and live.xero.live:
-            self._finish(request.id, UnlinkState.FAILED, actor, live.void_refused, code="unlink.void_refused")
-            return
-        done = request.done_keys
-        for number, step in enumerate(stored, 1):
-            if step.key in done:
-                continue
-            try:
-                already = self._change(request, step, live.xero, void)
-            except (StepFailed, XerobotError) as error:
-                self._finish(request.id, UnlinkState.FAILED, actor,
-                             f"Step {number} of {len(stored)} ({step.description}) failed: {error}")  # fmt: skip
-                if progress is not None:
-                    progress(self.get(request.id))
-                return
-            self._record(request, step, actor, already=already, copy_gone=void or _gone(live.xero))
-            if progress is not None:
-                progress(self.get(request.id))
-        self._finish(request.id, UnlinkState.DONE, actor)
 
-    def _change(
-        self, request: UnlinkRequest, step: UnlinkStep, xero: XeroDocumentState | None, void: bool
-    ) -> bool:
-        """Make the step's Xero change; True when Xero already shows it done (nothing was sent)."""
-        if not void or step.change is None or step.xero_id is None:
-            return False
-        if _already(step, xero):
-            return True
-        key = f"xerobot-unlink-{request.id}-{request.version}-{step.key}"[:128]
-        if step.change is XeroChange.DELETE_PAYMENT:
-            outcome = self._xero.delete_payment(step.xero_id, key)
-        elif step.change is XeroChange.REMOVE_ALLOCATION:
-            assert step.parent_id is not None
-            outcome = self._xero.remove_allocation(step.parent_id, step.xero_id)
-        else:
-            assert xero is not None
-            deleting = status_change(xero.status) is XeroChange.DELETE
-            outcome = self._xero.set_status(
-                xero.xero_type, step.xero_id, "DELETED" if deleting else "VOIDED", key
-            )
-        _check(outcome)
-        return False
-
-    def _record(
-        self, request: UnlinkRequest, step: UnlinkStep, actor: str, *, already: bool, copy_gone: bool
-    ) -> None:
-        record = StepRecord(step.key, step.description, self._clock.now(), already)
-        with self._store.unit_of_work() as uow:
-            if step.unlink is not None:
-                uow.links.unlink(step.unlink, by=actor, voided_in_xero=copy_gone, at=record.at)
-            uow.unlinks.record_step(request.id, record)
-            uow.audit.record(
-                actor, "unlink.step", request_target(request.id),
-                detail={"step": step.key, "description": step.description, "already": already},
-            )  # fmt: skip
-            uow.commit()
-
-    def _finish(
-        self, request_id: int, state: UnlinkState, actor: str, error: str | None = None, *,
-        code: str = "unlink.step_failed",
-    ) -> None:  # fmt: skip
-        with self._store.unit_of_work() as uow:
-            uow.unlinks.finish(request_id, state, now=self._clock.now(), error=error)
-            detail = {"state": state.value} | ({"error": error, "code": code} if error else {})
-            uow.audit.record(actor, f"unlink.{state.value}", request_target(request_id), detail=detail)
-            uow.commit()
-
-
-def _gone(xero: XeroDocumentState | None) -> bool:
-    return xero is None or not xero.live
-
-
-def _already(step: UnlinkStep, xero: XeroDocumentState | None) -> bool:
-    """Whether Xero already shows the step's change made: the payment or allocation is gone from the document,
-    or the document (or payment) itself is voided or deleted."""
-    if xero is None or not xero.live:
-        return True
-    if step.key.startswith("payment:"):
-        return all(p.xero_id != step.xero_id for p in xero.payments)
-    if step.key.startswith("allocation:"):
-        return all(a.allocation_id != step.xero_id for a in xero.allocations)
-    return False
-
-
-def _check(outcome: ElementOutcome) -> None:
-    if not outcome.ok:
-        raise StepFailed("; ".join(text for _, text in outcome.errors) or "Xero refused without a reason.")
-
-
-__all__ = ["PAYMENT_KINDS", "UnlinkOutcome", "UnlinkPolicy", "Unlinker", "request_target"]
+__all__ = ["UnlinkOutcome", "UnlinkPolicy", "Unlinker", "request_target"]

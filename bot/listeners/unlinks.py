@@ -21,7 +21,7 @@ from bot.views import replies
 from bot.views.unlinks import unlink_message
 from integration.domain import UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
-from integration.unlink import UnlinkOutcome, request_target
+from integration.service import UnlinkOutcome, request_target
 
 EDIT_ATTEMPTS = 3
 USAGE = "Say which document: `/xero unlink INV-123` (an invoice, credit note or payment number)."

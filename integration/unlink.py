@@ -40,6 +40,7 @@ from integration.unlink_steps import Progress, StepRunner, request_target
 
 LEASE_TTL = timedelta(minutes=2)
 SUGGESTIONS = 3
+STOPPED = "The bot stopped while carrying it out; the steps marked done are done. Retry carries it on."
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +140,18 @@ class Unlinker:
         return request
 
     def open(self) -> list[UnlinkRequest]:
-        """Requests waiting for confirmation (not expired), running, or stopped at a step; oldest first."""
+        """Requests waiting for confirmation (not expired), running, or stopped at a step; oldest first. One left
+        running by a process that died (its lease has lapsed) is recorded as stopped, so Retry can carry it on."""
         with self._store.unit_of_work() as uow:
-            return uow.unlinks.open(self._clock.now())
+            requests = uow.unlinks.open(self._clock.now())
+            abandoned = [
+                r
+                for r in requests
+                if r.state is UnlinkState.RUNNING and uow.leases.current(_lease(r)) is None
+            ]
+        for request in abandoned:
+            self._runner.stopped(request, "system", STOPPED)
+        return [self.get(r.id) if r in abandoned else r for r in requests]
 
     def posted(self, request_id: int, channel: str, ts: str) -> None:
         with self._store.unit_of_work() as uow:
@@ -216,7 +226,7 @@ class Unlinker:
         detail: dict[str, Any],
     ) -> UnlinkOutcome:
         """Take the document's lease, decide (once: `decide` is a conditional UPDATE), then run the steps."""
-        lease = f"unlink:{request.plan.source}"
+        lease = _lease(request)
         holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         action = "unlink.confirm" if request.state is UnlinkState.PENDING else "unlink.retry"
         with self._store.unit_of_work() as uow:
@@ -235,9 +245,13 @@ class Unlinker:
                 if latest.state is UnlinkState.PENDING:
                     self._may_decide(latest, actor)  # it expired meanwhile
                 return UnlinkOutcome(False, latest)
-            if progress is not None:
-                progress(self.get(request.id))
-            self._runner.run(self.get(request.id), actor, progress)
+            try:
+                if progress is not None:
+                    progress(self.get(request.id))
+                self._runner.run(self.get(request.id), actor, progress)
+            except BaseException:
+                self._runner.stopped(self.get(request.id), actor, STOPPED)
+                raise
             return UnlinkOutcome(True, self.get(request.id))
         finally:
             heartbeat.stop()
@@ -249,6 +263,11 @@ class Unlinker:
         with self._store.unit_of_work() as uow:
             uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
             uow.commit()
+
+
+def _lease(request: UnlinkRequest) -> str:
+    """One lease per document: two requests for it never run at once."""
+    return f"unlink:{request.plan.source}"
 
 
 __all__ = ["UnlinkOutcome", "UnlinkPolicy", "Unlinker", "request_target"]

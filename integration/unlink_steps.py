@@ -127,6 +127,14 @@ class StepRunner:
             )  # fmt: skip
             uow.commit()
 
+    def stopped(self, request: UnlinkRequest, actor: str, error: str) -> None:
+        """Record that a run ended without finishing (its process stopped), unless the request moved on since."""
+        with self._store.unit_of_work() as uow:
+            if uow.unlinks.finish(request.id, UnlinkState.FAILED, now=self._clock.now(), error=error,
+                                  version=request.version):  # fmt: skip
+                uow.audit.record(actor, "unlink.failed", request_target(request.id), detail={"error": error})
+            uow.commit()
+
     def _finish(
         self, request_id: int, state: UnlinkState, actor: str, error: str | None = None, *,
         code: str = "unlink.step_failed",

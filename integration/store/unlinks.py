@@ -104,8 +104,15 @@ class UnlinkRepository:
         steps = (*steps_from_json(row.steps_done), record)
         self._update(UnlinkRequestRow.id == request_id, steps_done=steps_to_json(steps))
 
-    def finish(self, request_id: int, state: UnlinkState, *, now: datetime, error: str | None = None) -> None:
-        self._update(UnlinkRequestRow.id == request_id, state=state.value, finished_at=now, error=error)
+    def finish(
+        self, request_id: int, state: UnlinkState, *, now: datetime, error: str | None = None,
+        version: int | None = None,
+    ) -> bool:  # fmt: skip
+        """Record the outcome; with `version`, only if the request has not changed since (False if it has)."""
+        where = [UnlinkRequestRow.id == request_id]
+        if version is not None:
+            where.append(UnlinkRequestRow.version == version)
+        return self._update(*where, state=state.value, finished_at=now, error=error)
 
     def posted(self, request_id: int, channel: str, ts: str) -> None:
         """Where the request's Slack message is, so every later change edits it."""

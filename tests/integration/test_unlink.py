@@ -8,11 +8,12 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from integration.clock import VirtualClock
-from integration.domain import Link, LinkState, UnlinkState
+from integration.domain import Link, LinkState, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 from integration.sandbox.server import Sandboxes
 from integration.service import Service, UnlinkPolicy
@@ -299,3 +300,40 @@ def test_transfers_and_trust_transactions_are_not_unlinked_here(firm: tuple[Serv
     with pytest.raises(XerobotError) as refused:
         service.unlinks.plan("TR-7001")
     assert refused.value.code == "unlink.not_unlinkable"
+
+
+def test_a_run_that_dies_midway_is_shown_as_stopped_and_retry_carries_it_on(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = firm
+    request = service.unlinks.request("INV-1001", BOOKKEEPER)
+
+    def die_after_the_first_step(seen: UnlinkRequest) -> None:
+        if len(seen.steps_done) == 1:
+            raise KeyboardInterrupt("the process is stopped")
+
+    with pytest.raises(KeyboardInterrupt):
+        service.unlinks.confirm(request.id, APPROVER, void_in_xero=True, progress=die_after_the_first_step)
+
+    (stopped,) = service.unlinks.open()
+    assert stopped.state is UnlinkState.FAILED and len(stopped.steps_done) == 1
+    assert stopped.error is not None and "Retry carries it on" in stopped.error
+    done = service.unlinks.retry(request.id, SECOND).request
+    assert done.state is UnlinkState.DONE and len(done.steps_done) == 3
+    assert writes(sandboxes) == ["Payments", "Payments", "Invoices"]
+
+
+def test_a_request_left_running_by_a_dead_process_is_recorded_as_stopped_once_its_lease_lapses(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, _ = firm
+    request = service.unlinks.request("INV-1004", BOOKKEEPER)
+    with service.store.unit_of_work() as uow:  # a process decided it, took the lease, then was killed
+        uow.unlinks.confirm(request.id, by=APPROVER, void_in_xero=False, now=request.created_at)
+        uow.leases.acquire(f"unlink:{request.plan.source}", "elsewhere:1:dead", timedelta(seconds=-1))
+        uow.commit()
+
+    (stopped,) = service.unlinks.open()
+
+    assert stopped.state is UnlinkState.FAILED and stopped.steps_done == ()
+    assert service.unlinks.retry(request.id, SECOND).request.state is UnlinkState.DONE

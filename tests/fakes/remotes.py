@@ -19,6 +19,8 @@ from integration.domain import (
     DocumentKind,
     MalformedDocument,
     Matter,
+    XeroDocumentState,
+    XeroPaymentState,
 )
 from integration.gateways import ElementOutcome, XeroDocument, XeroOrganisation
 from integration.mapping import SourceBooks, XeroChart
@@ -76,7 +78,8 @@ class FakeXero:
     """The demo firm's Xero organisation: chart, contacts and the documents posted to it.
 
     `refuse_documents[number] = (code, message)` makes Xero refuse that document (as a validation error) until
-    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. `before_create`,
+    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. Unlinking can void
+    or delete what was posted (`statuses`) and delete the payments on it. `before_create`,
     when set, runs before each batch is created: a test uses it to hold a sync in the middle.
     """
 
@@ -88,6 +91,8 @@ class FakeXero:
         self.posted: list[XeroDocument] = []
         self.before_create: Callable[[], object] | None = None
         self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
+        self.statuses: dict[str, str] = {}  # Xero id -> status, once voided or deleted
+        self._paid: dict[str, str] = {}  # payment id -> id of the invoice it pays
         self._lock = threading.Lock()
 
     def organisation(self) -> XeroOrganisation:
@@ -143,11 +148,42 @@ class FakeXero:
         )
         with self._lock:
             self.posted.append(document)
+            if isinstance(body.get("Invoice"), dict):
+                self._paid[document.xero_id] = body["Invoice"].get("InvoiceID", "")
         return ElementOutcome(True, xero_id=document.xero_id, number=number)
 
     def allocate(self, credit_note_id: str, allocations: list[dict[str, Any]], key: str) -> ElementOutcome:
         self.api_calls += 1
         return ElementOutcome(True, xero_id=credit_note_id)
+
+    def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
+        self.api_calls += 1
+        found = {d.xero_id: d for d in self.posted}
+        document = found.get(xero_id)
+        if document is None:
+            return None
+        payments = tuple(
+            XeroPaymentState(p, found[p].total, None, found[p].reference)
+            for p, invoice in self._paid.items()
+            if invoice == xero_id and self.statuses.get(p) != "DELETED"
+        )
+        status = self.statuses.get(xero_id, document.status)
+        number = document.number or document.reference
+        return XeroDocumentState(
+            xero_id, document.xero_type, number, status, document.total, None, payments=payments
+        )
+
+    def delete_payment(self, payment_id: str, key: str) -> ElementOutcome:
+        return self.set_status("PAYMENT", payment_id, "DELETED", key)
+
+    def remove_allocation(self, credit_note_id: str, allocation_id: str) -> ElementOutcome:
+        self.api_calls += 1
+        return ElementOutcome(True, xero_id=allocation_id)
+
+    def set_status(self, xero_type: str, xero_id: str, status: str, key: str) -> ElementOutcome:
+        self.api_calls += 1
+        self.statuses[xero_id] = status
+        return ElementOutcome(True, xero_id=xero_id)
 
     def find(self, identity: Identity) -> list[XeroDocument]:
         self.api_calls += 1

@@ -16,8 +16,9 @@ import pytest
 from bot import ids
 from integration.domain import LinkState, UnlinkRequest, UnlinkState
 from integration.sandbox.server import Sandboxes
-from integration.service import Service
+from integration.service import Service, UnlinkPolicy
 from tests.support.bot import ALERTS, APPROVER, BOOKKEEPER, CHANNEL, STRANGER, RunningBot, running_demo_bot
+from tests.support.firm import sales_invoice
 from tests.support.slack import button_payload, event_body, interaction_body
 
 
@@ -211,3 +212,36 @@ def test_someone_without_a_role_cannot_ask_for_an_unlink_and_is_audited(demo: Ru
         (event,) = [e for e in uow.audit.recent(50) if e.actor == STRANGER]
     assert (event.action, event.target, event.allowed) == ("slack.command", "unlink", False)
     assert service(demo).unlinks.open() == [] and linked(demo, "INV-1001")
+
+
+def test_with_the_two_person_rule_an_approver_cannot_confirm_their_own_request(bot: RunningBot) -> None:
+    bot.firm.actionstep.add(sales_invoice("INV-9"))
+    bot.command("sync")
+    bot.settle()
+    bot.firm.service.unlinks.policy = UnlinkPolicy(two_person=True)
+    request = ask(bot, "INV-9", user=APPROVER)
+
+    press(bot, ids.UNLINK_CONFIRM, request, user=APPROVER)
+
+    assert "another approver must confirm it" in json.dumps(bot.replies_to(APPROVER)[-1].body)
+    with bot.firm.service.store.unit_of_work() as uow:
+        (refused,) = uow.audit.recent(20, action="unlink.refused")
+    assert (refused.actor, refused.allowed, (refused.detail or {})["code"]) == (
+        APPROVER,
+        False,
+        "unlink.two_person",
+    )
+    assert bot.firm.service.unlinks.get(request.id).state is UnlinkState.PENDING and linked(bot, "INV-9")
+    assert not bot.firm.xero.statuses
+
+
+def test_an_unlink_and_void_through_slack_voids_the_copy_in_xero(bot: RunningBot) -> None:
+    bot.firm.actionstep.add(sales_invoice("INV-9"))
+    bot.command("sync")
+    bot.settle()
+    request = ask(bot, "INV-9")
+
+    press(bot, ids.UNLINK_CONFIRM_VOID, request)
+
+    assert set(bot.firm.xero.statuses.values()) == {"VOIDED"} and not linked(bot, "INV-9")
+    assert "Unlinked INV-9" in shown(bot, request)

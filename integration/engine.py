@@ -7,7 +7,10 @@ The run, as DESIGN.md §3 describes it:
    since the kind's cursor, classify each document (`classify`), translate the ones to send (`posting`) and deliver
    them in batches of at most 50 (`delivery`: outbox before send, outcome and link after);
 4. a kind's cursor advances only past documents that are finished, so anything blocked or failed is listed again
-   next time; a Xero outage stops the run cleanly with the unsent documents left for the next one.
+   next time; a Xero outage stops the run cleanly with the unsent documents left for the next one;
+5. an unlinked document waits until it changes in Actionstep (a new version), then is posted again; when its earlier
+   Xero copy was left in Xero the report names both copies (`doc.duplicate_copy`), and when that copy still holds
+   the number Xero refuses the new one and the report says so with the fix (`doc.number_held_by_old_copy`).
 Errors follow the tree in `errors`: fatal ones (auth, daily limit, Cash basis) stop the run; remote outages
 interrupt it; a bad document fails alone.
 """

@@ -162,6 +162,12 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Check the number (the closest linked numbers are suggested), then ask again.",
     ),
     CatalogueEntry(
+        "unlink.ambiguous",
+        "More than one document has that number",
+        "Supplier bill numbers need not be unique, so several linked documents can share one.",
+        "Name the document by its kind and Actionstep id, as the message shows, e.g. `/xero unlink supplier_invoice:17`.",
+    ),
+    CatalogueEntry(
         "unlink.already_unlinked",
         "Already unlinked",
         "This document's link to Xero was already turned into history.",

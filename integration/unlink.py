@@ -24,8 +24,10 @@ from typing import Any, NoReturn
 
 from integration.domain import (
     UNLINKABLE_KINDS,
+    DocumentKind,
     Link,
     LinkState,
+    SourceRef,
     UnlinkPlan,
     UnlinkRequest,
     UnlinkState,
@@ -81,7 +83,8 @@ class Unlinker:
         unlinked by the bot."""
         wanted = number.strip()
         with self._store.unit_of_work() as uow:
-            links = uow.links.by_number(wanted)
+            source = _source(wanted)
+            links = list(reversed(uow.links.history(source))) if source else uow.links.by_number(wanted)
             suggestions = [] if links else uow.links.linked_numbers(UNLINKABLE_KINDS)
         if not links:
             close = difflib.get_close_matches(wanted.upper(), suggestions, n=SUGGESTIONS, cutoff=0.5)
@@ -95,6 +98,13 @@ class Unlinker:
             raise XerobotError(
                 f"{last.source_number} was already unlinked{voided} on {when} by {last.unlinked_by or 'someone'}.",
                 code="unlink.already_unlinked",
+            )
+        if len({link.source for link in active}) > 1:
+            named = " and ".join(f"{link.source.kind.label} `{link.source}`" for link in active)
+            raise XerobotError(
+                f"More than one document is linked as {wanted}: {named}. Say which, e.g. "
+                f"`/xero unlink {active[0].source}`.",
+                code="unlink.ambiguous",
             )
         link = active[0]
         if link.source.kind not in UNLINKABLE_KINDS:
@@ -263,6 +273,13 @@ class Unlinker:
         with self._store.unit_of_work() as uow:
             uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
             uow.commit()
+
+
+def _source(text: str) -> SourceRef | None:
+    """`supplier_invoice:17` names one document by its Actionstep kind and id (for numbers used twice)."""
+    kind, _, source_id = text.partition(":")
+    known = {k.value: k for k in DocumentKind}
+    return SourceRef(known[kind], source_id) if kind in known and source_id else None
 
 
 def _lease(request: UnlinkRequest) -> str:

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from integration.clock import VirtualClock
-from integration.domain import Link, LinkState, UnlinkRequest, UnlinkState
+from integration.domain import DocumentKind, Link, LinkState, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 from integration.sandbox.server import Sandboxes
 from integration.service import Service, UnlinkPolicy
@@ -337,3 +338,22 @@ def test_a_request_left_running_by_a_dead_process_is_recorded_as_stopped_once_it
 
     assert stopped.state is UnlinkState.FAILED and stopped.steps_done == ()
     assert service.unlinks.retry(request.id, SECOND).request.state is UnlinkState.DONE
+
+
+def test_a_number_two_linked_documents_share_asks_which_and_kind_and_id_say_which(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, _ = firm
+    (first,) = links(service.store, "SUP-2002")
+    other = Link(SourceRef(DocumentKind.SUPPLIER_INVOICE, "99"), "v1", "SUP-2002", "another-bill", "SUP-2002",
+                 "ACCPAY", Decimal("12.00"))  # fmt: skip
+    with service.store.unit_of_work() as uow:  # another supplier's bill with the same number
+        uow.links.add(other)
+        uow.commit()
+
+    with pytest.raises(XerobotError) as ambiguous:
+        service.unlinks.plan("SUP-2002")
+    assert ambiguous.value.code == "unlink.ambiguous" and "`supplier_invoice:99`" in str(ambiguous.value)
+
+    plan = service.unlinks.plan(str(first.source))
+    assert plan.link.xero_id == first.xero_id and plan.xero is not None and plan.xero.status == "PAID"

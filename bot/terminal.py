@@ -1,14 +1,19 @@
-"""Reports and problems rendered for a terminal (rich): what `xerobot sync`, `check` and `demo` print."""
+"""Reports and problems rendered for a terminal (rich): what `xerobot sync`, `check`, `summary` and `demo` print."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.views.status import NextRun
 from integration.domain import Outcome, Problem, Severity, SyncReport
 from integration.reporting import OUTCOME_LABELS, headline, tallies
+from integration.summary import Summary
 
 STYLES = {
     Outcome.POSTED: "green",
@@ -67,3 +72,41 @@ def print_report(console: Console, report: SyncReport) -> None:
         console.print(table)
     if report.problems:
         console.print(problems_panel(report.problems))
+
+
+def print_summary(console: Console, summary: Summary, next_runs: Sequence[NextRun], zone: tzinfo) -> None:
+    """The daily summary, with times in the firm's time zone."""
+
+    def local(moment: datetime) -> str:
+        return f"{moment.astimezone(zone):%d %b %Y %H:%M %Z}"
+
+    console.print(Text(f"Since {local(summary.since)}: {summary.runs:,} syncs ran.", style="bold"))
+    if summary.all_clear:
+        console.print(Text("All clear: nothing failed and nothing is waiting on anyone.", style="bold green"))
+    table = Table(title="Posted to Xero", title_justify="left")
+    table.add_column("kind")
+    table.add_column("documents", justify="right")
+    table.add_column("total", justify="right")
+    for tally in summary.posted:
+        table.add_row(tally.kind.label, f"{tally.count:,}", f"{tally.total:,.2f}")
+    console.print(table if summary.posted else Text("Nothing was posted to Xero."))
+    if summary.failures:
+        failures = Table(title="Needs attention (oldest first)", title_justify="left")
+        for column in ("open since", "problem", "seen"):
+            failures.add_column(column, overflow="fold")
+        for alert in summary.failures:
+            failures.add_row(local(alert.first_seen), f"[{alert.code}] {alert.message}", f"{alert.count:,}")
+        console.print(failures)
+    for unlink in summary.unlinks:
+        when = local(unlink.requested_at)
+        console.print(
+            Text(f"Unlink request waiting: {unlink.number}, asked by {unlink.requested_by} {when}.")
+        )
+    if summary.skipped:
+        kinds = ", ".join(f"{t.count:,} {t.kind.label}" for t in summary.skipped)
+        console.print(Text(f"Skipped by design: {kinds}."))
+    for health in summary.connections:
+        mark, style = ("ok", "green") if health.ok else ("failing", "red")
+        console.print(Text.assemble((f"{health.remote}: {mark} ", style), health.detail))
+    for run in next_runs:
+        console.print(Text(f"Next {run.name.lower()}: {local(run.at)}"))

@@ -721,3 +721,15 @@ class Activity:
     actor: str
     action: str
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionHealth:
+    """Whether the bot can reach one remote as the firm, in a bookkeeper's words; `code` (from `errors.CATALOGUE`)
+    says why not."""
+
+    remote: str  # "xero" | "actionstep"
+    ok: bool
+    detail: str
+    fix: str | None = None
+    code: str | None = None

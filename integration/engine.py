@@ -154,7 +154,7 @@ class SyncEngine:
     ) -> SyncReport:
         """One sync. Raises `SyncInProgress` if another (real) run holds the lease; every other failure is in the
         returned report (`status`, `error`) and in the ledger."""
-        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        holder = lease_holder()
         heartbeat = None
         if not dry_run:
             self._take_lease(holder, f"{trigger} by {actor}")
@@ -459,6 +459,11 @@ class Heartbeat:
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=5)
+
+
+def lease_holder() -> str:
+    """A name for one holder of a lease: host, process and a random part (`_dead_here` reads the first two)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _dead_here(holder: str) -> bool:

@@ -14,6 +14,7 @@ from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
 from integration.store.outbox import OutboxRepository
+from integration.store.pending_unlinks import PendingUnlinkQuery
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
 
@@ -31,6 +32,7 @@ class UnitOfWork:
     audit: AuditRepository
     leases: LeaseRepository
     alerts: AlertRepository
+    pending_unlinks: PendingUnlinkQuery
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.leases = LeaseRepository(session)
         self.alerts = AlertRepository(session)
+        self.pending_unlinks = PendingUnlinkQuery(session)
         return self
 
     def __exit__(

@@ -77,7 +77,9 @@ class FakeXero:
 
     `refuse_documents[number] = (code, message)` makes Xero refuse that document (as a validation error) until
     the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. `before_create`,
-    when set, runs before each batch is created: a test uses it to hold a sync in the middle.
+    when set, runs before each batch is created: a test uses it to hold a sync in the middle. `failing`, when set,
+    is raised by every read of the organisation and chart (a revoked connection); `day_remaining` is what Xero's
+    X-DayLimit-Remaining header would say.
     """
 
     def __init__(self, short_code: str | None = demo_chart.XERO_SHORT_CODE) -> None:
@@ -87,11 +89,18 @@ class FakeXero:
         self.refuse_contacts: dict[str, str] = {}
         self.posted: list[XeroDocument] = []
         self.before_create: Callable[[], object] | None = None
+        self.failing: Exception | None = None
+        self.day_remaining: int | None = None
         self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
         self._lock = threading.Lock()
 
+    def day_calls_remaining(self) -> int | None:
+        return self.day_remaining
+
     def organisation(self) -> XeroOrganisation:
         self.api_calls += 1
+        if self.failing is not None:
+            raise self.failing
         return XeroOrganisation(
             demo_chart.FIRM_NAME,
             self.short_code,
@@ -102,6 +111,8 @@ class FakeXero:
 
     def chart(self) -> XeroChart:
         self.api_calls += 1
+        if self.failing is not None:
+            raise self.failing
         return demo_xero_chart()
 
     def all_contacts(self) -> list[tuple[str, str | None, str]]:

@@ -25,7 +25,7 @@ from bot.views.status import NextRun
 from bot.views.summary import summary_message
 from integration.errors import SyncInProgress
 from integration.schedule import Daily, Every, Schedule
-from integration.scheduling import SlotDesk
+from integration.scheduling import ACTOR, DEFAULT_TTL, SlotDesk
 from integration.service import Service, Summary
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ SUMMARY, AUTO_SYNC, HEALTH = "summary", "auto-sync", "health-check"
 TITLES = {HEALTH: "Health check", SUMMARY: "Daily summary", AUTO_SYNC: "Auto-sync"}
 HEALTH_BEFORE_SUMMARY = timedelta(minutes=30)
 POLL_SECONDS = 20.0
-ACTOR = "the scheduler"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +46,7 @@ class Plan:
     health: Schedule | None
     grace: timedelta = timedelta(hours=6)
     poll: float = POLL_SECONDS
+    lease: timedelta = DEFAULT_TTL  # how long a replica that dies mid-run keeps its slot from the others
 
     def schedules(self) -> dict[str, Schedule]:
         """Each job that runs, by name."""
@@ -117,7 +117,9 @@ class Scheduler:
     def tick(self, name: str) -> datetime | None:
         """Run the job if one of its slots is due and no replica has run it; returns the slot it ran."""
         job = self.jobs[name]
-        return self._slots.run_due(job.name, job.schedule, job.action, grace=self.plan.grace)
+        return self._slots.run_due(
+            job.name, job.schedule, job.action, grace=self.plan.grace, ttl=self.plan.lease
+        )
 
     def next_runs(self) -> list[NextRun]:
         return next_runs(self.plan, self._slots.now())

@@ -25,7 +25,9 @@ from integration.store import Store
 log = logging.getLogger(__name__)
 DEFAULT_TTL = timedelta(seconds=60)
 ACTOR = "the scheduler"
-AUDIT_ACTION = "schedule.run"  # one event per slot run, naming the replica that ran it and whether it succeeded
+AUDIT_ACTION = (
+    "schedule.run"  # one event per slot run, naming the replica that ran it and whether it succeeded
+)
 
 
 def lease_name(job: str) -> str:

@@ -279,6 +279,24 @@ def sandbox(
     waitress.serve(sandboxes, host=host, port=port, threads=8, _quiet=True)
 
 
+@app.command(name="connect")
+@reports_errors
+def connect_command(
+    remote: Annotated[str, typer.Argument(help="xero or actionstep")],
+) -> None:
+    """Print a link (good for 15 minutes) that authorises the bot with Xero or Actionstep in a browser; `xerobot
+    serve` must be running at XEROBOT_PUBLIC_URL to take the callback."""
+    service = bootstrap.build_service(settings())
+    try:
+        if service.connector is None:
+            raise typer.Exit(1)
+        link = service.connector.link(remote.lower(), actor="command line")
+    finally:
+        service.close()
+    console.print("Open this link in a browser within 15 minutes:\n", markup=False)
+    console.print(link, markup=False, soft_wrap=True)
+
+
 @app.command()
 def keygen() -> None:
     """Print a new key for XEROBOT_SECRET_KEY (to rotate, put it first: XEROBOT_SECRET_KEY=new,old)."""

@@ -72,7 +72,7 @@ class Server:
             run = service.last_run()  # proves the ledger answers
             return {"mode": mode, "jobs": self.jobs.active, "last_run": run.run_id if run else None}
 
-        self.http = make_server(wsgi_app(None if self.socket else app, ready), host, port)
+        self.http = make_server(wsgi_app(None if self.socket else app, ready, service.connector), host, port)
         self.port: int = self.http.effective_port
         self._closed = threading.Event()
 

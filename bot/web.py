@@ -1,7 +1,9 @@
 """The HTTP face: a small WSGI app served by waitress (a production WSGI server, not bolt's development one).
 
 Routes: `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
-by bolt: a forged or stale request gets 401) and `GET /healthz` (200 when the ledger answers, 503 when not).
+by bolt: a forged or stale request gets 401), `GET /healthz` (200 when the ledger answers, 503 when not), and the
+connect flow for Xero and Actionstep: `GET /oauth/<remote>/start?ticket=…` (from a link an approver asked for)
+redirects to the remote's consent page, and `GET /oauth/<remote>/callback` stores the new connection.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.connect_pages import OAUTH_ROUTE, connect_page
+from integration.connecting import Connector
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -24,9 +29,12 @@ HEALTH_PATH = "/healthz"
 SERVER_THREADS = 32  # requests waiting on an ack each hold a thread for a few milliseconds
 
 
-def wsgi_app(app: App | None, ready: Callable[[], dict[str, Any]]) -> WSGIApplication:
+def wsgi_app(
+    app: App | None, ready: Callable[[], dict[str, Any]], connector: Connector | None = None
+) -> WSGIApplication:
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
-    `ready()` returns facts for the health answer, or raises when the bot cannot work."""
+    `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
+    OAuth connect routes (they answer 404 without one)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -35,6 +43,9 @@ def wsgi_app(app: App | None, ready: Callable[[], dict[str, Any]]) -> WSGIApplic
             return slack(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(ready, start_response)
+        route = OAUTH_ROUTE.fullmatch(path)
+        if route and method == "GET" and connector is not None:
+            return connect_page(connector, route["remote"], route["step"], environ, start_response)
         return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return application

@@ -13,12 +13,14 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import make_url
 
-from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.auth import ActionstepAuth, TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.clock import SystemClock
+from integration.connecting import Connector
 from integration.domain import Mapping, MappingKind
 from integration.engine import SyncEngine
 from integration.errors import ConfigError
+from integration.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.ports import Clock
 from integration.remotes import ActionstepGatewayAdapter, Lazy, XeroGatewayAdapter
 from integration.sandbox import demo_chart
@@ -29,15 +31,7 @@ from integration.store import Store, TokenCipher
 from integration.store.database import current_revision, head_revision, make_engine, upgrade
 from integration.store.secrets import generate_key
 from integration.token_store import LedgerTokenStore
-from integration.xero import (
-    RateGovernor,
-    TokenManager,
-    XeroAuth,
-    XeroClient,
-    XeroEndpoints,
-    XeroOAuth,
-    connect_custom,
-)
+from integration.xero import RateGovernor, TokenManager, XeroAuth, XeroClient, connect_custom
 
 
 def _sqlite_path(settings: Settings) -> Path | None:
@@ -112,19 +106,7 @@ def database_status(settings: Settings) -> tuple[str | None, str | None]:
 
 
 def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Clock) -> XeroClient:
-    if not settings.xero_client_id or settings.xero_client_secret is None:
-        raise ConfigError(
-            "XERO_CLIENT_ID",
-            "Xero is not configured: set XERO_CLIENT_ID and XERO_CLIENT_SECRET (README, 'Connecting Xero')",
-        )
-    endpoints = XeroEndpoints.from_settings(settings.xero_api_url, settings.xero_token_url)
-    oauth = XeroOAuth(
-        http,
-        settings.xero_client_id,
-        settings.xero_client_secret.get_secret_value(),
-        clock,
-        endpoints=endpoints,
-    )
+    oauth = xero_oauth(settings, http, clock)
     tokens = LedgerTokenStore(store, "xero")
     stored = tokens.load()
     if stored is None:  # headless install: a Xero custom connection (client-credentials grant)
@@ -133,28 +115,8 @@ def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Cl
     assert stored is not None and stored.tenant_id is not None
     custom = not stored.tokens.get("refresh_token")
     auth = XeroAuth(TokenManager(oauth, tokens, clock, custom_connection=custom))
-    return XeroClient(http, auth, stored.tenant_id, RateGovernor(clock), clock, api_url=endpoints.api_url)
-
-
-def actionstep_oauth_app(settings: Settings) -> OAuthApp:
-    if not settings.actionstep_client_id or settings.actionstep_client_secret is None:
-        raise ConfigError(
-            "ACTIONSTEP_CLIENT_ID",
-            "Actionstep is not configured: set ACTIONSTEP_CLIENT_ID and ACTIONSTEP_CLIENT_SECRET "
-            "(README, 'Connecting Actionstep')",
-        )
-    production = settings.actionstep_token_url == Settings.model_fields["actionstep_token_url"].default
-    authorize = (
-        "https://go.actionstep.com/api/oauth/authorize"
-        if production
-        else settings.actionstep_token_url.removesuffix("/token") + "/authorize"
-    )
-    return OAuthApp(
-        settings.actionstep_client_id,
-        settings.actionstep_client_secret.get_secret_value(),
-        f"{settings.xerobot_public_url}/oauth/actionstep/callback",
-        token_url=settings.actionstep_token_url,
-        authorize_endpoint=authorize,
+    return XeroClient(
+        http, auth, stored.tenant_id, RateGovernor(clock), clock, api_url=oauth.endpoints.api_url
     )
 
 
@@ -189,7 +151,9 @@ def build_service(
     http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=10.0))
     xero = XeroGatewayAdapter(Lazy(lambda: _xero_client(settings, store, http, clock)))
     actionstep = ActionstepGatewayAdapter(Lazy(lambda: _actionstep_client(settings, store, http, clock)))
-    return Service(store, actionstep, xero, SyncEngine(store, actionstep, xero, clock=clock), closing=(http,))
+    engine = SyncEngine(store, actionstep, xero, clock=clock)
+    connector = Connector(settings, store, http, clock)
+    return Service(store, actionstep, xero, engine, connector=connector, closing=(http,))
 
 
 SANDBOX_BASE = "http://sandbox.local"

@@ -14,6 +14,7 @@ interrupt it; a bad document fails alone.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -51,6 +52,7 @@ from integration.mapping import Mapper
 from integration.ports import Clock
 from integration.posting import ENDPOINT_OF_KIND, PostingContext, PostingError, XeroPosting, translate
 from integration.store import Store
+from integration.store.leases import LeaseHolder
 
 KIND_ORDER = (
     DocumentKind.SALES_INVOICE,
@@ -157,10 +159,9 @@ class SyncEngine:
         holder = lease_holder()
         heartbeat = None
         if not dry_run:
-            self._take_lease(holder, f"{trigger} by {actor}")
-            heartbeat = Heartbeat(
-                lambda: self.renew_lease(holder, f"{trigger} by {actor}"), self.lease_ttl / 4
-            )
+            detail = json.dumps({"trigger": trigger, "actor": actor})
+            self._take_lease(holder, detail)
+            heartbeat = Heartbeat(lambda: self.renew_lease(holder, detail), self.lease_ttl / 4)
         report = SyncReport(None, trigger, actor, self.clock.now(), dry_run=dry_run)
         calls_before = self.actionstep.api_calls + self.xero.api_calls
         try:
@@ -195,9 +196,7 @@ class SyncEngine:
                 )
             uow.commit()
         if not acquired:
-            who = current.detail if current and current.detail else "another sync"
-            since = f" at {current.acquired_at:%H:%M UTC}" if current and current.acquired_at else ""
-            raise SyncInProgress(f"A sync is already running ({who}, started{since}). Wait for it to finish.")
+            raise in_progress(current)
 
     def since(self, kind: DocumentKind) -> datetime | None:
         """Where the next listing of `kind` starts: its cursor, less the overlap window."""
@@ -318,8 +317,12 @@ class _Run:
             try:
                 posting = translate(document, verdict.targets, context)
             except PostingError as error:
-                reason = self.contacts.failures.get(document.contact_id or "", str(error))
-                failed = Verdict(Outcome.FAILED, code="doc.malformed", message=reason)
+                contact_failure = self.contacts.failures.get(document.contact_id or "")
+                failed = Verdict(
+                    Outcome.FAILED,
+                    code="contact.refused" if contact_failure else "doc.malformed",
+                    message=f"{document.number}: {contact_failure or error}",
+                )
                 decided.append(self._decided(document.ref, document.number, document, failed))
                 state.saw(document.modified_at, False)
                 continue
@@ -464,6 +467,27 @@ class Heartbeat:
 def lease_holder() -> str:
     """A name for one holder of a lease: host, process and a random part (`_dead_here` reads the first two)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def in_progress(current: LeaseHolder | None) -> SyncInProgress:
+    """The error that describes the sync holding the lease `current`."""
+    try:
+        started_by = json.loads(current.detail) if current and current.detail else {}
+    except ValueError:  # a lease written by an older version
+        started_by = {}
+    actor, trigger = started_by.get("actor"), started_by.get("trigger")
+    started = current.acquired_at if current else None
+    who = (
+        f" ({trigger} by {actor}" + (f", started at {started:%H:%M UTC})" if started else ")")
+        if actor
+        else ""
+    )
+    return SyncInProgress(
+        f"A sync is already running{who}. Wait for it to finish.",
+        actor=actor,
+        trigger=trigger,
+        started=started,
+    )
 
 
 def _dead_here(holder: str) -> bool:

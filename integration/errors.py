@@ -24,6 +24,7 @@ safe to repeat, skippable ones fail one document and the run goes on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,13 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Document cannot be read",
         "Actionstep returned this document with a missing or invalid field.",
         "Open the document in Actionstep, correct the field named in the message and approve it again.",
+    ),
+    CatalogueEntry(
+        "contact.refused",
+        "Contact not accepted by Xero",
+        "The document's client or supplier could not be created in Xero (Xero's reason is in the message).",
+        "Correct the contact in Actionstep, or create it in Xero with Contact number AS-<Actionstep id>; "
+        "the next sync uses it.",
     ),
     CatalogueEntry(
         "doc.changed_after_posting",
@@ -331,9 +339,20 @@ class ConfigError(XerobotError):
 
 
 class SyncInProgress(XerobotError):
-    """Another sync holds the single-flight lease."""
+    """Another sync holds the single-flight lease: `actor` started it from `trigger` at `started` (when known)."""
 
     default_code = "sync.in_progress"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        actor: str | None = None,
+        trigger: str | None = None,
+        started: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.actor, self.trigger, self.started = actor, trigger, started
 
 
 class SecretError(XerobotError):

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from integration.alerting import AlertDesk, alert_target
 from integration.clock import SystemClock
+from integration.connecting import Connector
 from integration.domain import (
     AccountingBasis,
     Alert,
@@ -29,7 +30,7 @@ from integration.domain import (
     SyncReport,
     XeroAccount,
 )
-from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine
+from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine, in_progress
 from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
 from integration.health import HealthCheck, budget_problems, connection_problems, expiry_problems
@@ -57,9 +58,10 @@ class RunInfo:
 
 @dataclass(frozen=True, slots=True)
 class RunningSync:
-    """The sync holding the single-flight lease: who started it (as the engine describes it) and when."""
+    """The sync holding the single-flight lease: who started it, from where, and when."""
 
-    detail: str
+    actor: str | None
+    trigger: str | None
     since: datetime | None
 
 
@@ -125,12 +127,14 @@ class Service:
         xero: XeroGateway,
         engine: SyncEngine,
         *,
+        connector: Connector | None = None,
         closing: tuple[Closeable, ...] = (),
     ) -> None:
         self.store = store
         self.actionstep = actionstep
         self.xero = xero
         self.engine = engine
+        self.connector = connector  # None where links cannot be served (the console demo)
         self._closing = closing
         self.alerts = AlertDesk(store)
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
@@ -277,7 +281,8 @@ class Service:
         with self.store.unit_of_work() as uow:
             lease = uow.leases.current(SYNC_LEASE, now=self.engine.clock.now())
             alerts = uow.alerts.unresolved()
-        running = RunningSync(lease.detail or lease.holder, lease.acquired_at) if lease else None
+        busy = in_progress(lease) if lease else None
+        running = RunningSync(busy.actor, busy.trigger, busy.started) if busy else None
         return Status(self.last_run(), running, alerts, self.connections())
 
     def summary(self, *, now: datetime | None = None) -> Summary:

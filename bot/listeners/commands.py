@@ -1,4 +1,4 @@
-"""`/xero …`: help, sync (and preview), status, check. Empty or unknown text gets help, never an error."""
+"""`/xero …`: help, sync (and preview), status, check, connect. Empty or unknown text gets help, never an error."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from slack_bolt import Ack, App, Respond
 
 from bot import ids
 from bot.deps import Deps
+from bot.listeners import connect
 from bot.notifier import SyncMessage
 from bot.roles import Role
 from bot.views import replies
-from bot.views.report import notice_message, progress_message, report_message
+from bot.views.report import in_progress_message, notice_message, progress_message, report_message
 from bot.views.status import check_message, status_message
 from integration.errors import SyncInProgress, XerobotError
 
@@ -33,6 +34,9 @@ def register(app: App, deps: Deps) -> None:
     @app.command(ids.COMMAND)
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         user, text = command["user_id"], (command.get("text") or "").strip()
+        if connect.is_connect(text):
+            connect.handle(ack, deps, user, text)
+            return
         verb, preview = parse(text)
         if verb == "help":
             ack(**replies.help_message().payload())
@@ -75,7 +79,7 @@ def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) 
             progress=lambda p: message.progress(progress_message(user, preview, p)),
         )
     except SyncInProgress as error:
-        message.finish(notice_message(str(error)))
+        message.finish(in_progress_message(error.actor, error.trigger, error.started))
         return
     except XerobotError as error:
         message.finish(notice_message(f"The sync could not start: {error} {error.fix}"))

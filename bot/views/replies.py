@@ -16,6 +16,7 @@ HELP = [
     ("`/xero sync preview`", "show what a sync would post, without sending anything"),
     ("`/xero status`", "last sync, open alerts, connection health and the next scheduled runs"),
     ("`/xero check`", "check the account mappings for everything waiting to be posted"),
+    ("`/xero connect xero` / `/xero connect actionstep`", "approvers: a link to authorise the bot"),
     ("`/xero help`", "this list"),
 ]
 

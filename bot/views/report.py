@@ -7,12 +7,13 @@ design, and every document posted, each linked to its page in Xero.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from slack_sdk.models.blocks import HeaderBlock, SectionBlock
 
 from bot.views.message import Budget, Message, context, mrkdwn, section
-from bot.views.text import clip, escape, link, mention, money, plural, safe
+from bot.views.text import clip, escape, link, mention, money, plural, safe, when
 from integration.domain import DocumentKind, ItemResult, Outcome, SyncReport
 from integration.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies
 from integration.service import Progress
@@ -68,6 +69,17 @@ def progress_message(actor: str, dry_run: bool, progress: Progress | None = None
 def notice_message(text: str) -> Message:
     """A one-line message in place of the sync message (the sync could not start, or stopped unexpectedly)."""
     return Message(text, [section(escape(text))])
+
+
+def in_progress_message(actor: str | None, trigger: str | None, started: datetime | None) -> Message:
+    """In place of a sync that could not start because another one is running."""
+    who = ""
+    if actor:
+        source = f" from {safe(trigger, 50)}" if trigger else ""
+        at = f", {when(started)}" if started else ""
+        who = f" (started by {mention(actor)}{source}{at})"
+    text = f"A sync is already running{who}. Its report arrives when it finishes; nothing is posted twice."
+    return Message("A sync is already running.", [section(text)])
 
 
 def report_message(report: SyncReport) -> Message:

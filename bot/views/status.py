@@ -49,7 +49,8 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
     if status.running is not None:
         budget.add(
             section(
-                f":hourglass_flowing_sand: A sync is running ({safe(status.running.detail, 300)}) since {when(status.running.since)}."
+                f":hourglass_flowing_sand: A sync is running (started by {mention(status.running.actor)}"
+                f" from {safe(status.running.trigger or 'somewhere', 50)}) since {when(status.running.since)}."
             )
         )
     open_alerts = status.open_alerts

@@ -43,7 +43,7 @@ def mention(actor: str | None) -> str:
     """A Slack user id becomes a mention; anything else (the scheduler, a command-line user) plain text."""
     if actor and USER_ID.match(actor):
         return f"<@{actor}>"
-    return escape(actor or "someone")
+    return safe(actor or "someone", 100)
 
 
 def when(moment: datetime | None, style: str = "{date_short_pretty} {time}") -> str:

@@ -32,6 +32,11 @@ class Store:
             ensure_current(engine)
         return cls(engine, cipher)
 
+    @property
+    def cipher(self) -> TokenCipher:
+        """The ledger's cipher, also used to seal short-lived links (OAuth state)."""
+        return self._cipher
+
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._sessions, self._cipher)
 

@@ -34,6 +34,18 @@ class TokenCipher:
             ) from None
         return data
 
+    def seal(self, data: dict[str, Any]) -> str:
+        """`data` as an opaque, tamper-proof, URL-safe string (e.g. an OAuth `state`); it records when it was made."""
+        return self.encrypt(data).decode()
+
+    def unseal(self, sealed: str, *, max_age: int) -> dict[str, Any]:
+        """What `seal` sealed, if it is genuine and younger than `max_age` seconds; otherwise `SecretError`."""
+        try:
+            data: dict[str, Any] = json.loads(self._fernet.decrypt(sealed.encode(), ttl=max_age))
+        except (InvalidToken, ValueError):
+            raise SecretError("This link is not valid or has expired; ask for a new one.") from None
+        return data
+
     def __repr__(self) -> str:
         return "TokenCipher(<keys hidden>)"
 

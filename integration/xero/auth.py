@@ -70,10 +70,13 @@ class XeroOAuth:
     def __repr__(self) -> str:
         return f"XeroOAuth(client_id={self.client_id!r}, token_url={self.endpoints.token_url!r})"
 
-    def authorization_url(self, redirect_uri: str) -> AuthorizationRequest:
-        """Start the connect flow: the consent URL with a fresh state and PKCE challenge."""
-        state = generate_token(30)
-        verifier = generate_token(48)
+    def authorization_url(
+        self, redirect_uri: str, *, state: str | None = None, code_verifier: str | None = None
+    ) -> AuthorizationRequest:
+        """Start the connect flow: the consent URL with a state and PKCE challenge (fresh ones unless given, e.g.
+        a state that carries the verifier for a bot with no session storage)."""
+        state = state or generate_token(30)
+        verifier = code_verifier or generate_token(48)
         url = prepare_grant_uri(
             self.endpoints.authorize_url,
             self.client_id,

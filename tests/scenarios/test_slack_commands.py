@@ -155,7 +155,9 @@ def test_a_contact_named_channel_reaches_slack_escaped_and_pings_nobody(bot: Run
     assert any("&lt;!channel&gt; Party Hire &amp; Co" in s for s in sent)
     assert not any("<!channel>" in s for s in sent)
     alert_posts = [c for c in bot.slack.of("chat.postMessage") if c.body["channel"] == ALERTS]
-    assert len(alert_posts) == 1 and alert_posts[0].body["text"].startswith("Alert: Document cannot be read")
+    assert len(alert_posts) == 1 and alert_posts[0].body["text"].startswith(
+        "Alert: Contact not accepted by Xero"
+    )
 
 
 def test_in_a_channel_the_bot_cannot_post_in_the_report_comes_through_the_response_url(

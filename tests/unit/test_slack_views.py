@@ -15,7 +15,7 @@ from bot.views import replies
 from bot.views.alerts import alert_message as render_alert
 from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
 from bot.views.message import Message
-from bot.views.report import notice_message, progress_message, report_message, xero_url
+from bot.views.report import in_progress_message, notice_message, progress_message, report_message, xero_url
 from bot.views.status import NextRun, check_message, home_refusal_view, home_view, status_message
 from bot.views.text import escape, when
 from integration.domain import (
@@ -106,7 +106,7 @@ def status(alerts: int = 200) -> Status:
     run = RunInfo(4, "slack", "U9", "ok", NOW, NOW, {"posted": 3, "failed": 1})
     return Status(
         run,
-        RunningSync(f"slack by {HOSTILE}", NOW),
+        RunningSync(HOSTILE, "slack", NOW),
         [alert(id=i, ignored_at=NOW if i % 2 else None, ignored_by="U1") for i in range(alerts)],
         [ConnectionHealth("xero", True, HOSTILE), ConnectionHealth("actionstep", False, HOSTILE, HOSTILE)],
     )
@@ -128,6 +128,7 @@ def every_message() -> list[tuple[str, Message | View]]:
         ("progress", progress_message("U1", False, progress)),
         ("progress before listing", progress_message("U1", True)),
         ("notice", notice_message(HOSTILE)),
+        ("sync already running", in_progress_message(HOSTILE, HOSTILE, NOW)),
         ("open alert", render_alert(alert(), ACTIVITY, note="Retrying…")),
         (
             "ignored alert",

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, SourceRef
 from integration.store.tables import UnlinkRequestRow
@@ -123,3 +126,27 @@ def test_a_real_sync_shows_up_in_the_summary_with_its_failures(firm: Firm) -> No
     ]
     assert summary.runs == 1 and [a.code for a in summary.failures] == ["mapping.unmapped_account"]
     assert all(c.ok for c in summary.connections)
+
+
+def test_every_query_the_summary_makes_is_answered_from_an_index(tmp_path: Path) -> None:
+    with demo_firm(f"sqlite:///{tmp_path / 'ledger.db'}") as firm:
+        engine = firm.service.store.engine
+        selects: list[tuple[str, Any]] = []
+
+        def capture(_c: Any, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append((statement, params))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        firm.service.summary()
+        event.remove(engine, "before_cursor_execute", capture)
+        with engine.connect() as connection:
+            plans = [
+                row[-1]
+                for statement, params in selects
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
+            ]
+    tables = {"sync_items", "sync_runs", "alerts", "unlink_requests", "cursors"}
+    assert {t for t in tables if any(f" {t} " in f" {p} " for p in plans)} == tables
+    scans = [p for p in plans if p.startswith("SCAN") and "USING" not in p]
+    assert scans == [], f"full table scans: {scans}"

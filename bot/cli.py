@@ -104,6 +104,7 @@ def sync(
     service = bootstrap.build_service(settings())
     try:
         report = service.sync("cli", "command line", dry_run=dry_run)
+        service.raise_alerts(report)  # so Slack, App Home and the daily summary see what failed here too
     finally:
         service.close()
     if as_json:

@@ -145,9 +145,13 @@ class Scheduler:
             ", ".join(f"{r.name} next at {r.at:%Y-%m-%d %H:%M} UTC" for r in self.next_runs()),
         )
 
+    @property
+    def running(self) -> bool:
+        return bool(self._aps.running)
+
     def shutdown(self) -> None:
         """Stop polling; a job already running (an auto-sync) is allowed to finish."""
-        if self._aps.running:
+        if self.running:
             self._aps.shutdown(wait=True)
 
     def _poll(self, name: str) -> None:

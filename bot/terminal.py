@@ -80,7 +80,8 @@ def print_summary(console: Console, summary: Summary, next_runs: Sequence[NextRu
     def local(moment: datetime) -> str:
         return f"{moment.astimezone(zone):%d %b %Y %H:%M %Z}"
 
-    console.print(Text(f"Since {local(summary.since)}: {summary.runs:,} syncs ran.", style="bold"))
+    runs = f"{summary.runs:,} sync{'' if summary.runs == 1 else 's'}"
+    console.print(Text(f"Since {local(summary.since)}: {runs} ran.", style="bold"))
     if summary.all_clear:
         console.print(Text("All clear: nothing failed and nothing is waiting on anyone.", style="bold green"))
     table = Table(title="Posted to Xero", title_justify="left")
@@ -95,7 +96,9 @@ def print_summary(console: Console, summary: Summary, next_runs: Sequence[NextRu
         for column in ("open since", "problem", "seen"):
             failures.add_column(column, overflow="fold")
         for alert in summary.failures:
-            failures.add_row(local(alert.first_seen), f"[{alert.code}] {alert.message}", f"{alert.count:,}")
+            failures.add_row(
+                local(alert.first_seen), Text(f"[{alert.code}] {alert.message}"), f"{alert.count:,}"
+            )
         console.print(failures)
     for unlink in summary.unlinks:
         when = local(unlink.requested_at)

@@ -4,6 +4,7 @@ and reports them; auto-sync never overlaps a running sync."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,18 +12,22 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
 from bot.scheduler import AUTO_SYNC, HEALTH, SUMMARY, Plan, Scheduler, next_runs, plan_from
+from bot.serve import Server
 from bot.settings import BotSettings
 from integration.clock import VirtualClock
 from integration.schedule import Daily, Every
 from integration.scheduling import SlotDesk
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
+from tests.support.bot import BOOKKEEPER, bot_settings
 from tests.support.firm import Firm, demo_firm, sales_invoice, supplier_invoice
+from tests.support.slack import command_body, signed_headers
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 ALERTS, BOOKS = "CALERTS", "CSUMMARY"
@@ -162,3 +167,26 @@ def test_the_plan_follows_the_settings() -> None:
     ]
     quiet = plan_from(BotSettings(_env_file=None))
     assert set(quiet.schedules()) == {HEALTH}  # no channel, no summary; auto-sync off by default
+
+
+def test_serve_runs_the_plan_and_status_shows_when_each_job_runs_next(firm: Firm, slack: FakeSlack) -> None:
+    settings = bot_settings(slack)
+    plan = replace(DAILY, poll=3600, grace=timedelta(0))  # started, but nothing due during the test
+    server = Server(settings, firm.service, "127.0.0.1", 0, plan=plan)
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    try:
+        body, content_type = command_body(
+            "status", user=BOOKKEEPER, channel="CBOOKS", response_url=slack.response_url(BOOKKEEPER)
+        )
+        headers = {"Content-Type": content_type, **signed_headers(body)}
+        answer = httpx.post(f"http://127.0.0.1:{server.port}/slack/events", content=body, headers=headers)
+        assert answer.status_code == 200
+        assert slack.wait_for(lambda: bool(slack.of("response_url")))
+        assert server.settle() and server.scheduler is not None and server.scheduler.running
+    finally:
+        server.close()
+        thread.join(timeout=20)
+    status = json.dumps(slack.of("response_url")[-1].body)
+    assert "Next scheduled runs" in status and "Health check" in status and "Daily summary" in status
+    assert not server.scheduler.running

@@ -445,11 +445,13 @@ class _Run:
 class Heartbeat:
     """Calls `beat` every `every` on a daemon thread until stopped: keeps a run's lease alive while it works."""
 
-    def __init__(self, beat: Callable[[], None], every: timedelta) -> None:
+    def __init__(
+        self, beat: Callable[[], None], every: timedelta, *, name: str = "sync-lease-heartbeat"
+    ) -> None:
         self._beat = beat
         self._every = every.total_seconds()
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sync-lease-heartbeat", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -457,7 +459,7 @@ class Heartbeat:
             try:
                 self._beat()
             except Exception:  # a missed beat only shortens the lease; the next one may succeed
-                logger.warning("could not renew the sync lease", exc_info=True)
+                logger.warning("could not renew a lease (%s)", self._thread.name, exc_info=True)
 
     def stop(self) -> None:
         self._stopped.set()

@@ -73,7 +73,7 @@ class SlotDesk:
         if not claimed:
             return None
         log.info("Running %s for %s", job, slot.isoformat())
-        heartbeat = Heartbeat(lambda: self._renew(job, holder, ttl), ttl / 4)
+        heartbeat = Heartbeat(lambda: self._renew(job, holder, ttl), ttl / 4, name=f"{job}-heartbeat")
         done = False
         try:
             action(slot)

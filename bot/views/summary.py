@@ -77,19 +77,21 @@ def summary_message(summary: Summary, next_runs: Sequence[NextRun] = ()) -> Mess
     else:
         budget.add(section(f"*Posted to Xero:* nothing since {when(summary.since)}."))
     if summary.failures:
-        lines = [_failure(summary, a) for a in summary.failures]
-        heading = f":rotating_light: *Needs attention: {plural(len(lines), 'open alert')}* (oldest first)"
-        budget.add_lines(heading, lines, max_sections=2, max_chars=5_000, limit=SHOWN_ALERTS)
+        lines = [_failure(summary, a) for a in summary.failures[:SHOWN_ALERTS]]
+        count = len(summary.failures)
+        heading = f":rotating_light: *Needs attention: {plural(count, 'open alert')}* (oldest first)"
+        budget.add_lines(heading, lines, max_sections=2, max_chars=5_000, total=count)
     if summary.ignored:
         budget.add(context(f"{plural(summary.ignored, 'alert')} ignored; Undo on the alert brings one back."))
     if summary.unlinks:
         lines = [
             f"• {safe(u.number, 100)}, asked by {mention(u.requested_by)} {when(u.requested_at)} "
             f"(expires {when(u.expires_at)})"
-            for u in summary.unlinks
+            for u in summary.unlinks[:SHOWN_UNLINKS]
         ]
-        heading = f"*Unlink requests waiting: {len(lines):,}*"
-        budget.add_lines(heading, lines, max_sections=1, max_chars=2_500, limit=SHOWN_UNLINKS)
+        count = len(summary.unlinks)
+        heading = f"*Unlink requests waiting: {count:,}*"
+        budget.add_lines(heading, lines, max_sections=1, max_chars=2_500, total=count)
     if summary.skipped:
         kinds = ", ".join(f"{t.count:,} {KIND_NAMES[t.kind].lower()}" for t in summary.skipped)
         budget.add(section(f"*Skipped by design* (not pushed to Xero, by the firm's rules): {kinds}."))

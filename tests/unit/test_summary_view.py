@@ -4,6 +4,7 @@ more" where it is cut, pinging nobody, and a short "all clear" on a quiet day.""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from integration.summary import KindTally, PendingUnlink, Summary
 from tests.fakes.slack import validation_problems
 from tests.unit.test_slack_views import HOSTILE, NOW, alert, mrkdwn
 
+ALERT = alert(documents=())
 HEALTHY = (
     ConnectionHealth("xero", True, "Connected to Harbour Law."),
     ConnectionHealth("actionstep", True, "ok"),
@@ -30,7 +32,7 @@ def summary(*, alerts: int = 0, unlinks: int = 0, posted: bool = True, connectio
         if posted
         else (),
         skipped=(KindTally(DocumentKind.BANK_DEPOSIT, 12, Decimal(5)),),
-        failures=tuple(alert(id=i, first_seen=NOW - timedelta(days=i)) for i in range(alerts)),
+        failures=tuple(replace(ALERT, id=i, first_seen=NOW - timedelta(days=i)) for i in range(alerts)),
         ignored=3,
         unlinks=tuple(
             PendingUnlink(i, f"{HOSTILE[:60]}{i}", "U123", NOW - timedelta(hours=i), NOW + timedelta(hours=1))

@@ -34,7 +34,7 @@ def report_table(report: SyncReport) -> Table:
     for kind, outcomes in tallies(report).items():
         for n, (outcome, tally) in enumerate(outcomes.items()):
             table.add_row(
-                kind.label if n == 0 else "",
+                Text(kind.label if n == 0 else ""),
                 Text(OUTCOME_LABELS[outcome], style=STYLES.get(outcome, "")),
                 f"{tally.count:,}",
                 f"{tally.total:,.2f}",
@@ -65,8 +65,10 @@ def print_report(console: Console, report: SyncReport) -> None:
         table = Table(title="Failed", title_justify="left")
         for column in ("document", "code", "why", "fix"):
             table.add_column(column, overflow="fold")
-        for item in failures[:50]:
-            table.add_row(item.number, item.error_code or "", item.message or "", item.fix or "")
+        for item in failures[:50]:  # outside text: never read as rich markup
+            table.add_row(
+                Text(item.number), Text(item.error_code or ""), Text(item.message or ""), Text(item.fix or "")
+            )
         if len(failures) > 50:
             table.add_row(f"… and {len(failures) - 50} more", "", "", "")
         console.print(table)

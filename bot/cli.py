@@ -12,16 +12,20 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from slack_sdk.errors import SlackApiError
 
+from bot.app import web_client
 from bot.console import DEMO_SCRIPT, run_console
+from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
-from bot.terminal import print_report, print_unlink_outcome, problems_panel, unlink_panel
+from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
 from integration import bootstrap
 from integration.domain import MappingKind, UnlinkState
 from integration.errors import ConfigError, XerobotError
@@ -101,6 +105,7 @@ def sync(
     service = bootstrap.build_service(settings())
     try:
         report = service.sync("cli", "command line", dry_run=dry_run)
+        service.raise_alerts(report)  # so Slack, App Home and the daily summary see what failed here too
     finally:
         service.close()
     if as_json:
@@ -123,6 +128,42 @@ def check() -> None:
     console.print(problems_panel(problems, title="Mapping check"))
     if any(p.documents for p in problems):
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def summary(
+    post: Annotated[
+        bool,
+        typer.Option(
+            "--post", help="Post it to XEROBOT_SUMMARY_CHANNEL now; the next summary starts from here."
+        ),
+    ] = False,
+) -> None:
+    """Show the sync summary since the last posted one (what the daily summary would say now)."""
+    slack = load_bot_settings()
+    channel = slack.xerobot_summary_channel
+    if post and channel is None:
+        raise ConfigError(
+            "XEROBOT_SUMMARY_CHANNEL", "required to post the summary: a channel id such as C0123ABCD"
+        )
+    if post and slack.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN", "required to post the summary: the bot token, xoxb-…")
+    runs = next_runs(plan_from(slack), datetime.now(UTC))
+    service = bootstrap.build_service(settings())
+    try:
+        if post and channel is not None:
+            made = publish_summary(service, web_client(slack), channel, runs)
+        else:
+            made = service.summary()
+    except SlackApiError as error:
+        errors.print(f"Slack refused the summary: {error.response.get('error')}", markup=False)
+        raise typer.Exit(1) from None
+    finally:
+        service.close()
+    print_summary(console, made, runs, slack.timezone)
+    if post:
+        console.print(f"Posted to {channel}.", markup=False)
 
 
 @mappings_app.command("list")

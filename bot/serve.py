@@ -1,5 +1,6 @@
 """`xerobot serve`: the Slack app over HTTP (waitress), or over Socket Mode when `SLACK_APP_TOKEN` is set (HTTP then
-serves only `/healthz`). Runs until SIGTERM or Ctrl-C; a sync in progress is allowed to finish first.
+serves only `/healthz`), and the scheduled jobs (`bot.scheduler`). Runs until SIGTERM or Ctrl-C; a sync in progress
+is allowed to finish first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import LISTENER_THREADS, build_app, web_client
 from bot.jobs import JobRunner, Pool
+from bot.notifier import Notifier
 from bot.roles import Role, Roles
+from bot.scheduler import Plan, Scheduler, plan_from
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.web import make_server, wsgi_app
@@ -24,7 +27,8 @@ log = logging.getLogger(__name__)
 
 
 class Server:
-    """Everything `serve` runs, built and bound but not yet serving; `run()` blocks, `close()` (any thread) stops."""
+    """Everything `serve` runs, built and bound but not yet serving; `run()` blocks, `close()` (any thread) stops.
+    With a `plan`, the scheduled jobs run too (and App Home shows when they run next)."""
 
     def __init__(
         self,
@@ -34,11 +38,17 @@ class Server:
         port: int,
         *,
         next_runs: Callable[[], Sequence[NextRun]] = tuple,
+        plan: Plan | None = None,
     ) -> None:
         settings.require_for_serving()
         if settings.xerobot_alerts_channel is None:
             log.warning("XEROBOT_ALERTS_CHANNEL is not set: alerts appear in /xero status and App Home only")
         client = web_client(settings)
+        self.scheduler: Scheduler | None = None
+        if plan is not None:
+            notifier = Notifier(client, service, settings.xerobot_alerts_channel)
+            self.scheduler = Scheduler(plan, service, client, notifier)
+            next_runs = self.scheduler.next_runs
         self.jobs = JobRunner()
         self.listeners = Pool(LISTENER_THREADS, "xerobot-listener")
         self.roles = Roles(
@@ -68,6 +78,8 @@ class Server:
 
     def run(self) -> None:
         threading.Thread(target=self.roles.warm, daemon=True, name="roles-warm").start()
+        if self.scheduler is not None:
+            self.scheduler.start()
         if self.socket is not None:
             self.socket.connect()  # type: ignore[no-untyped-call]
         log.info("Serving on port %s (%s)", self.port, "Socket Mode" if self.socket else "HTTP")
@@ -94,6 +106,8 @@ class Server:
         )
 
     def _shutdown(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         if self.socket is not None:
             self.socket.close()  # type: ignore[no-untyped-call]
         self.http.task_dispatcher.shutdown()
@@ -102,7 +116,9 @@ class Server:
 
 
 def serve_forever(settings: BotSettings, service: Service, host: str, port: int) -> None:
-    server = Server(settings, service, host, port)
+    if settings.xerobot_summary_channel is None:
+        log.warning("XEROBOT_SUMMARY_CHANNEL is not set: no daily summary is posted")
+    server = Server(settings, service, host, port, plan=plan_from(settings))
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:
         server.run()

@@ -8,7 +8,9 @@ Who may do what is configured by Slack id: `XEROBOT_BOOKKEEPERS` and `XEROBOT_AP
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -19,6 +21,7 @@ from integration.settings import config_error_from
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 Members = Annotated[tuple[str, ...], NoDecode]
 
@@ -48,6 +51,12 @@ class BotSettings(BaseSettings):
     xerobot_alerts_channel: str | None = None
     xerobot_bookkeepers: Members = ()
     xerobot_approvers: Members = ()
+    # The scheduler (`bot.scheduler`)
+    xerobot_summary_channel: str | None = None
+    xerobot_summary_time: time = time(8, 0)
+    xerobot_timezone: str = "Australia/Sydney"
+    xerobot_sync_every: int = Field(default=0, description="minutes between auto-syncs; 0 = off")
+    xerobot_missed_run_grace_hours: float = 6.0
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -75,7 +84,7 @@ class BotSettings(BaseSettings):
             raise ValueError("expected the Slack Web API base URL, such as https://slack.com/api/")
         return value.rstrip("/") + "/"
 
-    @field_validator("xerobot_alerts_channel")
+    @field_validator("xerobot_alerts_channel", "xerobot_summary_channel")
     @classmethod
     def _channel(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
@@ -86,10 +95,58 @@ class BotSettings(BaseSettings):
             )
         return value.strip()
 
+    @field_validator("xerobot_summary_time", mode="before")
+    @classmethod
+    def _summary_time(cls, value: Any) -> Any:
+        if isinstance(value, time):
+            return value
+        match = HH_MM.match(str(value).strip())
+        if match is None:
+            raise ValueError("expected a time of day as HH:MM on the 24-hour clock, such as 08:00")
+        return time(int(match[1]), int(match[2]))
+
+    @field_validator("xerobot_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone name, such as Australia/Sydney") from None
+        return value.strip()
+
+    @field_validator("xerobot_sync_every", mode="before")
+    @classmethod
+    def _sync_every(cls, value: Any) -> int:
+        text = str(value).strip()
+        if not text.isdigit():
+            raise ValueError("expected whole minutes between automatic syncs, such as 30 (0 turns them off)")
+        return int(text)
+
+    @field_validator("xerobot_missed_run_grace_hours", mode="before")
+    @classmethod
+    def _grace(cls, value: Any) -> float:
+        try:
+            hours = float(str(value).strip())
+        except ValueError:
+            hours = -1.0
+        if not 0 <= hours <= 24 * 7:
+            raise ValueError(
+                "expected hours (0 to 168) within which a run missed while the bot was down is made up"
+            )
+        return hours
+
     @field_validator("xerobot_bookkeepers", "xerobot_approvers", mode="before")
     @classmethod
     def _roles(cls, value: Any) -> tuple[str, ...]:
         return _members(value)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.xerobot_timezone)
+
+    @property
+    def missed_run_grace(self) -> timedelta:
+        return timedelta(hours=self.xerobot_missed_run_grace_hours)
 
     @property
     def socket_mode(self) -> bool:

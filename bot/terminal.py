@@ -1,15 +1,20 @@
-"""Reports, problems and unlink plans rendered for a terminal (rich): what `xerobot sync`, `check`, `unlink` and
-`demo` print."""
+"""Reports, problems, summaries and unlink plans rendered for a terminal (rich): what `xerobot sync`, `check`,
+`summary`, `unlink` and `demo` print."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.views.status import NextRun
 from integration.domain import Outcome, Problem, Severity, SyncReport, UnlinkPlan, UnlinkRequest, UnlinkState
 from integration.reporting import OUTCOME_LABELS, headline, tallies
+from integration.summary import Summary
 
 STYLES = {
     Outcome.POSTED: "green",
@@ -30,7 +35,7 @@ def report_table(report: SyncReport) -> Table:
     for kind, outcomes in tallies(report).items():
         for n, (outcome, tally) in enumerate(outcomes.items()):
             table.add_row(
-                kind.label if n == 0 else "",
+                Text(kind.label if n == 0 else ""),
                 Text(OUTCOME_LABELS[outcome], style=STYLES.get(outcome, "")),
                 f"{tally.count:,}",
                 f"{tally.total:,.2f}",
@@ -61,13 +66,56 @@ def print_report(console: Console, report: SyncReport) -> None:
         table = Table(title="Failed", title_justify="left")
         for column in ("document", "code", "why", "fix"):
             table.add_column(column, overflow="fold")
-        for item in failures[:50]:
-            table.add_row(item.number, item.error_code or "", item.message or "", item.fix or "")
+        for item in failures[:50]:  # outside text: never read as rich markup
+            table.add_row(
+                Text(item.number), Text(item.error_code or ""), Text(item.message or ""), Text(item.fix or "")
+            )
         if len(failures) > 50:
             table.add_row(f"… and {len(failures) - 50} more", "", "", "")
         console.print(table)
     if report.problems:
         console.print(problems_panel(report.problems))
+
+
+def print_summary(console: Console, summary: Summary, next_runs: Sequence[NextRun], zone: tzinfo) -> None:
+    """The daily summary, with times in the firm's time zone."""
+
+    def local(moment: datetime) -> str:
+        return f"{moment.astimezone(zone):%d %b %Y %H:%M %Z}"
+
+    runs = f"{summary.runs:,} sync{'' if summary.runs == 1 else 's'}"
+    console.print(Text(f"Since {local(summary.since)}: {runs} ran.", style="bold"))
+    if summary.all_clear:
+        console.print(Text("All clear: nothing failed and nothing is waiting on anyone.", style="bold green"))
+    table = Table(title="Posted to Xero", title_justify="left")
+    table.add_column("kind")
+    table.add_column("documents", justify="right")
+    table.add_column("total", justify="right")
+    for tally in summary.posted:
+        table.add_row(tally.kind.label, f"{tally.count:,}", f"{tally.total:,.2f}")
+    console.print(table if summary.posted else Text("Nothing was posted to Xero."))
+    if summary.failures:
+        failures = Table(title="Needs attention (oldest first)", title_justify="left")
+        for column in ("open since", "problem", "seen"):
+            failures.add_column(column, overflow="fold")
+        for alert in summary.failures:
+            failures.add_row(
+                local(alert.first_seen), Text(f"[{alert.code}] {alert.message}"), f"{alert.count:,}"
+            )
+        console.print(failures)
+    for unlink in summary.unlinks:
+        when = local(unlink.requested_at)
+        console.print(
+            Text(f"Unlink request waiting: {unlink.number}, asked by {unlink.requested_by} {when}.")
+        )
+    if summary.skipped:
+        kinds = ", ".join(f"{t.count:,} {t.kind.label}" for t in summary.skipped)
+        console.print(Text(f"Skipped by design: {kinds}."))
+    for health in summary.connections:
+        mark, style = ("ok", "green") if health.ok else ("failing", "red")
+        console.print(Text.assemble((f"{health.remote}: {mark} ", style), health.detail))
+    for run in next_runs:
+        console.print(Text(f"Next {run.name.lower()}: {local(run.at)}"))
 
 
 def unlink_panel(plan: UnlinkPlan, void_in_xero: bool) -> Panel:

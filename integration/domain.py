@@ -726,6 +726,18 @@ class Activity:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionHealth:
+    """Whether the bot can reach one remote as the firm, in a bookkeeper's words; `code` (from `errors.CATALOGUE`)
+    says why not."""
+
+    remote: str  # "xero" | "actionstep"
+    ok: bool
+    detail: str
+    fix: str | None = None
+    code: str | None = None
+
+
 # Unlinking ---------------------------------------------------------------------------------------------------------
 
 # The kinds an unlink starts from: a document (with whatever is applied to it), or one payment on its own.

@@ -160,7 +160,7 @@ class SyncEngine:
     ) -> SyncReport:
         """One sync. Raises `SyncInProgress` if another (real) run holds the lease; every other failure is in the
         returned report (`status`, `error`) and in the ledger."""
-        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        holder = lease_holder()
         heartbeat = None
         if not dry_run:
             detail = json.dumps({"trigger": trigger, "actor": actor})
@@ -470,11 +470,13 @@ class _Run:
 class Heartbeat:
     """Calls `beat` every `every` on a daemon thread until stopped: keeps a run's lease alive while it works."""
 
-    def __init__(self, beat: Callable[[], None], every: timedelta) -> None:
+    def __init__(
+        self, beat: Callable[[], None], every: timedelta, *, name: str = "sync-lease-heartbeat"
+    ) -> None:
         self._beat = beat
         self._every = every.total_seconds()
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sync-lease-heartbeat", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -482,11 +484,16 @@ class Heartbeat:
             try:
                 self._beat()
             except Exception:  # a missed beat only shortens the lease; the next one may succeed
-                logger.warning("could not renew the sync lease", exc_info=True)
+                logger.warning("could not renew a lease (%s)", self._thread.name, exc_info=True)
 
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=5)
+
+
+def lease_holder() -> str:
+    """A name for one holder of a lease: host, process and a random part (`_dead_here` reads the first two)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def in_progress(current: LeaseHolder | None) -> SyncInProgress:

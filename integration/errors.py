@@ -78,6 +78,13 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Reconnect from the link in `/xero status`, or check the client id and secret.",
     ),
     CatalogueEntry(
+        "auth.expiring",
+        "Connection about to expire",
+        "The connection's refresh token expires within a week if the bot does not use it, and then the bot can no "
+        "longer act for the firm.",
+        "Run `/xero sync` (using the connection renews it), or reconnect from the link in `/xero status`.",
+    ),
+    CatalogueEntry(
         "remote.rate_limited",
         "Too many requests",
         "The remote asked the bot to slow down.",
@@ -88,6 +95,13 @@ CATALOGUE: dict[str, CatalogueEntry] = _entries(
         "Xero's daily limit reached",
         "Xero allows 5,000 API calls a day per organisation and today's are used up.",
         "Wait for Xero's day to roll over; the next sync carries on where this one stopped.",
+    ),
+    CatalogueEntry(
+        "remote.daily_budget_low",
+        "Xero's daily limit nearly used",
+        "Xero allows 5,000 API calls a day per organisation and few of today's are left.",
+        "Hold back large syncs until Xero's day rolls over; a sync that runs out stops cleanly and the next one "
+        "carries on.",
     ),
     CatalogueEntry(
         "remote.unavailable",

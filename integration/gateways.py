@@ -73,6 +73,10 @@ class XeroGateway(Protocol):
 
     def organisation(self) -> XeroOrganisation: ...
 
+    def day_calls_remaining(self) -> int | None:
+        """What is left of Xero's daily call budget for the organisation, as of the latest answer (None before
+        any)."""
+
     def chart(self) -> XeroChart: ...
 
     def all_contacts(self) -> list[tuple[str, str | None, str]]:

@@ -76,6 +76,9 @@ class XeroGatewayAdapter:
     def api_calls(self) -> int:
         return self.client.api_calls if self._client.built else 0
 
+    def day_calls_remaining(self) -> int | None:
+        return self.client.day_calls_remaining if self._client.built else None
+
     def organisation(self) -> XeroOrganisation:
         org = self.client.organisation()
         return XeroOrganisation(

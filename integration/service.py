@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from integration.alerting import AlertDesk, alert_target
+from integration.clock import SystemClock
 from integration.connecting import Connector
 from integration.domain import (
     AccountingBasis,
     Alert,
     AlertChanges,
+    AlertSource,
     AlertState,
+    ConnectionHealth,
     Document,
     Mapping,
     MappingKind,
@@ -31,8 +34,12 @@ from integration.domain import (
 from integration.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine, in_progress
 from integration.errors import SyncInProgress, XerobotError, describe
 from integration.gateways import ActionstepGateway, XeroGateway
+from integration.health import HealthCheck, budget_problems, connection_problems, expiry_problems
 from integration.mapping import Mapper
+from integration.scheduling import SlotDesk
 from integration.store import Store
+from integration.summary import OUTCOMES as SUMMARY_OUTCOMES
+from integration.summary import Summary, summarise
 from integration.unlink import Unlinker, UnlinkOutcome, UnlinkPolicy, request_target
 
 
@@ -58,16 +65,6 @@ class RunningSync:
     actor: str | None
     trigger: str | None
     since: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectionHealth:
-    """Whether the bot can reach one remote as the firm, in a bookkeeper's words."""
-
-    remote: str  # "xero" | "actionstep"
-    ok: bool
-    detail: str
-    fix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +104,14 @@ class FixResult:
 __all__ = [
     "ConnectionHealth",
     "FixResult",
+    "HealthCheck",
     "Progress",
     "RetryResult",
     "RunInfo",
     "RunningSync",
     "Service",
     "Status",
+    "Summary",
     "UnlinkOutcome",
     "UnlinkPolicy",
     "request_target",
@@ -121,6 +120,7 @@ __all__ = [
 # Seconds a connection probe is trusted: App Home opens often, and each probe costs API calls.
 HEALTH_TTL = 300.0
 RETRY_TTL = timedelta(minutes=30)
+SUMMARY_CURSOR = "summary:posted"  # the end of the period the last posted summary covered
 
 
 class Service:
@@ -144,6 +144,8 @@ class Service:
         self.connector = connector  # None where links cannot be served (the console demo)
         self._closing = closing
         self.alerts = AlertDesk(store)
+        # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
+        self.slots = SlotDesk(store, SystemClock())
         self.unlinks = Unlinker(store, xero, engine.clock, unlink_policy)
         self._health: tuple[float, list[ConnectionHealth]] | None = None
 
@@ -291,10 +293,55 @@ class Service:
         running = RunningSync(busy.actor, busy.trigger, busy.started) if busy else None
         return Status(self.last_run(), running, alerts, self.connections(), self.unlinks.open())
 
-    def connections(self) -> list[ConnectionHealth]:
-        """Probe Xero and Actionstep (one cheap call each), trusting a probe for `HEALTH_TTL` seconds."""
+    def summary(self, *, now: datetime | None = None) -> Summary:
+        """What happened since the last posted summary (or in the last day, before the first), and what needs
+        someone now."""
+        until = now or self.engine.clock.now()
+        with self.store.unit_of_work() as uow:
+            stored = uow.cursors.get(SUMMARY_CURSOR)
+            since = datetime.fromisoformat(stored) if stored else until - timedelta(days=1)
+            items = uow.runs.items_since(since, SUMMARY_OUTCOMES, until=until)
+            runs = uow.runs.count_since(since, until)
+            alerts = uow.alerts.unresolved()
+            unlinks = uow.pending_unlinks.pending(until)
+        return summarise(
+            since, until, items, runs=runs, alerts=alerts, unlinks=unlinks, connections=self.connections()
+        )
+
+    def summary_posted(self, summary: Summary) -> None:
+        """The next summary starts where this one ended."""
+        with self.store.unit_of_work() as uow:
+            uow.cursors.set(SUMMARY_CURSOR, summary.until.isoformat())
+            uow.commit()
+
+    def health_check(self) -> HealthCheck:
+        """Fresh connection probes, mapping and chart problems (`check`), refresh tokens that expire unused within
+        a week, and Xero's daily call budget; see `integration.health`. Raise its findings with `raise_health`."""
+        connections = self.connections(fresh=True)
+        try:
+            mapping = self.check()
+            complete = True
+        except XerobotError:  # cannot look now: nothing found is not everything fixed
+            mapping, complete = [], False
+        with self.store.unit_of_work() as uow:
+            expiries = uow.connections.refresh_expiries()
+        problems = [
+            *connection_problems(connections),
+            *expiry_problems(expiries, self.engine.clock.now()),
+            *budget_problems(self.xero.day_calls_remaining()),
+            *mapping,
+        ]
+        return HealthCheck(tuple(problems), complete, tuple(connections))
+
+    def raise_health(self, check: HealthCheck) -> AlertChanges:
+        """Record a health check's findings as alerts; a complete check resolves the ones it no longer finds."""
+        return self.alerts.raise_problems(check.problems, AlertSource.CHECK, complete=check.complete)
+
+    def connections(self, *, fresh: bool = False) -> list[ConnectionHealth]:
+        """Probe Xero and Actionstep (one cheap call each), trusting a probe for `HEALTH_TTL` seconds unless
+        `fresh`."""
         now = time.monotonic()
-        if self._health is not None and now - self._health[0] < HEALTH_TTL:
+        if not fresh and self._health is not None and now - self._health[0] < HEALTH_TTL:
             return self._health[1]
         health = [self._probe("xero", self._xero_health), self._probe("actionstep", self._actionstep_health)]
         self._health = (now, health)
@@ -304,7 +351,7 @@ class Service:
         try:
             return probe()
         except XerobotError as error:
-            return ConnectionHealth(remote, False, str(error), error.fix)
+            return ConnectionHealth(remote, False, str(error), error.fix, error.code)
 
     def _xero_health(self) -> ConnectionHealth:
         organisation = self.xero.organisation()
@@ -313,7 +360,11 @@ class Service:
     def _actionstep_health(self) -> ConnectionHealth:
         if self.actionstep.accounting_basis() is AccountingBasis.CASH:
             return ConnectionHealth(
-                "actionstep", False, "Connected, but set to the Cash basis.", describe("org.cash_basis").fix
+                "actionstep",
+                False,
+                "Connected, but set to the Cash basis.",
+                describe("org.cash_basis").fix,
+                "org.cash_basis",
             )
         return ConnectionHealth("actionstep", True, "Connected (Accrual basis).")
 

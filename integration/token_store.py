@@ -14,6 +14,8 @@ from integration.ports import StoredToken
 from integration.store import Store
 
 REFRESH_LEASE_TTL = timedelta(seconds=60)
+# How long a refresh token lasts unused (each refresh issues a new one): Xero 60 days, Actionstep 21 days.
+REFRESH_LIFETIME = {"xero": timedelta(days=60), "actionstep": timedelta(days=21)}
 
 
 class LedgerTokenStore:
@@ -43,12 +45,15 @@ class LedgerTokenStore:
         tenant_name: str | None = None,
     ) -> bool:
         expires = tokens.get("expires_at")
+        lifetime = REFRESH_LIFETIME.get(self._remote)
+        refresh_expires = datetime.now(UTC) + lifetime if lifetime and tokens.get("refresh_token") else None
         with self._store.unit_of_work() as uow:
             saved = uow.connections.save(
                 self._remote,
                 tokens,
                 expected_version=previous_version,
                 expires_at=datetime.fromtimestamp(float(expires), UTC) if expires else None,
+                refresh_expires_at=refresh_expires,
                 tenant_id=tenant_id,
                 tenant_name=tenant_name,
             )

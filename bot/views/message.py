@@ -81,10 +81,12 @@ class Budget:
         max_sections: int = 10,
         max_chars: int | None = None,
         limit: int | None = None,
+        total: int | None = None,
     ) -> int:
         """`heading` then `lines` (at most `limit` of them, in at most `max_chars` characters, so one long list
         leaves room for the next), packed into as few sections as fit, then "…and N more." for the lines not
-        shown. Returns how many lines were shown."""
+        shown. `total` is how many lines there are when `lines` holds only the first ones (a long list need not
+        be rendered in full). Returns how many lines were shown."""
         cap = max_chars if max_chars is not None else self.max_chars
         chunks: list[tuple[str, int]] = []
         current, count, packed = heading, 0, 0
@@ -104,14 +106,15 @@ class Budget:
         if current:
             chunks.append((current, count))
         shown = 0
-        truncated = len(lines) > sum(count for _, count in chunks)
+        everything = len(lines) if total is None else total
+        truncated = everything > sum(count for _, count in chunks)
         for index, (text, count) in enumerate(chunks[:max_sections]):
             note_room = 0 if index == len(chunks) - 1 and not truncated else 1
             if not self.room(1 + note_room, len(text)):
                 break
             self.add(section(text), len(text))
             shown += count
-        missing = len(lines) - shown
+        missing = everything - shown
         if missing:
             note = f"…and {missing:,} more."
             self.add(context(note), len(note))

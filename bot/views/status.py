@@ -17,7 +17,7 @@ from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
 from bot.views.unlinks import pending_lines
-from integration.domain import Alert, AlertState, Outcome, Problem
+from integration.domain import Alert, AlertState, ConnectionHealth, Outcome, Problem
 from integration.errors import describe
 from integration.reporting import OUTCOME_LABELS
 from integration.service import Status
@@ -68,17 +68,25 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
         budget.add(section("*Open alerts:* none. :white_check_mark:"))
     if ignored:
         budget.add(context(f"{plural(len(ignored), 'alert')} ignored; Undo on the alert brings one back."))
+    budget.add(section(connections_text(status.connections)))
+    budget.add(section(next_runs_text(next_runs)))
+
+
+def connections_text(connections: Sequence[ConnectionHealth]) -> str:
+    """Each connection's health, with the fix when it is not healthy."""
     lines = []
-    for health in status.connections:
+    for health in connections:
         mark = ":white_check_mark:" if health.ok else ":x:"
         fix = f" _Fix:_ {safe(health.fix, 300)}" if health.fix and not health.ok else ""
         lines.append(f"{mark} *{health.remote.capitalize()}:* {safe(health.detail, 300)}{fix}")
-    budget.add(section("*Connections*\n" + "\n".join(lines)))
-    if next_runs:
-        runs = "\n".join(f"• {escape(r.name)}: {when(r.at)}" for r in next_runs)
-        budget.add(section(f"*Next scheduled runs*\n{runs}"))
-    else:
-        budget.add(section("*Next scheduled runs:* no schedule configured."))
+    return "*Connections*\n" + "\n".join(lines)
+
+
+def next_runs_text(next_runs: Sequence[NextRun]) -> str:
+    if not next_runs:
+        return "*Next scheduled runs:* no schedule configured."
+    runs = "\n".join(f"• {escape(r.name)}: {when(r.at)}" for r in next_runs)
+    return f"*Next scheduled runs*\n{runs}"
 
 
 def _outcome(value: str) -> str:

@@ -101,5 +101,10 @@ class ConnectionRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def refresh_expiries(self) -> dict[str, datetime | None]:
+        """When each connection's refresh token expires unused, by remote (without decrypting anything)."""
+        rows = self._session.execute(select(ConnectionRow.remote, ConnectionRow.refresh_expires_at))
+        return {remote: expires for remote, expires in rows}
+
     def delete(self, remote: str) -> None:
         self._session.execute(delete(ConnectionRow).where(ConnectionRow.remote == remote))

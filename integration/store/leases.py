@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,13 +89,33 @@ class LeaseRepository:
             return None
         return LeaseHolder(row.holder, row.detail, row.acquired_at, row.expires_at)
 
-    def claim_slot(self, name: str, slot: datetime) -> bool:
-        """Record that the job `name` ran for the scheduled time `slot`; False if some process already did."""
+    def claim_slot(
+        self,
+        name: str,
+        slot: datetime,
+        *,
+        holder: str | None = None,
+        ttl: timedelta | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Record that the job `name` runs for the scheduled time `slot`; False if some process already did.
+
+        With `holder` and `ttl` the claim is also a lease held while the job runs (renew it with `take_over`, end it
+        with `release`): no later slot can be claimed while it is held, and if its holder stops before releasing
+        it (killed mid-run), the same slot can be claimed again once the lease has run out."""
+        now = now or utcnow()
         self._ensure_row(name)
+        free = or_(LeaseRow.holder.is_(None), LeaseRow.expires_at <= now)
+        newer = or_(
+            LeaseRow.last_slot.is_(None),
+            LeaseRow.last_slot < slot,
+            and_(LeaseRow.last_slot == slot, LeaseRow.holder.is_not(None)),  # its claimant died mid-run
+        )
+        expires = now + ttl if holder is not None and ttl is not None else None
         result = self._session.execute(
             update(LeaseRow)
-            .where(LeaseRow.name == name, or_(LeaseRow.last_slot.is_(None), LeaseRow.last_slot < slot))
-            .values(last_slot=slot)
+            .where(LeaseRow.name == name, free, newer)
+            .values(last_slot=slot, holder=holder if expires else None, acquired_at=now, expires_at=expires)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -103,3 +123,11 @@ class LeaseRepository:
     def last_slot(self, name: str) -> datetime | None:
         row = self._session.get(LeaseRow, name)
         return row.last_slot if row else None
+
+    def slot_state(self, name: str) -> tuple[datetime | None, datetime | None]:
+        """(the newest slot claimed, when the lease of a run still in progress runs out, else None)."""
+        query = select(LeaseRow).where(LeaseRow.name == name).execution_options(populate_existing=True)
+        row = self._session.scalar(query)
+        if row is None:
+            return None, None
+        return row.last_slot, row.expires_at if row.holder is not None else None

@@ -71,6 +71,7 @@ class XeroClient:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.tenant_id = tenant_id
+        self._governor = governor
         self._session = XeroSession(http, auth, tenant_id, governor, clock, api_url=api_url, retry=retry)
 
     def __repr__(self) -> str:
@@ -80,6 +81,11 @@ class XeroClient:
     def api_calls(self) -> int:
         """Requests sent to the accounting API so far, retries and 401 re-sends included."""
         return self._session.api_calls
+
+    @property
+    def day_calls_remaining(self) -> int | None:
+        """What Xero said is left of today's calls for this tenant (X-DayLimit-Remaining), None before it said."""
+        return self._governor.day_remaining
 
     # Reads -----------------------------------------------------------------------------------------------------
 

@@ -78,9 +78,11 @@ class FakeXero:
     """The demo firm's Xero organisation: chart, contacts and the documents posted to it.
 
     `refuse_documents[number] = (code, message)` makes Xero refuse that document (as a validation error) until
-    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. Unlinking can void
-    or delete what was posted (`statuses`) and delete the payments on it. `before_create`,
-    when set, runs before each batch is created: a test uses it to hold a sync in the middle.
+    the entry is removed; `refuse_contacts[name] = message` does the same for creating a contact. `before_create`,
+    when set, runs before each batch is created: a test uses it to hold a sync in the middle. `failing`, when set,
+    is raised by every read of the organisation and chart (a revoked connection); `day_remaining` is what Xero's
+    X-DayLimit-Remaining header would say. Unlinking can void or delete what was posted (`statuses`) and delete the
+    payments on it.
     """
 
     def __init__(self, short_code: str | None = demo_chart.XERO_SHORT_CODE) -> None:
@@ -90,13 +92,20 @@ class FakeXero:
         self.refuse_contacts: dict[str, str] = {}
         self.posted: list[XeroDocument] = []
         self.before_create: Callable[[], object] | None = None
+        self.failing: Exception | None = None
+        self.day_remaining: int | None = None
         self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
         self.statuses: dict[str, str] = {}  # Xero id -> status, once voided or deleted
         self._paid: dict[str, str] = {}  # payment id -> id of the invoice it pays
         self._lock = threading.Lock()
 
+    def day_calls_remaining(self) -> int | None:
+        return self.day_remaining
+
     def organisation(self) -> XeroOrganisation:
         self.api_calls += 1
+        if self.failing is not None:
+            raise self.failing
         return XeroOrganisation(
             demo_chart.FIRM_NAME,
             self.short_code,
@@ -107,6 +116,8 @@ class FakeXero:
 
     def chart(self) -> XeroChart:
         self.api_calls += 1
+        if self.failing is not None:
+            raise self.failing
         return demo_xero_chart()
 
     def all_contacts(self) -> list[tuple[str, str | None, str]]:

@@ -1,0 +1,30 @@
+"""Reports printed in a terminal show outside text as it is: never read as rich markup, never a crash."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from rich.console import Console
+
+from bot.terminal import print_report
+from integration.domain import DocumentKind, ItemResult, Outcome, Problem, SourceRef, SyncReport
+
+WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_document_number_that_looks_like_markup_is_printed_as_it_is() -> None:
+    number, message = "INV-[/]7 [bold]", "Xero said [red]no[/red] to [/]"
+    report = SyncReport(7, "cli", "me", WHEN, WHEN, status="ok")
+    report.items.append(
+        ItemResult(SourceRef(DocumentKind.SALES_INVOICE, "7"), number, Outcome.FAILED, Decimal("1.00"),
+                   error_code="xero.unknown", message=message, fix="[/] fix it")
+    )  # fmt: skip
+    report.problems.append(
+        Problem("xero.unknown", "post:7", message, "[/]", documents=(report.items[0].source,))
+    )
+    out = io.StringIO()
+    print_report(Console(file=out, width=200, color_system=None), report)
+    printed = out.getvalue()
+    assert number in printed and message in printed and "[/] fix it" in printed

@@ -92,10 +92,15 @@ class Server:
             self._shutdown()
 
     def close(self) -> None:
+        if self._closed.is_set():
+            return
         self._closed.set()
         # Closed from inside the server loop (which the trigger wakes), so it stops at once instead of at the
         # end of its current one-second wait.
-        self.http.trigger.pull_trigger(self.http.close)
+        try:
+            self.http.trigger.pull_trigger(self.http.close)
+        except OSError:  # the loop has already ended and closed its trigger: there is nothing left to wake
+            log.debug("server loop already closed")
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until every listener and job has finished (listeners may hand work to jobs, not the reverse)."""

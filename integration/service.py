@@ -303,7 +303,7 @@ class Service:
             items = uow.runs.items_since(since, SUMMARY_OUTCOMES, until=until)
             runs = uow.runs.count_since(since, until)
             alerts = uow.alerts.unresolved()
-            unlinks = uow.pending_unlinks.pending(until)
+            unlinks = uow.unlinks.open_lines(until)
         return summarise(
             since, until, items, runs=runs, alerts=alerts, unlinks=unlinks, connections=self.connections()
         )

@@ -27,7 +27,7 @@ class KindTally:
 
 @dataclass(frozen=True, slots=True)
 class PendingUnlink:
-    """An unlink request waiting for approval or for its steps to run."""
+    """An unlink request still open: waiting for approval, running, or stopped at a step for a retry."""
 
     id: int
     number: str

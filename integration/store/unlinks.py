@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from integration.domain import StepRecord, UnlinkPlan, UnlinkRequest, UnlinkState
 from integration.store.plans import plan_from_json, plan_to_json, steps_from_json, steps_to_json
 from integration.store.tables import UnlinkRequestRow
+from integration.summary import PendingUnlink
 
 OPEN = (UnlinkState.PENDING.value, UnlinkState.RUNNING.value, UnlinkState.FAILED.value)
 
@@ -68,6 +69,26 @@ class UnlinkRepository:
         )
         requests = [_to_request(row) for row in rows]
         return [r for r in requests if not r.expired(now)]
+
+    def open_lines(self, now: datetime) -> list[PendingUnlink]:
+        """`open()` without the plans, for listings such as the daily summary."""
+        rows = self._session.execute(
+            select(
+                UnlinkRequestRow.id,
+                UnlinkRequestRow.number,
+                UnlinkRequestRow.requested_by,
+                UnlinkRequestRow.created_at,
+                UnlinkRequestRow.expires_at,
+                UnlinkRequestRow.state,
+            )
+            .where(UnlinkRequestRow.state.in_(OPEN))
+            .order_by(UnlinkRequestRow.created_at, UnlinkRequestRow.id)
+        )
+        return [
+            PendingUnlink(id_, number, by, created, expires)
+            for id_, number, by, created, expires, state in rows
+            if not (state == UnlinkState.PENDING.value and now >= expires)
+        ]
 
     def confirm(self, request_id: int, *, by: str, void_in_xero: bool, now: datetime) -> bool:
         """Decide a pending, unexpired request: it is now running. False if someone else decided it first."""

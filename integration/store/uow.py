@@ -14,7 +14,6 @@ from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
 from integration.store.outbox import OutboxRepository
-from integration.store.pending_unlinks import PendingUnlinkQuery
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
 from integration.store.unlinks import UnlinkRepository
@@ -34,7 +33,6 @@ class UnitOfWork:
     leases: LeaseRepository
     alerts: AlertRepository
     unlinks: UnlinkRepository
-    pending_unlinks: PendingUnlinkQuery
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -52,7 +50,6 @@ class UnitOfWork:
         self.leases = LeaseRepository(session)
         self.alerts = AlertRepository(session)
         self.unlinks = UnlinkRepository(session)
-        self.pending_unlinks = PendingUnlinkQuery(session)
         return self
 
     def __exit__(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 import tracemalloc
 from collections import Counter
 from decimal import Decimal
@@ -29,8 +28,8 @@ def test_the_same_seed_gives_the_same_firm_and_another_seed_another() -> None:
     assert digest(300, 7) != digest(300, 8)
 
 
-def test_ten_thousand_documents_are_generated_fast_and_lean() -> None:
-    started = time.perf_counter()
+def test_ten_thousand_documents_are_generated_as_a_stream_not_a_list() -> None:
+    # Speed is measured in bench/ (bench_actionstep), not asserted here.
     tracemalloc.start()
     try:
         records = sum(1 for _ in make_backlog(10_000, 1))
@@ -38,7 +37,6 @@ def test_ten_thousand_documents_are_generated_fast_and_lean() -> None:
     finally:
         tracemalloc.stop()
     assert records > 20_000  # documents with their lines, allocations and the firm around them
-    assert time.perf_counter() - started < 5  # about 0.2 s without tracing
     assert peak < 2_000_000  # bytes: a stream, not a list
 
 

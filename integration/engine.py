@@ -74,9 +74,8 @@ KIND_ORDER = (
 )
 logger = logging.getLogger(__name__)
 SYNC_LEASE = "sync"
-OVERLAP = timedelta(
-    minutes=10
-)  # re-read this much before the cursor: clocks and commits are not perfectly ordered
+# Re-read this much before the cursor: clocks and commits are not perfectly ordered.
+OVERLAP = timedelta(minutes=10)
 AGGREGATED = ("mapping.", "xero.lock_date")
 PREVIEW_ID = "(posted by this sync)"
 

@@ -120,10 +120,6 @@ class LeaseRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def last_slot(self, name: str) -> datetime | None:
-        row = self._session.get(LeaseRow, name)
-        return row.last_slot if row else None
-
     def slot_state(self, name: str) -> tuple[datetime | None, datetime | None]:
         """(the newest slot claimed, when the lease of a run still in progress runs out, else None)."""
         query = select(LeaseRow).where(LeaseRow.name == name).execution_options(populate_existing=True)

@@ -61,14 +61,8 @@ class LinkRepository:
             ) from None
 
     def active(self, source: SourceRef) -> Link | None:
-        row = self._session.scalar(
-            select(LinkRow).where(
-                LinkRow.source_kind == source.kind.value,
-                LinkRow.source_id == source.id,
-                LinkRow.state == LinkState.LINKED.value,
-            )
-        )
-        return _to_link(row) if row else None
+        """The document's active link, if it is linked."""
+        return self.active_for([source]).get(source)
 
     def active_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
         """The active links of many documents."""

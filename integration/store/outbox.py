@@ -27,42 +27,11 @@ class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _row(self, key: str) -> PostingRow:
-        row = self._session.scalar(select(PostingRow).where(PostingRow.idempotency_key == key))
-        if row is None:
-            raise KeyError(key)
-        return row
-
-    def ensure(
-        self, source: SourceRef, version: str, number: str, key: str, run_id: int | None = None
-    ) -> Posting:
-        """The outbox row for this document version, written now if it does not exist yet."""
-        row = self._session.scalar(
-            select(PostingRow).where(
-                PostingRow.source_kind == source.kind.value,
-                PostingRow.source_id == source.id,
-                PostingRow.source_version == version,
-            )
-        )
-        if row is None:
-            row = PostingRow(
-                idempotency_key=key,
-                source_kind=source.kind.value,
-                source_id=source.id,
-                source_version=version,
-                source_number=number,
-                state=PostingState.PENDING.value,
-                attempts=0,
-                run_id=run_id,
-            )
-            self._session.add(row)
-            self._session.flush()
-        return _to_posting(row)
-
     def ensure_many(
         self, entries: list[tuple[SourceRef, str, str, str]], run_id: int | None = None
     ) -> dict[SourceRef, Posting]:
-        """`ensure` for many (source, version, number, key) at once: one query, then inserts for the new ones."""
+        """The outbox row of each (source, version, number, key), written now where it does not exist yet; an
+        existing row keeps its key and state. One query, then inserts for the new ones."""
         wanted = {
             (source.kind.value, source.id, version): (source, number, key)
             for source, version, number, key in entries
@@ -92,16 +61,6 @@ class OutboxRepository:
                 self._session.add(row)
         self._session.flush()
         return {wanted[triple][0]: _to_posting(row) for triple, row in rows.items()}
-
-    def get(self, source: SourceRef, version: str) -> Posting | None:
-        row = self._session.scalar(
-            select(PostingRow).where(
-                PostingRow.source_kind == source.kind.value,
-                PostingRow.source_id == source.id,
-                PostingRow.source_version == version,
-            )
-        )
-        return _to_posting(row) if row else None
 
     def mark_sent_many(self, keys: list[str], run_id: int | None = None) -> None:
         """Record that these postings are about to leave: from now on their outcome is uncertain until settled."""
@@ -138,30 +97,3 @@ class OutboxRepository:
         ]
         if rows:
             self._session.connection().execute(statement, rows)
-
-    def mark_sent(self, key: str, run_id: int | None = None) -> None:
-        row = self._row(key)
-        row.state = PostingState.SENT.value
-        row.attempts += 1
-        row.sent_at = utcnow()
-        row.run_id = run_id or row.run_id
-
-    def mark_succeeded(self, key: str, xero_id: str) -> None:
-        row = self._row(key)
-        row.state, row.xero_id, row.error_code, row.error = PostingState.SUCCEEDED.value, xero_id, None, None
-
-    def mark_failed(self, key: str, code: str, error: str) -> None:
-        row = self._row(key)
-        row.state, row.error_code, row.error = PostingState.FAILED.value, code, error
-
-    def reopen(self, key: str) -> None:
-        """Make a failed posting eligible again (e.g. after its mapping was fixed)."""
-        row = self._row(key)
-        row.state = PostingState.PENDING.value
-
-    def unsettled(self) -> list[Posting]:
-        """Postings whose send may have reached Xero without us hearing the answer."""
-        rows = self._session.scalars(
-            select(PostingRow).where(PostingRow.state == PostingState.SENT.value).order_by(PostingRow.id)
-        )
-        return [_to_posting(row) for row in rows]

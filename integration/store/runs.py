@@ -90,22 +90,12 @@ class RunRepository:
         row.status, row.api_calls, row.summary, row.error = status, api_calls, summary, error
         row.finished_at = at or utcnow()
 
-    def get(self, run_id: int) -> RunRecord | None:
-        row = self._session.get(SyncRunRow, run_id)
-        return _to_run(row) if row else None
-
     def last(self, *, include_dry_runs: bool = False) -> RunRecord | None:
         query = select(SyncRunRow).order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc()).limit(1)
         if not include_dry_runs:
             query = query.where(SyncRunRow.dry_run.is_(False))
         row = self._session.scalar(query)
         return _to_run(row) if row else None
-
-    def items(self, run_id: int) -> list[ItemResult]:
-        rows = self._session.scalars(
-            select(SyncItemRow).where(SyncItemRow.run_id == run_id).order_by(SyncItemRow.id)
-        )
-        return [_to_item(row) for row in rows]
 
     def items_since(
         self, since: datetime, outcomes: Iterable[Outcome] | None = None, *, until: datetime | None = None

@@ -165,20 +165,35 @@ def _with_linked_at(when: datetime) -> Link:
 
 
 def test_the_outbox_keeps_one_row_per_document_version(store: Store) -> None:
+    entry = (INVOICE, "v1", "INV-1001", "key-v1")
     with store.unit_of_work() as uow:
-        first = uow.outbox.ensure(INVOICE, "v1", "INV-1001", "key-v1")
-        again = uow.outbox.ensure(INVOICE, "v1", "INV-1001", "another-key")
-        uow.outbox.mark_sent(first.idempotency_key)
-        uow.commit()
-    assert again.idempotency_key == "key-v1"
-    with store.unit_of_work() as uow:
-        assert [p.idempotency_key for p in uow.outbox.unsettled()] == ["key-v1"]
-        uow.outbox.mark_succeeded("key-v1", "x-1")
+        first = uow.outbox.ensure_many([entry])[INVOICE]
+        uow.outbox.mark_sent_many([first.idempotency_key])
         uow.commit()
     with store.unit_of_work() as uow:
-        posting = uow.outbox.get(INVOICE, "v1")
-        assert posting is not None and posting.state is PostingState.SUCCEEDED and posting.attempts == 1
-        assert uow.outbox.unsettled() == []
+        again = uow.outbox.ensure_many([(INVOICE, "v1", "INV-1001", "another-key")])[INVOICE]
+        assert (again.idempotency_key, again.state, again.attempts) == ("key-v1", PostingState.SENT, 1)
+        uow.outbox.settle_many({"key-v1": "x-1"}, {})
+        uow.commit()
+    with store.unit_of_work() as uow:
+        posting = uow.outbox.ensure_many([entry])[INVOICE]
+        assert (posting.state, posting.xero_id) == (PostingState.SUCCEEDED, "x-1")
+        newer = uow.outbox.ensure_many([(INVOICE, "v2", "INV-1001", "key-v2")])[INVOICE]
+        assert (newer.idempotency_key, newer.state) == ("key-v2", PostingState.PENDING)
+
+
+def test_a_failed_posting_keeps_its_code_and_reason(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.outbox.ensure_many([(INVOICE, "v1", "INV-1001", "key-v1")])
+        uow.outbox.settle_many({}, {"key-v1": ("xero.lock_date", "Inside the lock date.")})
+        uow.commit()
+    with store.unit_of_work() as uow:
+        posting = uow.outbox.ensure_many([(INVOICE, "v1", "INV-1001", "key-v1")])[INVOICE]
+    assert (posting.state, posting.error_code, posting.error) == (
+        PostingState.FAILED,
+        "xero.lock_date",
+        "Inside the lock date.",
+    )
 
 
 def test_a_lease_is_held_by_one_holder_until_released_or_expired(store: Store) -> None:
@@ -213,7 +228,7 @@ def test_each_scheduled_slot_is_claimed_once_across_concurrent_claimants(store: 
         thread.join(timeout=60)
     assert len(claimed) == 1
     with store.unit_of_work() as uow:
-        assert uow.leases.last_slot("daily-summary") == slot
+        assert uow.leases.slot_state("daily-summary")[0] == slot
         assert not uow.leases.claim_slot("daily-summary", slot)
         assert uow.leases.claim_slot("daily-summary", slot + timedelta(days=1))
 
@@ -238,7 +253,7 @@ def test_runs_record_each_documents_outcome(store: Store) -> None:
     with store.unit_of_work() as uow:
         last = uow.runs.last()
         assert last is not None and last.id == run_id and last.status == "ok" and last.api_calls == 4
-        assert [item.outcome for item in uow.runs.items(run_id)] == [
+        assert [item.outcome for item in uow.runs.items_since(datetime(2000, 1, 1, tzinfo=UTC))] == [
             Outcome.POSTED,
             Outcome.SKIPPED_BY_DESIGN,
         ]

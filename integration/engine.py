@@ -251,6 +251,8 @@ class _Run:
         with engine.store.unit_of_work() as uow:
             mappings = uow.mappings.all()
         self.mapper = Mapper(mappings, engine.actionstep.books(), engine.xero.chart())
+        # Xero's "no tax" type differs by region: BASEXCLUDED in Australia, NONE elsewhere.
+        self.no_tax_type = "BASEXCLUDED" if "BASEXCLUDED" in self.mapper.chart.taxes else "NONE"
         self.contacts = ContactDirectory(engine.xero, engine.actionstep)
         assert self.report.run_id is not None
         self.delivery = Delivery(engine.store, engine.xero, run_id=self.report.run_id)
@@ -313,7 +315,12 @@ class _Run:
         unknown = {d.matter_id for d, _ in to_send if d.matter_id and d.matter_id not in self.matters}
         if unknown:
             self.matters.update(self.engine.actionstep.matters(unknown))
-        context = PostingContext(contact_ids=self.contacts.ids, xero_ids=self.in_xero, matters=self.matters)
+        context = PostingContext(
+            contact_ids=self.contacts.ids,
+            xero_ids=self.in_xero,
+            matters=self.matters,
+            no_tax_type=self.no_tax_type,
+        )
         ready: list[tuple[Document, XeroPosting]] = []
         for document, verdict in to_send:
             assert verdict.targets is not None

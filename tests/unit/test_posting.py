@@ -234,3 +234,14 @@ def test_idempotency_keys_are_deterministic_short_and_change_with_the_version() 
     )
     assert len(key) <= 128 and len(batch_key([key] * 50)) <= 128
     assert batch_key(["b", "a"]) == batch_key(["a", "b"]) != batch_key(["a"])
+
+
+def test_a_trust_receipt_uses_the_no_tax_type_it_is_given() -> None:
+    receipt = TrustReceipt(
+        id="T2", number="TR-2", date=date(2026, 8, 9), version="1", modified_at=WHEN, contact_id="101",
+        bank_account_id="1010", account_id="2200", amount=Decimal("10.00"),
+    )  # fmt: skip
+    resolution = MAPPER.resolve(receipt)
+    assert resolution.targets is not None
+    context = PostingContext(contact_ids=CONTEXT.contact_ids, no_tax_type="NONE")
+    assert translate(receipt, resolution.targets, context).body["LineItems"][0]["TaxType"] == "NONE"

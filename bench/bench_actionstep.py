@@ -21,12 +21,12 @@ from bench import Measurement
 from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.cursor import Cursor
+from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
-from integration.sandbox.actionstep import ActionstepSandbox
-from integration.sandbox.backlog import make_backlog
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
-from integration.token_store import LedgerTokenStore
+from sandboxes.actionstep.emulator import ActionstepSandbox
+from sandboxes.backlog import make_backlog
 
 DOCUMENTS = 10_000
 BASE = "http://actionstep.bench"

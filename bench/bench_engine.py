@@ -24,19 +24,20 @@ import json, math, resource, sys, tempfile, time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from integration import bootstrap
+from bot.demo import DEMO_MAPPINGS, SANDBOX_BASE, build_demo
+from integration.app import bootstrap
 from integration.clock import VirtualClock
 from integration.domain import Outcome
-from integration.posting import ENDPOINT_OF_KIND
-from integration.sandbox.server import Sandboxes
-from integration.sandbox.xero_gate import Limits
+from integration.rules.posting import ENDPOINT_OF_KIND
+from sandboxes.server import Sandboxes
+from sandboxes.xero.gate import Limits
 
 limited = sys.argv[2] == "limited"
 relaxed = Limits(per_minute=10**9, per_day=10**9, app_per_minute=10**9, concurrent=50)
 clock = VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 sandboxes = Sandboxes.demo(clock=clock, backlog=int(sys.argv[1]), limits=None if limited else relaxed)
 with tempfile.TemporaryDirectory() as directory:
-    service, _ = bootstrap.build_demo(Path(directory), sandboxes=sandboxes)
+    service, _ = build_demo(Path(directory), sandboxes=sandboxes)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, virtual_start = time.perf_counter(), clock.now()
     report = service.sync("bench", "bench")

@@ -17,13 +17,13 @@ from typing import Any
 import httpx
 
 from bench import Measurement
+from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
-from integration.sandbox.xero import XeroSandbox
-from integration.sandbox.xero_gate import Limits
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
-from integration.token_store import LedgerTokenStore
 from integration.xero import RateGovernor, TokenManager, XeroAuth, XeroClient, XeroEndpoints, XeroOAuth
+from sandboxes.xero.emulator import XeroSandbox
+from sandboxes.xero.gate import Limits
 
 BATCHES = 40
 WARM_UP = 3

@@ -26,11 +26,12 @@ from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
-from integration import bootstrap
+from integration.app import bootstrap
 from integration.domain import MappingKind, UnlinkState
 from integration.errors import ConfigError, XerobotError
-from integration.reporting import to_dict
+from integration.rules.reporting import to_dict
 from integration.settings import Settings, load_settings
+from sandboxes.server import Sandboxes, settings_for
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -273,10 +274,10 @@ def sandbox(
     """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted."""
     import waitress
 
-    sandboxes = bootstrap.demo_sandboxes(backlog=backlog)
+    sandboxes = Sandboxes.demo(backlog=backlog)
     console.print(f"Sandboxes on http://{host}:{port} (Xero at /xero, Actionstep at /actionstep).")
     console.print("Point the bot at them with:\n")
-    for name, value in bootstrap.sandbox_settings(f"http://{host}:{port}").items():
+    for name, value in settings_for(f"http://{host}:{port}").items():
         console.print(f"export {name}={value}", markup=False)
     waitress.serve(sandboxes, host=host, port=port, threads=8, _quiet=True)
 

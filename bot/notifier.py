@@ -19,8 +19,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.views.alerts import alert_message
 from bot.views.message import Message
+from integration.app.service import Service
 from integration.domain import Alert, AlertChanges, AlertState
-from integration.service import Service
 
 log = logging.getLogger(__name__)
 EDIT_ATTEMPTS = 3

@@ -3,8 +3,8 @@ per scheduled time however many replicas run.
 
 APScheduler 3 (`BackgroundScheduler`) only drives: it polls each job every `Plan.poll` seconds, each job on its own
 thread, starting at once (so a run missed while every replica was down is made up on start). What is due is
-decided by `integration.schedule` (pure and DST-aware) and which replica runs it by the ledger (`Service.slots`):
-see `integration.scheduling`. The health check runs half an hour before the summary, so the summary reports what it
+decided by `integration.rules.schedule` (pure and DST-aware) and which replica runs it by the ledger (`Service.slots`):
+see `integration.app.slots`. The health check runs half an hour before the summary, so the summary reports what it
 found.
 """
 
@@ -23,10 +23,10 @@ from bot.notifier import Notifier
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.views.summary import summary_message
+from integration.app.service import Service, Summary
+from integration.app.slots import ACTOR, DEFAULT_TTL, SlotDesk
 from integration.errors import SyncInProgress
-from integration.schedule import Daily, Every, Schedule
-from integration.scheduling import ACTOR, DEFAULT_TTL, SlotDesk
-from integration.service import Service, Summary
+from integration.rules.schedule import Daily, Every, Schedule
 
 log = logging.getLogger(__name__)
 SUMMARY, AUTO_SYNC, HEALTH = "summary", "auto-sync", "health-check"

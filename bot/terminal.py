@@ -13,8 +13,8 @@ from rich.text import Text
 
 from bot.views.status import NextRun
 from integration.domain import Outcome, Problem, Severity, SyncReport, UnlinkPlan, UnlinkRequest, UnlinkState
-from integration.reporting import OUTCOME_LABELS, headline, tallies
-from integration.summary import Summary
+from integration.rules.reporting import OUTCOME_LABELS, headline, tallies
+from integration.rules.summary import Summary
 
 STYLES = {
     Outcome.POSTED: "green",

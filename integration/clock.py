@@ -1,4 +1,4 @@
-"""Clocks: the real one, and a virtual one that tests, sandboxes and benchmarks advance instantly.
+"""Time: the `Clock` port, the real clock, and a virtual one that tests, sandboxes and benchmarks advance instantly.
 
 A `VirtualClock` shared by a client and a sandbox lets a run that would wait minutes for Xero's rate limits finish
 in milliseconds while every wait is still accounted for.
@@ -9,6 +9,15 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Time, injectable so rate limits and expiries can be tested in seconds."""
+
+    def now(self) -> datetime: ...
+
+    def sleep(self, seconds: float) -> None: ...
 
 
 class SystemClock:

@@ -1,16 +1,35 @@
-"""Ports: what the remote clients need from the rest of the engine, without importing it.
+"""Ports: the protocols the engine's parts talk through, so none of them imports another's implementation.
 
-`integration.xero` and `integration.actionstep` may not import the store; they ask a `TokenStore` for tokens
-instead. `bootstrap` hands them one backed by the ledger (`integration.token_store`); tests can hand them a fake.
+- `XeroGateway`, `ActionstepGateway`: what the sync, unlinking and the app need from the two remotes, in our own
+  types (`integration.domain`). `integration.adapters.remotes` adapts the real clients to them; tests pass fakes.
+- `TokenStore`, `StoredToken`: what the remote clients need to keep their OAuth tokens. `integration.xero` and
+  `integration.actionstep` may not import the store; `integration.adapters.token_store` backs this with the ledger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+from integration.domain import (
+    AccountingBasis,
+    Contact,
+    Document,
+    DocumentKind,
+    ElementOutcome,
+    Endpoint,
+    Identity,
+    MalformedDocument,
+    Matter,
+    SourceBooks,
+    XeroChart,
+    XeroDocument,
+    XeroDocumentState,
+    XeroOrganisation,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +62,61 @@ class TokenStore(Protocol):
         if the lock could not be had in time; the caller then re-loads and uses what the holder saved."""
 
 
-class Clock(Protocol):
-    """Time, injectable so rate limits and expiries can be tested in seconds."""
+class XeroGateway(Protocol):
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Xero so far."""
 
-    def now(self) -> datetime: ...
+    def organisation(self) -> XeroOrganisation: ...
 
-    def sleep(self, seconds: float) -> None: ...
+    def day_calls_remaining(self) -> int | None:
+        """What is left of Xero's daily call budget for the organisation, as of the latest answer (None before
+        any)."""
+
+    def chart(self) -> XeroChart: ...
+
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
+        """(ContactID, ContactNumber, Name) of every active contact."""
+
+    def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]: ...
+
+    def create(self, endpoint: Endpoint, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]: ...
+
+    def allocate(
+        self, credit_note_id: str, allocations: list[dict[str, Any]], key: str
+    ) -> ElementOutcome: ...
+
+    def find(self, identity: Identity) -> list[XeroDocument]:
+        """Documents in Xero that carry this identity (number, or reference, of the right type)."""
+
+    # What unlinking needs: one document's live state, and the changes that undo a posting.
+
+    def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
+        """The invoice, credit note (with its payments and allocations) or payment (`xero_type` PAYMENT) with this
+        id as Xero holds it now; None when Xero has no such record."""
+
+    def delete_payment(self, payment_id: str, key: str) -> ElementOutcome: ...
+
+    def remove_allocation(self, credit_note_id: str, allocation_id: str) -> ElementOutcome: ...
+
+    def set_status(
+        self, xero_type: str, xero_id: str, status: Literal["VOIDED", "DELETED"], key: str
+    ) -> ElementOutcome:
+        """Void or delete an invoice or credit note (`xero_type` as Xero names it: ACCREC, ACCPAYCREDIT…)."""
 
 
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+class ActionstepGateway(Protocol):
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Actionstep so far."""
+
+    def accounting_basis(self) -> AccountingBasis: ...
+
+    def books(self) -> SourceBooks: ...
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]: ...
+
+    def matters(self, ids: Iterable[str]) -> dict[str, Matter]: ...
+
+    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
+        """Approved documents of `kind` modified at or after `since`, oldest change first, lazily."""

@@ -29,11 +29,11 @@ from slack_sdk.signature import SignatureVerifier
 from bot import ids
 from bot.app import LISTENER_THREADS, build_app
 from bot.console import render
+from bot.demo import build_demo
 from bot.jobs import JobRunner, Pool
 from bot.settings import BotSettings
 from bot.web import make_server
-from integration import bootstrap
-from integration.sandbox.slack import RESPONSE_URL, VIEW_METHODS, SlackCall, SlackSandbox
+from sandboxes.slack import RESPONSE_URL, VIEW_METHODS, SlackCall, SlackSandbox
 
 PEOPLE = {"you": "UDEMO", "colleague": "UCOLLEAGUE", "stranger": "USTRANGER"}
 NAMES = {user: name for name, user in PEOPLE.items()} | {"UBOT": "xerobot"}
@@ -45,7 +45,7 @@ DEMO_SCRIPT = ("/xero sync", "/xero sync", "/xero status")
 class Session:
     def __init__(self, directory: Path, console: Console, *, backlog: int = 0) -> None:
         self.console = console
-        self.service, self.sandboxes = bootstrap.build_demo(directory, backlog=backlog)
+        self.service, self.sandboxes = build_demo(directory, backlog=backlog)
         self.slack = SlackSandbox(BOT_TOKEN)
         self._server = make_server(self.slack, "127.0.0.1", 0)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name="slack-sandbox")

@@ -19,9 +19,9 @@ from bot.deps import Deps
 from bot.roles import Role
 from bot.views import replies
 from bot.views.unlinks import unlink_message
+from integration.app.service import UnlinkOutcome, request_target
 from integration.domain import UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
-from integration.service import UnlinkOutcome, request_target
 
 EDIT_ATTEMPTS = 3
 USAGE = "Say which document: `/xero unlink INV-123` (an invoice, credit note or payment number)."

@@ -18,7 +18,7 @@ from bot.views.report import KIND_NAMES
 from bot.views.status import NextRun, connections_text, next_runs_text, permalink
 from bot.views.text import escape, link, mention, money, plural, safe, when
 from integration.domain import Alert
-from integration.summary import KindTally, Summary
+from integration.rules.summary import KindTally, Summary
 
 TITLE = "Daily sync summary"
 SHOWN_ALERTS = 15

@@ -28,8 +28,9 @@ import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
 
+from integration.clock import Clock
 from integration.errors import AuthError, Unavailable
-from integration.ports import Clock, StoredToken, TokenStore
+from integration.ports import StoredToken, TokenStore
 
 REMOTE = "actionstep"
 REFRESH_EARLY = 60.0  # seconds before expiry at which a token counts as expired

@@ -36,6 +36,7 @@ from integration.actionstep.resources import (
     ReferenceSource,
 )
 from integration.actionstep.translate import Malformed, Translator
+from integration.clock import Clock
 from integration.domain import (
     Account,
     AccountingBasis,
@@ -49,7 +50,6 @@ from integration.domain import (
     Timekeeper,
 )
 from integration.errors import Rejected
-from integration.ports import Clock
 
 log = logging.getLogger(__name__)
 REMOTE = "actionstep"

@@ -19,8 +19,8 @@ import httpx
 
 from integration.actionstep.envelope import Params
 from integration.actionstep.resources import MEDIA_TYPE
+from integration.clock import Clock
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
-from integration.ports import Clock
 
 REMOTE = "actionstep"
 HEADERS = {"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE}

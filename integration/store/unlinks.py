@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from integration.domain import StepRecord, UnlinkPlan, UnlinkRequest, UnlinkState
+from integration.rules.summary import PendingUnlink
 from integration.store.plans import plan_from_json, plan_to_json, steps_from_json, steps_to_json
 from integration.store.tables import UnlinkRequestRow
-from integration.summary import PendingUnlink
 
 OPEN = (UnlinkState.PENDING.value, UnlinkState.RUNNING.value, UnlinkState.FAILED.value)
 

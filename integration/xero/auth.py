@@ -26,8 +26,9 @@ from authlib.oauth2.rfc6749.parameters import (
 )
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from integration.clock import Clock
 from integration.errors import AuthError, Unavailable
-from integration.ports import Clock, TokenStore
+from integration.ports import TokenStore
 from integration.xero.endpoints import XeroEndpoints
 from integration.xero.schemas import Connection
 

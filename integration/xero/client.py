@@ -16,8 +16,8 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from integration.clock import Clock
 from integration.errors import Unavailable
-from integration.ports import Clock
 from integration.xero import wire
 from integration.xero.endpoints import PRODUCTION_API_URL
 from integration.xero.governor import RateGovernor

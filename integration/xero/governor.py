@@ -18,8 +18,8 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from integration.clock import Clock
 from integration.errors import DailyLimitReached
-from integration.ports import Clock
 
 MINUTE = 60.0
 # When the day budget reads 0 without a 429 we do not know when Xero's day rolls over; wait this long, then let

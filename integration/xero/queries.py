@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from integration.ports import iter_chunks
-
 CHUNK = 40
 PAGE_SIZE = 100
 MAX_PAGES = 1000
@@ -81,3 +79,8 @@ def items(payload: Any, key: str) -> list[dict[str, Any]]:
     """The list under `key` in a response body (empty when absent)."""
     found = payload.get(key) if isinstance(payload, dict) else None
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
+from integration.clock import Clock
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
-from integration.ports import Clock
 from integration.xero import wire
 from integration.xero.governor import RateGovernor
 from integration.xero.messages import classify

@@ -16,8 +16,9 @@ from typing import Any
 
 import httpx
 
+from integration.clock import Clock
 from integration.errors import AuthError, Unavailable
-from integration.ports import Clock, StoredToken, TokenStore
+from integration.ports import StoredToken, TokenStore
 from integration.xero.auth import XeroOAuth
 
 # Refresh this long before the access token's stated expiry, so a call never leaves with a token about to die.

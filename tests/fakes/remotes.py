@@ -1,4 +1,4 @@
-"""In-memory Xero and Actionstep behind the engine's gateway protocols (`integration.gateways`), for tests of
+"""In-memory Xero and Actionstep behind the engine's gateway protocols (`integration.ports`), for tests of
 the Slack face. Small on purpose: the demo firm's books, documents the test adds, and switches for the refusals a
 test needs (Xero refusing a document or a contact). The real sandboxes, with Xero's and Actionstep's wire formats,
 are tested with the connectors.
@@ -17,15 +17,19 @@ from integration.domain import (
     Contact,
     Document,
     DocumentKind,
+    ElementOutcome,
+    Endpoint,
+    Identity,
     MalformedDocument,
     Matter,
+    SourceBooks,
+    XeroChart,
+    XeroDocument,
     XeroDocumentState,
+    XeroOrganisation,
     XeroPaymentState,
 )
-from integration.gateways import ElementOutcome, XeroDocument, XeroOrganisation
-from integration.mapping import SourceBooks, XeroChart
-from integration.posting import Endpoint, Identity
-from integration.sandbox import demo_chart
+from sandboxes import demo_chart
 from tests.support.books import demo_books, demo_xero_chart
 
 NUMBER_FIELDS = ("InvoiceNumber", "CreditNoteNumber", "Reference")

@@ -1,4 +1,4 @@
-"""The fake Slack Web API the tests talk to: the Slack sandbox (`integration.sandbox.slack`) served on 127.0.0.1 (an
+"""The fake Slack Web API the tests talk to: the Slack sandbox (`sandboxes.slack`) served on 127.0.0.1 (an
 ephemeral port), recording every call and serving the `response_url`s it hands out, plus a check of every message
 and view against Slack's rules.
 
@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from integration.sandbox.slack import VIEW_METHODS, SlackCall, SlackSandbox
+from sandboxes.slack import VIEW_METHODS, SlackCall, SlackSandbox
 from tests.support.http import serving
 
 BOT_TOKEN = "xoxb-test-token"

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from bot.demo import SANDBOX_BASE
 from bot.web import wsgi_app
-from integration import bootstrap
+from integration.app.connecting import Connector
 from integration.clock import SystemClock
-from integration.connecting import Connector
-from integration.sandbox.server import Sandboxes, settings_for
 from integration.settings import load_settings
 from integration.store import Store
+from sandboxes.server import Sandboxes, settings_for
 
 BOT = "http://bot.local"
 
@@ -33,13 +33,13 @@ class Browser:
 @pytest.fixture
 def browser(store: Store) -> Iterator[Browser]:
     sandboxes = Sandboxes.demo()
-    env = {name.lower(): value for name, value in settings_for(bootstrap.SANDBOX_BASE).items()}
+    env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
     settings = load_settings(**env, xerobot_public_url=BOT)
     to_sandboxes = httpx.WSGITransport(app=sandboxes)
     with httpx.Client(transport=to_sandboxes) as http:
         connector = Connector(settings, store, http, SystemClock())
         app = wsgi_app(None, lambda: {}, connector)
-        mounts = {f"{BOT}/": httpx.WSGITransport(app=app), f"{bootstrap.SANDBOX_BASE}/": to_sandboxes}
+        mounts = {f"{BOT}/": httpx.WSGITransport(app=app), f"{SANDBOX_BASE}/": to_sandboxes}
         with httpx.Client(mounts=mounts, follow_redirects=True) as client:
             yield Browser(connector, client, sandboxes)
 

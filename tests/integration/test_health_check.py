@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from integration.adapters.token_store import LedgerTokenStore
+from integration.app.service import HealthCheck
 from integration.domain import AccountingBasis, AlertState
 from integration.errors import AuthError
-from integration.service import HealthCheck
 from integration.store import Store
-from integration.token_store import LedgerTokenStore
 from tests.support.firm import Firm, demo_firm, supplier_invoice
 
 

@@ -6,9 +6,9 @@ import threading
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from integration.app.slots import SlotDesk
 from integration.clock import VirtualClock
-from integration.schedule import Daily, Every
-from integration.scheduling import SlotDesk
+from integration.rules.schedule import Daily, Every
 from integration.store import Store
 
 SUMMARY = Daily(time(8, 0), ZoneInfo("Australia/Sydney"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+from integration.adapters.token_store import LedgerTokenStore
 from integration.store import Store
-from integration.token_store import LedgerTokenStore
 
 
 def test_a_fresh_connect_then_a_refresh_from_a_stale_version_is_refused(store: Store) -> None:

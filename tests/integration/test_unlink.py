@@ -13,12 +13,12 @@ from decimal import Decimal
 
 import pytest
 
+from integration.app.service import Service, UnlinkPolicy
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Link, LinkState, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
-from integration.sandbox.server import Sandboxes
-from integration.service import Service, UnlinkPolicy
 from integration.store import Store
+from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service
 
 BOOKKEEPER, APPROVER, SECOND = "UBOOK", "UAPPROVE", "USECOND"

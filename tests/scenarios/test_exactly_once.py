@@ -17,17 +17,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
-from integration import bootstrap
+from bot.demo import DEMO_MAPPINGS
+from integration.app import bootstrap
+from integration.app.service import Service
 from integration.clock import VirtualClock
 from integration.domain import Document
-from integration.engine import KIND_ORDER, Progress
-from integration.sandbox import demo_chart
-from integration.sandbox.actionstep_demo import DEMO_PROBLEMS
-from integration.sandbox.server import Sandboxes, settings_for
-from integration.service import Service
 from integration.settings import load_settings
 from integration.store import Store
 from integration.store.secrets import generate_key
+from integration.sync.engine import KIND_ORDER, Progress
+from sandboxes import demo_chart
+from sandboxes.actionstep.demo import DEMO_PROBLEMS
+from sandboxes.server import Sandboxes, settings_for
 from tests.support.engine import RELAXED, demo_service, linked_numbers, xero_copies
 from tests.support.http import serving
 
@@ -136,7 +137,7 @@ def _settings_env(database_url: str, base_url: str, key: str) -> dict[str, str]:
 def _sync_in_child(database_url: str, base_url: str, key: str) -> None:
     settings = load_settings(**_settings_env(database_url, base_url, key))
     service = bootstrap.build_service(settings, clock=VirtualClock(datetime.now(UTC)))
-    bootstrap.seed_demo_mappings(service.store)
+    bootstrap.seed_mappings(service.store, DEMO_MAPPINGS, actor="demo")
     service.sync("test", "killed")
 
 

@@ -21,9 +21,9 @@ from bot.notifier import Notifier
 from bot.scheduler import AUTO_SYNC, HEALTH, SUMMARY, Plan, Scheduler, next_runs, plan_from
 from bot.serve import Server
 from bot.settings import BotSettings
+from integration.app.slots import SlotDesk
 from integration.clock import VirtualClock
-from integration.schedule import Daily, Every
-from integration.scheduling import SlotDesk
+from integration.rules.schedule import Daily, Every
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 from tests.support.bot import BOOKKEEPER, bot_settings
 from tests.support.firm import Firm, demo_firm, sales_invoice, supplier_invoice

@@ -20,12 +20,12 @@ from pydantic import SecretStr
 from bot.scheduler import Plan
 from bot.serve import Server
 from bot.settings import BotSettings
-from integration.engine import SyncEngine
-from integration.schedule import Every
-from integration.scheduling import AUDIT_ACTION
-from integration.service import Service
+from integration.app.service import Service
+from integration.app.slots import AUDIT_ACTION
+from integration.rules.schedule import Every
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
+from integration.sync.engine import SyncEngine
 from tests.fakes.remotes import FakeActionstep, FakeXero
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 from tests.support.slack import SIGNING_SECRET

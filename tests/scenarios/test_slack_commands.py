@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from integration.sandbox import demo_chart
+from sandboxes import demo_chart
 from tests.support.bot import ALERTS, APPROVER, BOOKKEEPER, CHANNEL, GROUP_MEMBER, STRANGER, RunningBot
 from tests.support.firm import sales_invoice, supplier_invoice
 

@@ -6,16 +6,16 @@ import json
 
 import httpx
 
-from integration import bootstrap
+from bot.demo import SANDBOX_BASE
+from integration.app.connecting import Connector
 from integration.clock import SystemClock
-from integration.connecting import Connector
-from integration.sandbox.server import settings_for
 from integration.settings import load_settings
+from sandboxes.server import settings_for
 from tests.support.bot import APPROVER, BOOKKEEPER, RunningBot
 
 
 def with_connector(bot: RunningBot) -> None:
-    env = {name.lower(): value for name, value in settings_for(bootstrap.SANDBOX_BASE).items()}
+    env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
     settings = load_settings(**env, xerobot_public_url="https://bot.example")
     service = bot.firm.service
     service.connector = Connector(settings, service.store, httpx.Client(), SystemClock())

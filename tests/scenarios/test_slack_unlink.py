@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot import ids
+from integration.app.service import Service, UnlinkPolicy
 from integration.domain import LinkState, UnlinkRequest, UnlinkState
-from integration.sandbox.server import Sandboxes
-from integration.service import Service, UnlinkPolicy
+from sandboxes.server import Sandboxes
 from tests.support.bot import ALERTS, APPROVER, BOOKKEEPER, CHANNEL, STRANGER, RunningBot, running_demo_bot
 from tests.support.firm import sales_invoice
 from tests.support.slack import button_payload, event_body, interaction_body

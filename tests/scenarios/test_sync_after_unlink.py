@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from integration.app.service import Service
 from integration.domain import AlertSource, AlertState, DocumentKind, Outcome, SyncReport
-from integration.sandbox.server import Sandboxes
-from integration.service import Service
 from integration.store import Store
+from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service, xero_copies
 
 APPROVER = "UAPPROVE"

@@ -8,15 +8,14 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from integration.app.service import Service
 from integration.clock import VirtualClock
-from integration.contacts import ContactDirectory
-from integration.domain import DocumentKind, MappingKind, Outcome, SyncReport
+from integration.domain import DocumentKind, Endpoint, MappingKind, Outcome, SyncReport
 from integration.errors import SyncInProgress
-from integration.posting import Endpoint
-from integration.sandbox.actionstep_demo import DEMO_PROBLEMS
-from integration.sandbox.server import Sandboxes
-from integration.service import Service
 from integration.store import Store
+from integration.sync.contacts import ContactDirectory
+from sandboxes.actionstep.demo import DEMO_PROBLEMS
+from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service, linked_numbers, xero_copies
 from tests.support.recording import RecordingTransport
 from tests.support.xero_spec import MISSING, schema_for, validator_for, violations

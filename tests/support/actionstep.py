@@ -11,7 +11,7 @@ from integration.actionstep.client import ActionstepClient
 from integration.actionstep.resources import MEDIA_TYPE
 from integration.clock import VirtualClock
 from integration.ports import TokenStore
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.fakes.token_store import MemoryTokenStore
 
 BASE = "http://actionstep.test"

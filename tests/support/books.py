@@ -10,13 +10,14 @@ from integration.domain import (
     AccountType,
     Mapping,
     MappingKind,
+    SourceBooks,
     TaxCode,
     Timekeeper,
     XeroAccount,
+    XeroChart,
     XeroTaxRate,
 )
-from integration.mapping import SourceBooks, XeroChart
-from integration.sandbox import demo_chart
+from sandboxes import demo_chart
 
 CLASS_FLAGS = {
     "Revenue": AccountClass.REVENUE,

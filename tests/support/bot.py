@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from bot.demo import build_demo
 from bot.serve import Server
 from bot.settings import BotSettings
-from integration import bootstrap
-from integration.sandbox.server import Sandboxes
-from integration.service import Service
+from integration.app.service import Service
+from sandboxes.server import Sandboxes
 from tests.fakes.slack import BOT_TOKEN, Call, FakeSlack
 from tests.support.firm import Firm, demo_firm
 from tests.support.slack import (
@@ -126,7 +126,7 @@ def running_bot(database_url: str, *, validate: bool = True) -> Iterator[Running
 @contextmanager
 def running_demo_bot(directory: Path) -> Iterator[RunningBot]:
     """The app over the embedded demo: the demo firm in both sandboxes, reached through the real connectors."""
-    service, sandboxes = bootstrap.build_demo(directory)
+    service, sandboxes = build_demo(directory)
     try:
         with FakeSlack() as slack, _serving(slack, DemoFirm(service, sandboxes)) as bot:
             yield bot

@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy import text
 
-from integration import bootstrap
+from bot.demo import DEMO_MAPPINGS, SANDBOX_BASE
+from integration.app import bootstrap
+from integration.app.service import Service
 from integration.clock import VirtualClock
 from integration.domain import LinkState
-from integration.sandbox.server import Sandboxes, settings_for
-from integration.sandbox.xero_gate import Limits
-from integration.service import Service
 from integration.settings import load_settings
 from integration.store import Store
+from sandboxes.server import Sandboxes, settings_for
+from sandboxes.xero.gate import Limits
 
 RELAXED = Limits(per_minute=1_000_000, per_day=10_000_000, app_per_minute=10_000_000, concurrent=50)
 
@@ -32,9 +33,9 @@ def demo_service(
     sandboxes = sandboxes or Sandboxes.demo(
         clock=VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), backlog=backlog
     )
-    env = {name.lower(): value for name, value in settings_for(bootstrap.SANDBOX_BASE).items()}
+    env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
     settings = load_settings(**env)
-    bootstrap.seed_demo_mappings(store)
+    bootstrap.seed_mappings(store, DEMO_MAPPINGS, actor="demo")
     service = bootstrap.build_service(
         settings,
         store=store,

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from integration.app.service import Service
 from integration.domain import Line, SalesInvoice, SupplierInvoice
-from integration.engine import SyncEngine
-from integration.service import Service
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
+from integration.sync.engine import SyncEngine
 from tests.fakes.remotes import FakeActionstep, FakeXero
 from tests.support.books import demo_mappings
 

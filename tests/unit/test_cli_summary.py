@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot import cli
-from integration import bootstrap
-from integration.sandbox.server import Sandboxes, settings_for
+from bot.demo import DEMO_MAPPINGS
+from integration.app import bootstrap
 from integration.settings import load_settings
+from sandboxes.server import Sandboxes, settings_for
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 from tests.support.engine import RELAXED
 from tests.support.http import serving
@@ -49,7 +50,7 @@ def test_the_summary_is_printed_and_posted_once_asked_and_the_next_starts_from_t
     assert "Next daily summary:" in quiet.output and slack.of("chat.postMessage") == []
 
     store = bootstrap.open_store(load_settings())
-    bootstrap.seed_demo_mappings(store)
+    bootstrap.seed_mappings(store, DEMO_MAPPINGS, actor="demo")
     store.close()
     assert runner.invoke(cli.app, ["sync"]).exit_code == 0
 

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from integration.sandbox import demo_chart
-from integration.sandbox.server import settings_for
+from sandboxes import demo_chart
+from sandboxes.server import settings_for
 from tests.unit.test_cli import base_env, xerobot
 
 

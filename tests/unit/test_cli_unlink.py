@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from integration import bootstrap
-from integration.sandbox.server import Sandboxes, settings_for
+from bot.demo import DEMO_MAPPINGS
+from integration.app import bootstrap
 from integration.settings import load_settings
+from sandboxes.server import Sandboxes, settings_for
 from tests.support.http import serving
 
 
@@ -23,7 +24,7 @@ def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], Sandboxes]]:
     with serving(sandboxes) as base:
         env = {**settings_for(base), "DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
         store = bootstrap.open_store(load_settings(database_url=env["DATABASE_URL"]))
-        bootstrap.seed_demo_mappings(store)
+        bootstrap.seed_mappings(store, DEMO_MAPPINGS, actor="demo")
         store.close()
         assert CliRunner().invoke(app, ["sync"], env=env).exit_code == 0
         yield env, sandboxes

@@ -18,7 +18,7 @@ from integration.domain import (
     SupplierInvoice,
     TrustReceipt,
 )
-from integration.mapping import Mapper
+from integration.rules.mapping import Mapper
 from tests.support.books import demo_books, demo_mappings, demo_xero_chart
 
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)

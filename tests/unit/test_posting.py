@@ -15,6 +15,7 @@ from integration.domain import (
     BankTransfer,
     CreditNote,
     DocumentKind,
+    Endpoint,
     Line,
     PaymentReceived,
     SalesInvoice,
@@ -22,8 +23,8 @@ from integration.domain import (
     SupplierInvoice,
     TrustReceipt,
 )
-from integration.mapping import Mapper
-from integration.posting import Endpoint, PostingContext, PostingError, batch_key, document_key, translate
+from integration.rules.mapping import Mapper
+from integration.rules.posting import PostingContext, PostingError, batch_key, document_key, translate
 from tests.support.books import demo_books, demo_mappings, demo_xero_chart
 
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)

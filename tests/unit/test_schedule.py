@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integration.schedule import Daily, Every, Schedule, SlotState, due_slot
+from integration.rules.schedule import Daily, Every, Schedule, SlotState, due_slot
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 GRACE = timedelta(hours=6)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from integration import bootstrap
+from integration.app import bootstrap
 from integration.errors import ConfigError
 from integration.settings import load_settings
 from integration.store.secrets import generate_key

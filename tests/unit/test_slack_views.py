@@ -18,6 +18,7 @@ from bot.views.message import Message
 from bot.views.report import in_progress_message, notice_message, progress_message, report_message, xero_url
 from bot.views.status import NextRun, check_message, home_refusal_view, home_view, status_message
 from bot.views.text import escape, when
+from integration.app.service import ConnectionHealth, Progress, RunInfo, RunningSync, Status
 from integration.domain import (
     Activity,
     Alert,
@@ -31,7 +32,6 @@ from integration.domain import (
     SyncReport,
     XeroAccount,
 )
-from integration.service import ConnectionHealth, Progress, RunInfo, RunningSync, Status
 from tests.fakes.slack import validation_problems
 from tests.support.books import demo_xero_chart
 

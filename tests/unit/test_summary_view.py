@@ -11,7 +11,7 @@ from decimal import Decimal
 from bot.views.status import NextRun
 from bot.views.summary import age, summary_message
 from integration.domain import AlertState, ConnectionHealth, DocumentKind
-from integration.summary import KindTally, PendingUnlink, Summary
+from integration.rules.summary import KindTally, PendingUnlink, Summary
 from tests.fakes.slack import validation_problems
 from tests.unit.test_slack_views import HOSTILE, NOW, alert, mrkdwn
 

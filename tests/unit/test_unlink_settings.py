@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from integration import bootstrap
+from integration.app import bootstrap
+from integration.app.service import UnlinkPolicy
 from integration.errors import ConfigError
-from integration.service import UnlinkPolicy
 from integration.settings import load_settings
 
 

@@ -22,7 +22,7 @@ from integration.domain import (
     XeroDocumentState,
     XeroPaymentState,
 )
-from integration.unlink_plan import Facts, build
+from integration.rules.unlink_plan import Facts, build
 from tests.fakes.slack import validation_problems
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

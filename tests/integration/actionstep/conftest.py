@@ -10,7 +10,7 @@ import pytest
 from integration.actionstep.auth import TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.clock import VirtualClock
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import connected_client, http_for
 
 

@@ -10,10 +10,10 @@ import httpx
 
 from integration.actionstep.auth import ActionstepAuth, TokenSession
 from integration.actionstep.client import ActionstepClient
+from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
-from integration.sandbox.actionstep import ActionstepSandbox
 from integration.store import Store
-from integration.token_store import LedgerTokenStore
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import BASE, REDIRECT, REST, MemoryTokenStore, http_for, oauth_app
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from integration.actionstep.cursor import Cursor
 from integration.clock import VirtualClock
 from integration.domain import Document, DocumentKind, LinedDocument, SalesInvoice, to_cents
-from integration.sandbox.actionstep import ActionstepSandbox
-from integration.sandbox.backlog import make_backlog
+from sandboxes.actionstep.emulator import ActionstepSandbox
+from sandboxes.backlog import make_backlog
 from tests.support.actionstep import connected_client
 
 

@@ -10,7 +10,7 @@ from integration.actionstep.requester import RetryPolicy
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import REST, MemoryTokenStore, connected_client, http_for
 
 

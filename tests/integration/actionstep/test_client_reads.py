@@ -28,7 +28,7 @@ from integration.domain import (
     TrustTransfer,
 )
 from integration.errors import Rejected
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import connected_client
 
 Item = Document | MalformedDocument

@@ -20,9 +20,9 @@ from integration.actionstep.cursor import Cursor
 from integration.actionstep.schemas import parse_timestamp
 from integration.clock import VirtualClock
 from integration.domain import Document, DocumentKind
-from integration.sandbox.actionstep import ActionstepSandbox
-from integration.sandbox.actionstep_firm import reference_records
-from integration.sandbox.actionstep_writer import LineSpec, Writer
+from sandboxes.actionstep.emulator import ActionstepSandbox
+from sandboxes.actionstep.firm import reference_records
+from sandboxes.actionstep.writer import LineSpec, Writer
 from tests.support.actionstep import connected_client, http_for
 
 KIND = DocumentKind.SALES_INVOICE

@@ -20,8 +20,8 @@ from integration.domain import (
     TrustTransfer,
     to_cents,
 )
-from integration.sandbox import demo_chart
-from integration.sandbox.actionstep_demo import DEMO_PROBLEMS, RATES
+from sandboxes import demo_chart
+from sandboxes.actionstep.demo import DEMO_PROBLEMS, RATES
 
 Item = Document | MalformedDocument
 MAPPED = {source for kind, source, _ in demo_chart.DEMO_MAPPINGS if kind == "account"}

@@ -14,8 +14,8 @@ import httpx
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.cursor import Cursor
 from integration.clock import VirtualClock
-from integration.sandbox.actionstep import ActionstepSandbox
-from integration.sandbox.backlog import make_backlog
+from sandboxes.actionstep.emulator import ActionstepSandbox
+from sandboxes.backlog import make_backlog
 from tests.support.actionstep import REST, connected_client, http_for
 
 

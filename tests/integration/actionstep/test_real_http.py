@@ -13,7 +13,7 @@ from integration.actionstep.requester import RetryPolicy
 from integration.clock import SystemClock, VirtualClock
 from integration.domain import DocumentKind
 from integration.errors import Unavailable
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import REDIRECT, MemoryTokenStore
 from tests.support.http import serving
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from integration.clock import VirtualClock
-from integration.sandbox.actionstep import ActionstepSandbox
+from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.support.actionstep import BASE, REDIRECT, REST, TOKEN_URL, bearer
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from integration.clock import VirtualClock
 from integration.ports import TokenStore
-from integration.sandbox.xero import XeroSandbox
 from integration.xero import (
     RateGovernor,
     RetryPolicy,
@@ -19,6 +18,7 @@ from integration.xero import (
     XeroEndpoints,
     XeroOAuth,
 )
+from sandboxes.xero.emulator import XeroSandbox
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero.sandbox_calls import Caller
 from tests.support.recording import RecordingTransport

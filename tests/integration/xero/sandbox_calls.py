@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from integration.sandbox.xero import XeroSandbox
+from sandboxes.xero.emulator import XeroSandbox
 
 _DECIMAL = re.compile(r'"__decimal__([-0-9.]+)"')
 

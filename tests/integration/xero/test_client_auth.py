@@ -8,11 +8,10 @@ import time
 import httpx
 import pytest
 
+from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
 from integration.errors import AuthError
-from integration.sandbox.xero import XeroSandbox
 from integration.store import Store
-from integration.token_store import LedgerTokenStore
 from integration.xero import (
     AuthorizationRequest,
     RateGovernor,
@@ -23,6 +22,7 @@ from integration.xero import (
     connect,
     connect_custom,
 )
+from sandboxes.xero.emulator import XeroSandbox
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero.conftest import ENDPOINTS, client_for, oauth_for
 from tests.support.recording import RecordingTransport

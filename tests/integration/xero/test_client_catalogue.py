@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from integration.errors import CATALOGUE
-from integration.sandbox.xero import XeroSandbox
 from integration.xero import ElementResult, XeroClient
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero import builders as build
 
 CODELESS_ACCOUNT = "a0000000-0000-4000-8000-0000000000e1"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from integration.sandbox.xero import XeroSandbox
 from integration.xero import XeroClient
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero import builders as build
 from tests.support.recording import RecordingTransport
 

@@ -7,9 +7,9 @@ import pytest
 
 from integration.clock import VirtualClock
 from integration.errors import AuthError, DailyLimitReached, Rejected, Unavailable
-from integration.sandbox.xero import XeroSandbox
-from integration.sandbox.xero_gate import Limits
 from integration.xero import RateGovernor, XeroClient
+from sandboxes.xero.emulator import XeroSandbox
+from sandboxes.xero.gate import Limits
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero import builders as build
 from tests.integration.xero.conftest import client_for, connected_store

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from integration.sandbox.xero import XeroSandbox
 from integration.xero import XeroClient
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero import builders as build
 from tests.support.recording import RecordingTransport
 

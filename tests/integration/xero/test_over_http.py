@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from integration.clock import SystemClock
-from integration.sandbox.xero import XeroSandbox
 from integration.xero import (
     RateGovernor,
     RetryPolicy,
@@ -19,6 +18,7 @@ from integration.xero import (
     XeroOAuth,
     connect_custom,
 )
+from sandboxes.xero.emulator import XeroSandbox
 from tests.fakes.token_store import MemoryTokenStore
 from tests.integration.xero import builders as build
 from tests.support.http import serving

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from integration.sandbox.xero import XeroSandbox
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero.sandbox_calls import Caller, errors, item
 
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from integration.clock import VirtualClock
-from integration.sandbox.xero import XeroSandbox
-from integration.sandbox.xero_gate import Limits, RateLimiter
-from integration.sandbox.xero_wsgi import HttpError
+from sandboxes.xero.emulator import XeroSandbox
+from sandboxes.xero.gate import Limits, RateLimiter
+from sandboxes.xero.wsgi import HttpError
 from tests.integration.xero.sandbox_calls import Caller, invoice
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from integration.clock import VirtualClock
-from integration.sandbox.xero import XeroSandbox
+from sandboxes.xero.emulator import XeroSandbox
 
 REDIRECT = "http://127.0.0.1:3000/callback"
 

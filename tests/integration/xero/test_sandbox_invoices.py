@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from integration.sandbox.xero import XeroSandbox
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero.sandbox_calls import Caller, errors, invoice, item
 
 CODELESS = "a0000000-0000-4000-8000-0000000000e1"

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from integration.clock import VirtualClock
-from integration.sandbox.xero import XeroSandbox
+from sandboxes.xero.emulator import XeroSandbox
 from tests.integration.xero.sandbox_calls import Caller, invoice, item
 
 RATES = {"OUTPUT": Decimal(10), "EXEMPTOUTPUT": Decimal(0)}

@@ -1,0 +1,274 @@
+"""Adapters from the real clients to the engine's gateways (`integration.ports`).
+
+Each adapter only renames and reshapes: wire models in, our types out. Lookups pick the client filter that Xero
+answers fastest for each kind of identity (numbers for invoices and credit notes, references otherwise).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from integration.actionstep.client import ActionstepClient
+from integration.domain import (
+    AccountClass,
+    AccountingBasis,
+    Contact,
+    Document,
+    DocumentKind,
+    ElementOutcome,
+    Endpoint,
+    Identity,
+    MalformedDocument,
+    Matter,
+    SourceBooks,
+    XeroAccount,
+    XeroAllocationState,
+    XeroChart,
+    XeroDocument,
+    XeroDocumentState,
+    XeroOrganisation,
+    XeroPaymentState,
+    XeroTaxRate,
+)
+from integration.xero import ElementResult, XeroClient
+from integration.xero import schemas as xero
+
+ClientT = TypeVar("ClientT")
+
+
+class Lazy(Generic[ClientT]):
+    """A client built on first use, so commands that never call a remote never connect to it."""
+
+    def __init__(self, factory: Callable[[], ClientT]) -> None:
+        self._factory = factory
+        self._value: ClientT | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._value is not None
+
+    def get(self) -> ClientT:
+        with self._lock:
+            if self._value is None:
+                self._value = self._factory()
+            return self._value
+
+
+_CLASSES = {c.value: c for c in AccountClass}
+
+
+def _outcome(result: ElementResult) -> ElementOutcome:
+    return ElementOutcome(result.ok, result.xero_id, result.number, result.total, result.errors)
+
+
+class XeroGatewayAdapter:
+    """`XeroGateway` over a `XeroClient`."""
+
+    def __init__(self, client: XeroClient | Lazy[XeroClient]) -> None:
+        self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
+
+    @property
+    def client(self) -> XeroClient:
+        return self._client.get()
+
+    @property
+    def api_calls(self) -> int:
+        return self.client.api_calls if self._client.built else 0
+
+    def day_calls_remaining(self) -> int | None:
+        return self.client.day_calls_remaining if self._client.built else None
+
+    def organisation(self) -> XeroOrganisation:
+        org = self.client.organisation()
+        return XeroOrganisation(
+            org.name, org.short_code, org.base_currency, org.period_lock_date, org.end_of_year_lock_date
+        )
+
+    def chart(self) -> XeroChart:
+        accounts = [
+            XeroAccount(
+                a.account_id,
+                a.code,
+                a.name,
+                a.type,
+                a.status,
+                a.system_account,
+                _CLASSES.get((a.class_ or "").upper()),
+            )
+            for a in self.client.accounts()
+        ]
+        rates = [
+            XeroTaxRate(
+                t.tax_type, t.name, frozenset(c for c in AccountClass if t.can_apply_to(c.value)), t.status
+            )
+            for t in self.client.tax_rates()
+        ]
+        return XeroChart(accounts, rates)
+
+    def all_contacts(self) -> list[tuple[str, str | None, str]]:
+        return [
+            (c.contact_id, c.contact_number, c.name or "")
+            for c in self.client.all_contacts()
+            if c.contact_status == "ACTIVE"
+        ]
+
+    def create_contacts(self, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
+        return [_outcome(r) for r in self.client.create("Contacts", bodies, key)]
+
+    def create(self, endpoint: Endpoint, bodies: list[dict[str, Any]], key: str) -> list[ElementOutcome]:
+        return [_outcome(r) for r in self.client.create(endpoint.value, bodies, key)]
+
+    def allocate(self, credit_note_id: str, allocations: list[dict[str, Any]], key: str) -> ElementOutcome:
+        results = self.client.allocate_credit_note(credit_note_id, allocations, key)
+        errors = tuple(error for r in results for error in r.errors)
+        return ElementOutcome(all(r.ok for r in results) and not errors, credit_note_id, errors=errors)
+
+    def find(self, identity: Identity) -> list[XeroDocument]:
+        endpoint = identity.endpoint
+        if endpoint is Endpoint.INVOICES:
+            contacts = (identity.contact_id,) if identity.contact_id else ()
+            found: list[XeroDocument] = [
+                _document(i, i.id, i.number)
+                for i in self.client.find_invoices(numbers=(identity.number or "",), contact_ids=contacts)
+            ]
+        elif endpoint is Endpoint.CREDIT_NOTES:
+            found = [
+                replace(_document(c, c.id, c.number), allocated=bool(c.allocations))
+                for c in self.client.find_credit_notes(numbers=(identity.number or "",))
+            ]
+        elif endpoint is Endpoint.PAYMENTS:
+            invoices = (identity.settles,) if identity.settles else ()
+            found = [
+                XeroDocument(p.id, "PAYMENT", None, p.reference, p.amount, p.status)
+                for p in self.client.find_payments(
+                    references=(identity.reference or "",), invoice_ids=invoices
+                )
+            ]
+        elif endpoint is Endpoint.BANK_TRANSACTIONS:
+            found = [
+                _document(b, b.id, None)
+                for b in self.client.find_bank_transactions(references=(identity.reference or "",))
+            ]
+        else:
+            found = [
+                XeroDocument(t.id, "TRANSFER", None, t.reference, t.amount, t.status)
+                for t in self.client.find_bank_transfers(references=(identity.reference or "",))
+            ]
+        return [d for d in found if d.xero_type == identity.xero_type]
+
+    def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
+        client = self.client
+        if xero_type == "PAYMENT":
+            payment = next(iter(client.find_payments(ids=(xero_id,))), None)
+            return None if payment is None else _payment_state(payment)
+        if xero_type.endswith("CREDIT"):
+            note = next(iter(client.find_credit_notes(ids=(xero_id,))), None)
+            if note is None:
+                return None
+            allocations = tuple(
+                _allocation(a, note.id, note.number) for a in note.allocations if a.allocation_id
+            )
+            return _state(note, note.id, note.number, allocations)
+        invoice = next(iter(client.find_invoices(ids=(xero_id,))), None)
+        if invoice is None:
+            return None
+        notes = [c.credit_note_id for c in invoice.credit_notes if c.credit_note_id]
+        allocations = tuple(
+            _allocation(a, note.id, note.number)
+            for note in (client.find_credit_notes(ids=notes) if notes else [])
+            for a in note.allocations
+            if a.allocation_id and str((a.invoice or {}).get("InvoiceID", "")).lower() == invoice.id.lower()
+        )
+        return _state(invoice, invoice.id, invoice.number, allocations)
+
+    def delete_payment(self, payment_id: str, key: str) -> ElementOutcome:
+        return _outcome(self.client.delete_payment(payment_id, key))
+
+    def remove_allocation(self, credit_note_id: str, allocation_id: str) -> ElementOutcome:
+        return _outcome(self.client.delete_allocation(credit_note_id, allocation_id))
+
+    def set_status(
+        self, xero_type: str, xero_id: str, status: Literal["VOIDED", "DELETED"], key: str
+    ) -> ElementOutcome:
+        kind: Literal["invoice", "credit_note"] = "credit_note" if xero_type.endswith("CREDIT") else "invoice"
+        return _outcome(self.client.set_status(kind, xero_id, status, key))
+
+
+def _state(
+    doc: xero.Invoice | xero.CreditNote,
+    xero_id: str,
+    number: str | None,
+    allocations: tuple[XeroAllocationState, ...],
+) -> XeroDocumentState:
+    payments = tuple(
+        XeroPaymentState(p.payment_id, p.amount, p.date, p.reference or None, p.is_reconciled)
+        for p in doc.payments
+    )
+    contact = doc.contact.name if doc.contact else None
+    return XeroDocumentState(
+        xero_id, doc.type or "", number, doc.status, doc.total, doc.date, contact, payments, allocations
+    )
+
+
+def _allocation(line: xero.AllocationLine, note_id: str, note_number: str | None) -> XeroAllocationState:
+    invoice = line.invoice or {}
+    number = invoice.get("InvoiceNumber") or None
+    return XeroAllocationState(
+        str(line.allocation_id), note_id, note_number, str(number) if number else None, line.amount, line.date
+    )
+
+
+def _payment_state(payment: xero.Payment) -> XeroDocumentState:
+    paid = payment.invoice or payment.credit_note
+    settles = (paid.invoice_number or paid.credit_note_number) if paid else None
+    contact = paid.contact.name if paid and paid.contact else None
+    return XeroDocumentState(
+        payment.id, "PAYMENT", payment.reference or None, payment.status, payment.amount, payment.date, contact,
+        reconciled=payment.is_reconciled, settles=settles or None,
+    )  # fmt: skip
+
+
+def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:
+    return XeroDocument(
+        xero_id, doc.type or "", number, doc.reference, doc.total, doc.status, doc.contact_id, doc.url
+    )
+
+
+class ActionstepGatewayAdapter:
+    """`ActionstepGateway` over an `ActionstepClient`."""
+
+    def __init__(self, client: ActionstepClient | Lazy[ActionstepClient]) -> None:
+        self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
+
+    @property
+    def client(self) -> ActionstepClient:
+        return self._client.get()
+
+    @property
+    def api_calls(self) -> int:
+        return self.client.api_calls if self._client.built else 0
+
+    def accounting_basis(self) -> AccountingBasis:
+        return self.client.accounting_basis()
+
+    def books(self) -> SourceBooks:
+        client = self.client
+        return SourceBooks(
+            accounts={a.id: a for a in client.accounts()},
+            timekeepers={t.id: t for t in client.timekeepers()},
+            tax_codes={t.code: t for t in client.tax_codes()},
+        )
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]:
+        return self.client.contacts(ids)
+
+    def matters(self, ids: Iterable[str]) -> dict[str, Matter]:
+        return self.client.matters(ids)
+
+    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
+        return self.client.documents(kind, since)

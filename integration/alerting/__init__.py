@@ -1,0 +1,1 @@
+"""Alerts: problems recorded once by fingerprint, counted, resolved by a later sync or check (`desk`)."""

@@ -1,0 +1,59 @@
+"""The ledger's record of each document's life in Xero: links and outbox postings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from integration.domain.documents import (
+    SourceRef,
+)
+
+
+class LinkState(StrEnum):
+    LINKED = "linked"
+    UNLINKED = "unlinked"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A source document posted to Xero. Only one LINKED link may exist per source document."""
+
+    source: SourceRef
+    source_version: str
+    source_number: str
+    xero_id: str
+    xero_number: str | None
+    xero_type: str
+    total: Decimal
+    state: LinkState = LinkState.LINKED
+    linked_at: datetime | None = None
+    linked_by: str | None = None
+    unlinked_at: datetime | None = None
+    unlinked_by: str | None = None
+    voided_in_xero: bool = False
+
+
+class PostingState(StrEnum):
+    """The outbox row's life: written before the send, settled after it."""
+
+    PENDING = "pending"  # written, not yet sent (or send not known to have started)
+    SENT = "sent"  # request left us; the outcome is uncertain until settled
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One attempt to put one version of a source document into Xero."""
+
+    source: SourceRef
+    source_version: str
+    idempotency_key: str
+    state: PostingState
+    attempts: int = 0
+    xero_id: str | None = None
+    error_code: str | None = None
+    error: str | None = None

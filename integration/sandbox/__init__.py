@@ -1,1 +1,0 @@
-"""Local emulators of Actionstep and Xero (WSGI apps) for the demo and tests, written from the public docs."""

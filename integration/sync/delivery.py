@@ -1,0 +1,199 @@
+"""Delivers one batch to Xero exactly once: outbox row before the send, outcome and link after it.
+
+1. Each document version has an outbox row keyed by a deterministic Idempotency-Key. A row left SENT by an
+   interrupted run means "may be in Xero": it is settled by looking the document up before anything is resent.
+2. The rows are marked SENT and committed, then the batch goes out under one key derived from the documents and
+   their bodies, so a retry of the same request replays instead of duplicating.
+3. Each element's outcome is committed with its link in one transaction. A duplicate-number refusal is settled by
+   lookup too: the same number and total is adopted, a different total is a conflict, never a second copy.
+4. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
+   uncorrected version, so a re-post either creates the corrected copy or fails saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from integration.domain import (
+    Document,
+    ElementOutcome,
+    Endpoint,
+    ItemResult,
+    Link,
+    Outcome,
+    PostingState,
+    SourceRef,
+    XeroDocument,
+)
+from integration.errors import AlreadyLinked, describe
+from integration.ports import XeroGateway
+from integration.rules.posting import XeroPosting, batch_key, document_key
+from integration.store import Store
+
+LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
+
+
+def body_digest(body: dict[str, object]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class BatchResult:
+    items: list[ItemResult] = field(default_factory=list)
+    linked: dict[SourceRef, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    outcome: Outcome
+    xero: XeroDocument | None = None
+    code: str | None = None
+    message: str | None = None
+
+
+class Delivery:
+    """Sends batches for one run and records everything it learns in the ledger."""
+
+    def __init__(self, store: Store, xero: XeroGateway, *, run_id: int) -> None:
+        self._store = store
+        self._xero = xero
+        self._run_id = run_id
+
+    def send(
+        self,
+        endpoint: Endpoint,
+        batch: Sequence[tuple[Document, XeroPosting]],
+        superseded: Mapping[SourceRef, Collection[str]] | None = None,
+    ) -> BatchResult:
+        """Send `batch`; `superseded` names, per document, the Xero ids of copies unlinked since they were posted."""
+        result = BatchResult()
+        old = superseded or {}
+        keys = {doc.ref: document_key(doc.ref, doc.version) for doc, _ in batch}
+        with self._store.unit_of_work() as uow:
+            postings = uow.outbox.ensure_many(
+                [(doc.ref, doc.version, doc.number, keys[doc.ref]) for doc, _ in batch], run_id=self._run_id
+            )
+            uow.commit()
+        entries: list[tuple[Document, XeroPosting, _Settled, str]] = []
+        to_send: list[tuple[Document, XeroPosting]] = []
+        for doc, posting in batch:
+            if postings[doc.ref].state is PostingState.SENT:  # an earlier send may have reached Xero
+                settled = self._settle(posting, old.get(doc.ref, ()))
+                if settled is not None:
+                    entries.append((doc, posting, settled, keys[doc.ref]))
+                    continue
+            to_send.append((doc, posting))
+        if to_send:
+            with self._store.unit_of_work() as uow:
+                uow.outbox.mark_sent_many([keys[doc.ref] for doc, _ in to_send], run_id=self._run_id)
+                uow.commit()
+            key = batch_key(f"{keys[doc.ref]}:{body_digest(p.body)}" for doc, p in to_send)
+            outcomes = self._xero.create(endpoint, [p.body for _, p in to_send], key)
+            for (doc, posting), outcome in zip(to_send, outcomes, strict=True):
+                judged = self._judge(posting, outcome, old.get(doc.ref, ()))
+                entries.append((doc, posting, judged, keys[doc.ref]))
+        self._record(result, entries)
+        return result
+
+    def _judge(self, posting: XeroPosting, outcome: ElementOutcome, superseded: Collection[str]) -> _Settled:
+        if outcome.ok and outcome.xero_id:
+            found = XeroDocument(
+                outcome.xero_id,
+                posting.identity.xero_type,
+                outcome.number,
+                None,
+                outcome.total or posting.total,
+                "AUTHORISED",
+            )
+            return _Settled(Outcome.POSTED, found)
+        codes = [code for code, _ in outcome.errors]
+        if "xero.duplicate_number" in codes:
+            settled = self._settle(posting, superseded)
+            if settled is not None:
+                return settled
+        code = codes[0] if codes else "xero.unknown"
+        message = (
+            "; ".join(text for _, text in outcome.errors) or "Xero refused the document without a reason."
+        )
+        return _Settled(Outcome.FAILED, code=code, message=message)
+
+    def _settle(self, posting: XeroPosting, superseded: Collection[str]) -> _Settled | None:
+        """Look the document up in Xero: adopt a live copy with the same total, report a conflicting one;
+        None when Xero has no copy (other than superseded ones), so it is safe to send."""
+        gone = {x.lower() for x in superseded}
+        copies = [
+            doc
+            for doc in self._xero.find(posting.identity)
+            if doc.status in LIVE and doc.xero_id.lower() not in gone
+        ]
+        same = [doc for doc in copies if doc.total == posting.total]
+        if same:
+            return _Settled(Outcome.ADOPTED, same[0])
+        if copies:
+            other = copies[0]
+            return _Settled(
+                Outcome.FAILED,
+                code="doc.conflict",
+                message=f"Xero already has {other.number or other.reference} with total {other.total:,.2f}, "
+                f"but Actionstep's total is {posting.total:,.2f}.",
+            )
+        return None
+
+    def _record(
+        self, result: BatchResult, entries: list[tuple[Document, XeroPosting, _Settled, str]]
+    ) -> None:
+        """Allocate what needs allocating, then record every outcome and link of the batch in one transaction."""
+        notes = {
+            key: self._allocate(settled.xero.xero_id, posting, key)
+            for _, posting, settled, key in entries
+            if settled.xero is not None and posting.allocations and not settled.xero.allocated
+        }
+        succeeded: dict[str, str] = {}
+        failed: dict[str, tuple[str, str]] = {}
+        with self._store.unit_of_work() as uow:
+            for doc, posting, settled, key in entries:
+                outcome, message, code = settled.outcome, settled.message or notes.get(key), settled.code
+                if settled.xero is not None:
+                    try:
+                        uow.links.add(
+                            Link(
+                                source=doc.ref,
+                                source_version=doc.version,
+                                source_number=doc.number,
+                                xero_id=settled.xero.xero_id,
+                                xero_number=settled.xero.number or settled.xero.reference or doc.number,
+                                xero_type=settled.xero.xero_type,
+                                total=posting.total,
+                                linked_by=f"run:{self._run_id}",
+                            )
+                        )
+                    except AlreadyLinked:
+                        outcome, message = Outcome.ALREADY_LINKED, None
+                    succeeded[key] = result.linked[doc.ref] = settled.xero.xero_id
+                else:
+                    failed[key] = (code or "xero.unknown", message or "")
+                result.items.append(
+                    ItemResult(
+                        doc.ref,
+                        doc.number,
+                        outcome,
+                        posting.total,
+                        posting.tax,
+                        xero_id=settled.xero.xero_id if settled.xero else None,
+                        error_code=code,
+                        message=message,
+                        fix=describe(code).fix if code else None,
+                    )
+                )
+            uow.outbox.settle_many(succeeded, failed)
+            uow.commit()
+
+    def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> str | None:
+        outcome = self._xero.allocate(credit_note_id, list(posting.allocations), f"{key}-alloc")
+        if outcome.ok:
+            return None
+        reason = "; ".join(text for _, text in outcome.errors)
+        return f"Posted, but its allocation could not be applied in Xero: {reason}"

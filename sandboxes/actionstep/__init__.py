@@ -1,0 +1,1 @@
+"""The Actionstep sandbox: the REST API and OAuth, as `emulator.ActionstepSandbox` serves them."""

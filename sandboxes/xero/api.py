@@ -1,0 +1,247 @@
+"""The sandbox's accounting API below `/api.xro/2.0`: routes, list filters, and the write endpoints.
+
+Resource names match case-insensitively, as Xero's do. GETs filter with the list parameters the spec declares for
+each resource (`IDs`, `InvoiceNumbers`, `ContactIDs`, `Statuses`, `includeArchived`), then `where`, then page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sandboxes.xero import banking as xero_banking
+from sandboxes.xero import contacts as xero_contacts
+from sandboxes.xero import documents as xero_documents
+from sandboxes.xero import journals as xero_journals
+from sandboxes.xero import messages as msg
+from sandboxes.xero import payments as xero_payments
+from sandboxes.xero import render
+from sandboxes.xero.books import Books, Document
+from sandboxes.xero.query import page, where
+from sandboxes.xero.rules import Check, Context
+from sandboxes.xero.writes import Kind, answer, batch, elements_of, envelope, single
+from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
+
+
+def _documents(books: Books, credit: bool) -> list[Document]:
+    return [d for d in books.documents.values() if d.is_credit == credit]
+
+
+def _render_document(books: Books) -> Callable[[Any], dict[str, Any]]:
+    def rendered(document: Document) -> dict[str, Any]:
+        payments = [books.payments[p] for p in document.payment_ids]
+        allocations = [books.allocations[a] for a in document.allocation_ids]
+        return render.document(document, payments, allocations)
+
+    return rendered
+
+
+def _not_found() -> HttpError:
+    return HttpError(404, {"Title": "Not Found", "Status": 404, "Detail": msg.DOCUMENT_NOT_FOUND})
+
+
+class AccountingApi:
+    """Handles one request below the API root against `books` (the caller holds the books' lock)."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+        document = _render_document(books)
+        self.kinds = {
+            "invoices": Kind("Invoices", "InvoiceID", "HasErrors", self._create_invoice, document),
+            "creditnotes": Kind(
+                "CreditNotes", "CreditNoteID", "HasErrors", self._create_credit_note, document
+            ),
+            "payments": Kind(
+                "Payments", "PaymentID", "HasValidationErrors", xero_payments.create, render.payment
+            ),
+            "banktransactions": Kind(
+                "BankTransactions",
+                "BankTransactionID",
+                None,
+                xero_banking.create_transaction,
+                render.bank_transaction,
+            ),
+            "banktransfers": Kind(
+                "BankTransfers",
+                "BankTransferID",
+                None,
+                xero_banking.create_transfer,
+                render.bank_transfer,
+                True,
+            ),
+            "manualjournals": Kind(
+                "ManualJournals", "ManualJournalID", None, xero_journals.create, render.manual_journal
+            ),
+            "contacts": Kind(
+                "Contacts", "ContactID", "HasValidationErrors", xero_contacts.create, render.contact
+            ),
+        }
+        self.allocations = Kind("Allocations", "AllocationID", None, None, render.allocation)
+
+    def handle(self, ctx: Context, request: Request, parts: list[str]) -> Response:
+        """Answer one request; `parts` is the path below the API root, split on `/`."""
+        resource = parts[0].lower() if parts else ""
+        rest = parts[1:]
+        if request.method == "GET":
+            return self._get(ctx, request, resource, rest)
+        kind = self.kinds.get(resource)
+        if kind is None:
+            raise HttpError(
+                405 if resource in ("organisation", "accounts", "taxrates") else 404,
+                {"Detail": "Not supported"},
+            )
+        if request.method in ("PUT", "POST") and not rest:
+            return batch(ctx, request, kind, self._status_update(kind) if request.method == "POST" else None)
+        if resource == "creditnotes" and len(rest) >= 2 and rest[1].lower() == "allocations":
+            return self._allocations(ctx, request, rest)
+        if request.method == "POST" and len(rest) == 1:
+            return self._update_one(ctx, request, kind, rest[0])
+        raise HttpError(405, {"Detail": f"{request.method} is not supported here"})
+
+    # Reads -----------------------------------------------------------------------------------------------------
+
+    def records(self, request: Request, resource: str, *, one: bool) -> tuple[str, list[dict[str, Any]]]:
+        """The wrapper key and rendered records of `resource` after its list parameters (`one`: a GET by id)."""
+        books = self.books
+        if resource == "organisation":
+            return "Organisations", [render.organisation(books.organisation)]
+        if resource == "accounts":
+            return "Accounts", [render.account(a) for a in books.accounts.values()]
+        if resource == "taxrates":
+            return "TaxRates", [render.tax_rate(t) for t in books.tax_rates.values()]
+        if resource == "contacts":
+            ids = {i.lower() for i in request.listed("IDs")}
+            archived = one or request.flag("includeArchived") or bool(ids)
+            contacts = [
+                c
+                for c in books.contacts.values()
+                if (archived or c.status != "ARCHIVED") and (not ids or c.id in ids)
+            ]
+            return "Contacts", [render.contact(c) for c in contacts]
+        if resource in ("invoices", "creditnotes"):
+            return self._document_records(request, credit=resource == "creditnotes")
+        if resource == "payments":
+            return "Payments", [render.payment(p) for p in books.payments.values()]
+        if resource == "banktransactions":
+            return "BankTransactions", [render.bank_transaction(t) for t in books.bank_transactions.values()]
+        if resource == "banktransfers":
+            return "BankTransfers", [render.bank_transfer(t) for t in books.bank_transfers.values()]
+        if resource == "manualjournals":
+            return "ManualJournals", [render.manual_journal(j) for j in books.journals.values()]
+        raise _not_found()
+
+    def _document_records(self, request: Request, *, credit: bool) -> tuple[str, list[dict[str, Any]]]:
+        documents = _documents(self.books, credit)
+        if not credit:
+            ids = {i.lower() for i in request.listed("IDs")}
+            numbers = set(request.listed("InvoiceNumbers"))
+            contacts = {i.lower() for i in request.listed("ContactIDs")}
+            statuses = {s.upper() for s in request.listed("Statuses")}
+            documents = [
+                d
+                for d in documents
+                if (not ids or d.id in ids)
+                and (not numbers or d.number in numbers)
+                and (not contacts or d.contact.id in contacts)
+                and (not statuses or d.status in statuses)
+            ]
+        rendered = _render_document(self.books)
+        return ("CreditNotes" if credit else "Invoices"), [rendered(d) for d in documents]
+
+    def _get(self, ctx: Context, request: Request, resource: str, rest: list[str]) -> Response:
+        key, records = self.records(request, resource, one=bool(rest))
+        if rest:
+            wanted = rest[0].lower()
+            id_field = {
+                "Invoices": "InvoiceNumber",
+                "CreditNotes": "CreditNoteNumber",
+                "Contacts": "ContactNumber",
+            }
+            records = [
+                r
+                for r in records
+                if any(
+                    str(v).lower() == wanted for k, v in r.items() if k.endswith("ID") and isinstance(v, str)
+                )
+                or (key in id_field and str(r.get(id_field[key], "")).lower() == wanted)
+            ][:1]
+            if not records:
+                raise _not_found()
+            return json_response(200, envelope(ctx, key, records))
+        matches = where(request.param("where"))
+        records = [r for r in records if matches(r)]
+        shown, pagination = page(records, request)
+        extra = {"pagination": pagination} if pagination else {}
+        return json_response(200, envelope(ctx, key, shown, **extra))
+
+    # Writes ----------------------------------------------------------------------------------------------------
+
+    def _create_invoice(self, ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
+        return xero_documents.create(ctx, raw, credit=False)
+
+    def _create_credit_note(self, ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
+        return xero_documents.create(ctx, raw, credit=True)
+
+    def _status_update(self, kind: Kind) -> Callable[[Context, dict[str, Any]], tuple[Any, Check]]:
+        def update(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
+            record = self._find(kind, str(raw.get(kind.id_field, "")))
+            if record is None:
+                check = Check()
+                check.fail(msg.DOCUMENT_NOT_FOUND)
+                return None, check
+            return self._change(ctx, kind, record, raw)
+
+        return update
+
+    def _find(self, kind: Kind, record_id: str) -> Any:
+        tables: dict[str, dict[str, Any]] = {
+            "Invoices": {k: v for k, v in self.books.documents.items() if not v.is_credit},
+            "CreditNotes": {k: v for k, v in self.books.documents.items() if v.is_credit},
+            "Payments": self.books.payments,
+        }
+        return tables.get(kind.key, {}).get(record_id.lower())
+
+    def _change(self, ctx: Context, kind: Kind, record: Any, raw: dict[str, Any]) -> tuple[Any, Check]:
+        status = str(raw.get("Status") or "")
+        if set(raw) - {kind.id_field, "Status", "Type"} or not status:
+            check = Check()
+            check.fail(msg.ONLY_STATUS_CHANGES)
+            return None, check
+        if kind.key == "Payments":
+            check = (
+                xero_payments.delete(ctx, record)
+                if status.upper() == "DELETED"
+                else Check([msg.ONLY_STATUS_CHANGES])
+            )
+        else:
+            check = xero_documents.change_status(ctx, record, status)
+        return (None if check.errors else record), check
+
+    def _update_one(self, ctx: Context, request: Request, kind: Kind, record_id: str) -> Response:
+        record = self._find(kind, record_id)
+        if record is None:
+            raise _not_found()
+        elements = elements_of(request, kind.key)
+        raw = {**(elements[0] if elements else {}), kind.id_field: record.id}
+        updated, check = self._change(ctx, kind, record, raw)
+        return single(ctx, kind, raw, updated, check)
+
+    def _allocations(self, ctx: Context, request: Request, rest: list[str]) -> Response:
+        credit_note = self.books.documents.get(rest[0].lower())
+        if credit_note is None or not credit_note.is_credit:
+            raise _not_found()
+        if request.method == "PUT" and len(rest) == 2:
+            outcomes = []
+            for raw in elements_of(request, "Allocations"):
+                allocation, check = xero_documents.allocate(ctx, credit_note, raw)
+                outcomes.append((raw, allocation, check))
+            return answer(ctx, request, self.allocations, outcomes)
+        if request.method == "DELETE" and len(rest) == 3:
+            allocation = self.books.allocations.get(rest[2].lower())
+            if allocation is None or allocation.credit_note is not credit_note:
+                raise _not_found()
+            check = xero_documents.remove_allocation(ctx, allocation)
+            if check.errors:
+                return single(ctx, self.allocations, {"AllocationID": allocation.id}, None, check)
+            return json_response(200, render.allocation(allocation))
+        raise HttpError(405, {"Detail": f"{request.method} is not supported here"})

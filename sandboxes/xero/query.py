@@ -1,0 +1,160 @@
+"""GET filters of the Xero sandbox: `where` expressions, list parameters and paging.
+
+`where` supports what Xero documents and our client sends: comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`) of a
+field path (`Contact.ContactID`) with a string, `Guid("…")`, number, `true`/`false` or `null`, joined by
+`AND`/`OR` (also `&&`/`||`) with parentheses. Method calls such as `Name.Contains("x")` are refused with a 400,
+so a client relying on them finds out here rather than against Xero. Filters are evaluated on the rendered
+records, i.e. on exactly the fields a client sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sandboxes.xero.wsgi import HttpError, Request
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<open>\() | (?P<close>\)) | (?P<op>==|!=|>=|<=|>|<)
+      | (?P<guid>Guid\s*\(\s*"(?:\\.|[^"\\])*"\s*\))
+      | (?P<string>"(?:\\.|[^"\\])*")
+      | (?P<joiner>(?i:AND|OR)\b|&&|\|\|)
+      | (?P<word>(?i:true|false|null)\b)
+      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<path>[A-Za-z_][A-Za-z0-9_.]*)
+    )""",
+    re.VERBOSE,
+)
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _bad(detail: str) -> HttpError:
+    return HttpError(400, {"ErrorNumber": 16, "Type": "QueryParseException", "Message": detail})
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise _bad(f"Unsupported where clause near: {text[position : position + 30]}")
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+def _unquote(literal: str) -> str:
+    body = literal[literal.index('"') + 1 : literal.rindex('"')]
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+def _field(record: dict[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _compare(left: Any, op: str, kind: str, literal: str) -> bool:
+    right: Any
+    if kind == "guid":
+        left, right = str(left or "").lower(), _unquote(literal).lower()
+    elif kind == "string":
+        left, right = ("" if left is None else str(left)), _unquote(literal)
+    elif kind == "number":
+        if left is None or isinstance(left, bool):
+            return op == "!="
+        left, right = Decimal(str(left)), Decimal(literal)
+    else:
+        right = {"true": True, "false": False, "null": None}[literal.lower()]
+        if right is None and left == "":
+            left = None
+    if op == "==":
+        return bool(left == right)
+    if op == "!=":
+        return bool(left != right)
+    if left is None or right is None or isinstance(right, bool):
+        return False
+    return bool({">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op])
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+
+    def take(self, kind: str) -> str:
+        found, value = self.peek()
+        if found != kind:
+            raise _bad(f"Expected {kind} in where clause, found {value or 'the end'}")
+        self.at += 1
+        return value
+
+    def expression(self) -> Predicate:
+        terms = [self.conjunction()]
+        while self.peek()[0] == "joiner" and self.peek()[1].upper() in ("OR", "||"):
+            self.at += 1
+            terms.append(self.conjunction())
+        return terms[0] if len(terms) == 1 else (lambda r: any(t(r) for t in terms))
+
+    def conjunction(self) -> Predicate:
+        factors = [self.factor()]
+        while self.peek()[0] == "joiner" and self.peek()[1].upper() in ("AND", "&&"):
+            self.at += 1
+            factors.append(self.factor())
+        return factors[0] if len(factors) == 1 else (lambda r: all(f(r) for f in factors))
+
+    def factor(self) -> Predicate:
+        if self.peek()[0] == "open":
+            self.at += 1
+            inner = self.expression()
+            self.take("close")
+            return inner
+        path = self.take("path")
+        op = self.take("op")
+        kind, literal = self.peek()
+        if kind not in ("string", "guid", "number", "word"):
+            raise _bad(f"Expected a value after {path}{op}")
+        self.at += 1
+        return lambda r: _compare(_field(r, path), op, kind, literal)
+
+
+def where(text: str | None) -> Predicate:
+    """A predicate over rendered records for a `where` parameter (everything matches when absent)."""
+    if not text or not text.strip():
+        return lambda record: True
+    parser = _Parser(_tokens(text))
+    predicate = parser.expression()
+    if parser.peek()[0] != "end":
+        raise _bad(f"Unexpected {parser.peek()[1]} in where clause")
+    return predicate
+
+
+def page(
+    records: list[dict[str, Any]], request: Request
+) -> tuple[list[dict[str, Any]], dict[str, int] | None]:
+    """The requested page (all records when no `page` is given) and Xero's `pagination` block."""
+    number = request.param("page")
+    if number is None:
+        return records, None
+    try:
+        page_number = max(int(number), 1)
+        size = min(max(int(request.param("pageSize") or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        raise _bad("page and pageSize must be whole numbers") from None
+    start = (page_number - 1) * size
+    count = len(records)
+    pagination = {"page": page_number, "pageSize": size, "pageCount": -(-count // size), "itemCount": count}
+    return records[start : start + size], pagination

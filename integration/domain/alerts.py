@@ -7,9 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from integration.domain.mappings import (
-    MappingKind,
-)
+from integration.domain.mappings import MappingKind
 
 
 class AlertState(StrEnum):

@@ -7,9 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from integration.domain.documents import (
-    SourceRef,
-)
+from integration.domain.documents import SourceRef
 
 
 class LinkState(StrEnum):

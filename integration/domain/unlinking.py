@@ -7,13 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from integration.domain.documents import (
-    DocumentKind,
-    SourceRef,
-)
-from integration.domain.ledger import (
-    Link,
-)
+from integration.domain.documents import DocumentKind, SourceRef
+from integration.domain.ledger import Link
 
 # The kinds an unlink starts from: a document (with whatever is applied to it), or one payment on its own.
 UNLINKABLE_KINDS = frozenset(

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from integration.domain import (
+    PAYMENT_KINDS,
     AppliedPayment,
-    DocumentKind,
     Link,
     UnlinkPlan,
     UnlinkStep,
@@ -30,7 +30,6 @@ from integration.domain import (
     XeroDocumentState,
 )
 
-PAYMENT_KINDS = frozenset({DocumentKind.PAYMENT_RECEIVED, DocumentKind.SUPPLIER_PAYMENT})
 SALES_TYPES = frozenset({"ACCREC", "ACCRECCREDIT"})  # Xero keeps these numbers unique, voided ones included
 DELETABLE = frozenset({"DRAFT", "SUBMITTED"})
 

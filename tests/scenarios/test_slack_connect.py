@@ -7,7 +7,7 @@ import json
 import httpx
 
 from bot.demo import SANDBOX_BASE
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 from integration.clock import SystemClock
 from integration.settings import load_settings
 from sandboxes.server import settings_for

@@ -29,6 +29,7 @@ from integration.app import bootstrap
 from integration.clock import VirtualClock
 from integration.domain import Outcome
 from integration.rules.posting import ENDPOINT_OF_KIND
+from tests.support.engine import remotes
 from sandboxes.server import Sandboxes
 from sandboxes.xero.gate import Limits
 
@@ -40,12 +41,13 @@ with tempfile.TemporaryDirectory() as directory:
     service, _ = build_demo(Path(directory), sandboxes=sandboxes)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, virtual_start = time.perf_counter(), clock.now()
-    report = service.sync("bench", "bench")
+    report = service.sync("bench", "bench").report
     wall = time.perf_counter() - started
     virtual = (clock.now() - virtual_start).total_seconds()
     written = Counter(ENDPOINT_OF_KIND[i.source.kind] for i in report.items if i.outcome is Outcome.POSTED)
     minimum = sum(math.ceil(n / 50) for n in written.values())
-    xero_calls = service.xero.api_calls
+    gateways = remotes(service)
+    xero_calls = gateways.xero.api_calls
     seen = Counter((r.method, r.path.split("?")[0].rsplit("/", 1)[-1]) for r in sandboxes.xero.requests)
     allocations = seen[("PUT", "Allocations")]
     contacts = seen[("PUT", "Contacts")]
@@ -54,7 +56,7 @@ with tempfile.TemporaryDirectory() as directory:
         "status": report.status, "listed": len(report.items), "posted": report.count(Outcome.POSTED),
         "wall": wall, "virtual": virtual, "xero_calls": xero_calls, "minimum": minimum, "writes": writes, "allocations": allocations,
         "contacts": contacts,
-        "actionstep_calls": service.actionstep.api_calls,
+        "actionstep_calls": gateways.actionstep.api_calls,
         "refused": sandboxes.xero.limiter.refused, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_before_mb": rss_before / 1024,
     }))

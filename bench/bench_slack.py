@@ -74,7 +74,7 @@ def run() -> list[Measurement]:
             fire, (f"{bot.url}/slack/events", bot.slack.response_url(GROUP_MEMBER))
         )
         bot.settle()
-        with bot.firm.service.store.unit_of_work() as uow:
+        with bot.firm.store.unit_of_work() as uow:
             sync = uow.runs.get(1)
     assert (
         sync is not None and sync.finished_at is not None and (sync.summary or {}).get("posted") == DOCUMENTS

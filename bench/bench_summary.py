@@ -32,7 +32,7 @@ PUSHED = [k for k in DocumentKind if k.pushed]
 def _fill(firm: Firm, now: datetime) -> None:
     """A busy day: 40 syncs a day's worth of postings, each document once, plus the day's skips and problems."""
     per_run = POSTINGS // 40
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         for run in range(40):
             at = now - timedelta(hours=23) + timedelta(minutes=30 * run)
             run_id = uow.runs.start("schedule", "the scheduler", at=at)

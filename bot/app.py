@@ -18,7 +18,7 @@ from bot.notifier import Notifier
 from bot.roles import Role, Roles
 from bot.settings import BotSettings
 from bot.views.status import NextRun
-from integration.app.service import Service
+from integration.app import Service
 
 # Listeners only ack, check roles and hand work to the job runner, so they are quick; bolt's default of 5
 # threads would still queue acks behind each other under a burst of commands.

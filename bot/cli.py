@@ -26,10 +26,9 @@ from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
-from integration.app import bootstrap
+from integration.app import bootstrap, to_dict
 from integration.domain import MappingKind, UnlinkState
 from integration.errors import ConfigError, XerobotError
-from integration.rules.reporting import to_dict
 from integration.settings import Settings, load_settings
 from sandboxes.server import Sandboxes, settings_for
 
@@ -105,8 +104,10 @@ def sync(
     """Push every approved Actionstep document that is not in Xero yet, and print the report."""
     service = bootstrap.build_service(settings())
     try:
-        report = service.sync("cli", "command line", dry_run=dry_run)
-        service.raise_alerts(report)  # so Slack, App Home and the daily summary see what failed here too
+        # A real sync raises its alerts, so Slack, App Home and the daily summary see what failed here too.
+        report = (
+            service.preview("cli", "command line") if dry_run else service.sync("cli", "command line").report
+        )
     finally:
         service.close()
     if as_json:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 from wsgiref.util import request_uri
 
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 from integration.errors import XerobotError
 
 if TYPE_CHECKING:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from integration.app import bootstrap
-from integration.app.service import Service
+from integration.app import Service, bootstrap
 from integration.clock import Clock
 from sandboxes import demo_chart
 from sandboxes.server import Sandboxes, settings_for
 
 SANDBOX_BASE = "http://sandbox.local"
+DEMO_LEDGER = "xerobot-demo.db"  # in the directory given to `build_demo`
 DEMO_MAPPINGS = demo_chart.DEMO_MAPPINGS
 
 
@@ -23,7 +23,7 @@ def build_demo(
     with the demo mappings, and the bot connected to both the way a headless install is."""
     sandboxes = sandboxes or Sandboxes.demo(clock=clock, backlog=backlog)
     service = bootstrap.build_local(
-        directory / "xerobot-demo.db",
+        directory / DEMO_LEDGER,
         settings_for(SANDBOX_BASE),
         sandboxes,
         clock=sandboxes.clock,

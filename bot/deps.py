@@ -12,7 +12,7 @@ from bot.jobs import JobRunner
 from bot.notifier import Notifier
 from bot.roles import Role, Roles
 from bot.views.status import NextRun
-from integration.app.service import Service
+from integration.app import Service
 
 
 @dataclass(frozen=True, slots=True)

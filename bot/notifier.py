@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.views.alerts import alert_message
 from bot.views.message import Message
-from integration.app.service import Service
+from integration.app import Service
 from integration.domain import Alert, AlertChanges, AlertState
 
 log = logging.getLogger(__name__)

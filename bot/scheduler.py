@@ -23,10 +23,9 @@ from bot.notifier import Notifier
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.views.summary import summary_message
-from integration.app.service import Service, Summary
+from integration.app import Daily, Every, Schedule, Service, Summary
 from integration.app.slots import ACTOR, DEFAULT_TTL, SlotDesk
 from integration.errors import SyncInProgress
-from integration.rules.schedule import Daily, Every, Schedule
 
 log = logging.getLogger(__name__)
 SUMMARY, AUTO_SYNC, HEALTH = "summary", "auto-sync", "health-check"
@@ -166,11 +165,11 @@ class Scheduler:
 
     def _auto_sync(self, slot: datetime) -> None:
         try:
-            report = self._service.sync("schedule", ACTOR)
+            done = self._service.sync("schedule", ACTOR)
         except SyncInProgress:
             log.info("Auto-sync for %s skipped: a sync is already running", slot.isoformat())
             return
-        self._notifier.publish(self._service.raise_alerts(report))
+        self._notifier.publish(done.changes)
 
     def _health(self, slot: datetime) -> None:
         check = self._service.health_check()

@@ -21,7 +21,7 @@ from bot.scheduler import Plan, Scheduler, plan_from
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.web import make_server, wsgi_app
-from integration.app.service import Service
+from integration.app import Service
 
 log = logging.getLogger(__name__)
 

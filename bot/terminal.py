@@ -12,9 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.views.status import NextRun
+from integration.app import OUTCOME_LABELS, Summary, headline, tallies
 from integration.domain import Outcome, Problem, Severity, SyncReport, UnlinkPlan, UnlinkRequest, UnlinkState
-from integration.rules.reporting import OUTCOME_LABELS, headline, tallies
-from integration.rules.summary import Summary
 
 STYLES = {
     Outcome.POSTED: "green",

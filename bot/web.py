@@ -18,7 +18,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.connect_pages import OAUTH_ROUTE, connect_page
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment

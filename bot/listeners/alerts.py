@@ -21,8 +21,7 @@ from bot.roles import Role
 from bot.views import replies
 from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
 from bot.views.report import report_message
-from integration.alerting.desk import alert_target
-from integration.app.service import Progress
+from integration.app import Progress, alert_target
 from integration.domain import Alert, AlertState
 from integration.errors import XerobotError
 

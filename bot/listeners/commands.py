@@ -15,6 +15,8 @@ from bot.roles import Role
 from bot.views import replies
 from bot.views.report import in_progress_message, notice_message, progress_message, report_message
 from bot.views.status import check_message, status_message
+from integration.app import Progress
+from integration.domain import AlertChanges
 from integration.errors import SyncInProgress, XerobotError
 
 READERS = (Role.BOOKKEEPER, Role.APPROVER)
@@ -74,13 +76,17 @@ def register(app: App, deps: Deps) -> None:
 def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) -> None:
     message = SyncMessage(deps.client, channel, respond)
     message.start(progress_message(user, preview))
+
+    def progress(update: Progress) -> None:
+        message.progress(progress_message(user, preview, update))
+
+    changes = AlertChanges()  # a preview raises none
     try:
-        report = deps.service.sync(
-            "slack",
-            user,
-            dry_run=preview,
-            progress=lambda p: message.progress(progress_message(user, preview, p)),
-        )
+        if preview:
+            report = deps.service.preview("slack", user, progress=progress)
+        else:
+            done = deps.service.sync("slack", user, progress=progress)
+            report, changes = done.report, done.changes
     except SyncInProgress as error:
         message.finish(in_progress_message(error.actor, error.trigger, error.started))
         return
@@ -90,7 +96,6 @@ def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) 
     except Exception:
         message.finish(replies.failed("running the sync"))
         raise
-    changes = deps.service.raise_alerts(report)
     message.finish(report_message(report))
     deps.notifier.publish(changes)
 

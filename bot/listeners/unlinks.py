@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.roles import Role
 from bot.views import replies
 from bot.views.unlinks import unlink_message
-from integration.app.service import UnlinkOutcome, request_target
+from integration.app import UnlinkOutcome, request_target
 from integration.domain import UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 

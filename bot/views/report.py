@@ -13,10 +13,8 @@ from slack_sdk.models.blocks import HeaderBlock, SectionBlock
 
 from bot.views.message import Budget, Message, context, mrkdwn, section
 from bot.views.text import clip, escape, link, mention, money, plural, safe, when
-from integration.app.service import Progress
+from integration.app import OUTCOME_LABELS, Progress, duration_seconds, headline, tallies, xero_url
 from integration.domain import DocumentKind, ItemResult, Outcome, SyncReport
-from integration.rules.deeplinks import xero_url
-from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies
 
 KIND_NAMES = {
     DocumentKind.SALES_INVOICE: "Sales invoices",

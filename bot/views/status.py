@@ -17,10 +17,9 @@ from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
 from bot.views.unlinks import pending_lines
-from integration.app.service import Status
+from integration.app import OUTCOME_LABELS, Status
 from integration.domain import Alert, AlertState, ConnectionHealth, Outcome, Problem
 from integration.errors import describe
-from integration.rules.reporting import OUTCOME_LABELS
 
 SHOWN_ALERTS = 10
 

@@ -17,8 +17,8 @@ from bot.views.message import Budget, Message, context, section
 from bot.views.report import KIND_NAMES
 from bot.views.status import NextRun, connections_text, next_runs_text, permalink
 from bot.views.text import escape, link, mention, money, plural, safe, when
+from integration.app import KindTally, Summary
 from integration.domain import Alert
-from integration.rules.summary import KindTally, Summary
 
 TITLE = "Daily sync summary"
 SHOWN_ALERTS = 15

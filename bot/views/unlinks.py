@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject, 
 from bot import ids
 from bot.views.message import Budget, Message, context, section
 from bot.views.text import clip, escape, link, mention, money, safe, when
+from integration.app import xero_url
 from integration.domain import UnlinkPlan, UnlinkRequest, UnlinkState, UnlinkStep
 from integration.errors import describe
-from integration.rules.deeplinks import xero_url
 
 MAX_STEP = 300  # characters of one step's description
 STEPS_CHARS = 3500  # characters of one way's list of steps, so both ways and the outcome fit in one message

@@ -21,7 +21,7 @@ from integration.actionstep.client import ActionstepClient
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.remotes import ActionstepGatewayAdapter, Lazy, XeroGatewayAdapter
 from integration.adapters.token_store import LedgerTokenStore
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 from integration.app.service import Service
 from integration.clock import Clock, SystemClock
 from integration.domain import Mapping, MappingKind

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from integration.alerting.desk import AlertDesk
 from integration.domain import AlertSource, AlertState, MappingKind, Problem
 from integration.errors import AuthError, XerobotError
 from tests.support.firm import Firm, demo_firm, sales_invoice, supplier_invoice
@@ -26,10 +27,10 @@ def test_a_failed_post_is_raised_once_counted_while_it_repeats_and_resolved_once
     firm.actionstep.add(sales_invoice("INV-1"))
     firm.xero.refuse_documents["INV-1"] = REFUSAL
 
-    first = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
-    second = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    first = firm.service.sync("slack", "U1").changes
+    second = firm.service.sync("slack", "U1").changes
     del firm.xero.refuse_documents["INV-1"]
-    third = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    third = firm.service.sync("slack", "U1").changes
 
     assert [a.code for a in first.new] == ["xero.account_invalid"] and not first.repeated
     assert first.new[0].documents[0].number == "INV-1"
@@ -41,13 +42,13 @@ def test_a_failed_post_is_raised_once_counted_while_it_repeats_and_resolved_once
 
 def test_a_preview_raises_no_alerts(firm: Firm) -> None:
     firm.actionstep.add(supplier_invoice("BILL-1"))
-    changes = firm.service.raise_alerts(firm.service.sync("slack", "U1", dry_run=True))
-    assert not changes and firm.service.alerts.unresolved() == []
+    firm.service.preview("slack", "U1")
+    assert firm.service.alerts.unresolved() == []
 
 
 def test_an_alert_seen_again_after_it_was_resolved_is_posted_afresh(firm: Firm) -> None:
     problem = Problem("xero.lock_date", "lock_date", "Dated before the lock date.", "Move the lock date.")
-    desk = firm.service.alerts
+    desk = AlertDesk(firm.store)
     first = desk.raise_problems([problem], AlertSource.CHECK).new[0]
     assert desk.claim_post(first.id, "C1")
     desk.posted(first.id, "C1", "1.0")
@@ -59,8 +60,8 @@ def test_an_alert_seen_again_after_it_was_resolved_is_posted_afresh(firm: Firm) 
 
 def test_a_sync_leaves_alerts_raised_by_a_check_alone(firm: Firm) -> None:
     problem = Problem("mapping.unmapped_account", "account:5040", "Courier Costs is unmapped.", "Map it.")
-    firm.service.alerts.raise_problems([problem], AlertSource.CHECK)
-    changes = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    AlertDesk(firm.store).raise_problems([problem], AlertSource.CHECK)
+    changes = firm.service.sync("slack", "U1").changes
     assert not changes.resolved and len(firm.service.alerts.unresolved()) == 1
 
 
@@ -69,7 +70,7 @@ def test_a_run_that_fails_raises_an_alert_about_itself_and_resolves_nothing_unti
 ) -> None:
     firm.actionstep.add(sales_invoice("INV-1"))
     firm.xero.refuse_documents["INV-1"] = REFUSAL
-    failed_post = firm.service.raise_alerts(firm.service.sync("slack", "U1")).new[0]
+    failed_post = firm.service.sync("slack", "U1").changes.new[0]
     del firm.xero.refuse_documents["INV-1"]
     organisation = firm.xero.organisation
 
@@ -77,9 +78,9 @@ def test_a_run_that_fails_raises_an_alert_about_itself_and_resolves_nothing_unti
         raise AuthError("xero", "Xero refused the token: the connection was revoked.")
 
     firm.xero.organisation = revoked  # type: ignore[method-assign]
-    broken = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    broken = firm.service.sync("slack", "U1").changes
     firm.xero.organisation = organisation  # type: ignore[method-assign]
-    healed = firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    healed = firm.service.sync("slack", "U1").changes
 
     assert [(a.code, a.subject) for a in broken.new] == [("auth.expired", "run")] and not broken.resolved
     assert {a.id for a in healed.resolved} == {failed_post.id, broken.new[0].id}
@@ -87,7 +88,7 @@ def test_a_run_that_fails_raises_an_alert_about_itself_and_resolves_nothing_unti
 
 def test_two_people_ignoring_at_once_ignore_it_once_and_undo_is_recorded(firm: Firm) -> None:
     problem = Problem("xero.lock_date", "lock_date", "Dated before the lock date.", "Move the lock date.")
-    alert = firm.service.alerts.raise_problems([problem], AlertSource.CHECK).new[0]
+    alert = AlertDesk(firm.store).raise_problems([problem], AlertSource.CHECK).new[0]
     with ThreadPoolExecutor(4) as pool:
         results = list(
             pool.map(lambda u: firm.service.alerts.ignore(alert.id, u, f"by {u}"), ["U1", "U2", "U3", "U4"])
@@ -107,7 +108,7 @@ def test_two_people_ignoring_at_once_ignore_it_once_and_undo_is_recorded(firm: F
 
 def test_only_one_of_two_claims_posts_the_message_and_a_failed_post_can_be_claimed_again(firm: Firm) -> None:
     problem = Problem("xero.lock_date", "lock_date", "Dated before the lock date.", "Move the lock date.")
-    desk = firm.service.alerts
+    desk = AlertDesk(firm.store)
     alert = desk.raise_problems([problem], AlertSource.CHECK).new[0]
     assert desk.claim_post(alert.id, "C1") and not desk.claim_post(alert.id, "C1")
     desk.release_post(alert.id)
@@ -120,14 +121,14 @@ def test_only_one_of_two_claims_posts_the_message_and_a_failed_post_can_be_claim
 def test_a_retry_runs_one_sync_and_a_second_retry_meanwhile_is_told_who_started_it(firm: Firm) -> None:
     firm.actionstep.add(sales_invoice("INV-1"))
     firm.xero.refuse_documents["INV-1"] = REFUSAL
-    alert = firm.service.raise_alerts(firm.service.sync("slack", "U1")).new[0]
+    alert = firm.service.sync("slack", "U1").changes.new[0]
     del firm.xero.refuse_documents["INV-1"]
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         uow.leases.acquire(f"alert-retry:{alert.id}", "U7:x", timedelta(minutes=5), detail="U7")
         uow.commit()
     busy = firm.service.retry(alert.id, "U2")
     assert busy.report is None and busy.busy_by == "U7"
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         uow.leases.release(f"alert-retry:{alert.id}", "U7:x")
         uow.commit()
 
@@ -143,7 +144,7 @@ def test_a_retry_runs_one_sync_and_a_second_retry_meanwhile_is_told_who_started_
 
 def test_fixing_a_mapping_alert_saves_the_mapping_and_resolves_it_when_the_check_agrees(firm: Firm) -> None:
     firm.actionstep.add(supplier_invoice("BILL-1"))
-    alert = firm.service.raise_alerts(firm.service.sync("slack", "U1")).new[0]
+    alert = firm.service.sync("slack", "U1").changes.new[0]
     assert alert.mapping_target == (MappingKind.ACCOUNT, "5040")
 
     fixed = firm.service.fix_mapping(alert.id, "429", "U2")
@@ -156,7 +157,7 @@ def test_fixing_a_mapping_alert_saves_the_mapping_and_resolves_it_when_the_check
 
 def test_an_alert_no_single_mapping_fixes_refuses_a_fix(firm: Firm) -> None:
     problem = Problem("xero.lock_date", "lock_date", "Dated before the lock date.", "Move the lock date.")
-    alert = firm.service.alerts.raise_problems([problem], AlertSource.CHECK).new[0]
+    alert = AlertDesk(firm.store).raise_problems([problem], AlertSource.CHECK).new[0]
     with pytest.raises(XerobotError) as caught:
         firm.service.fix_mapping(alert.id, "429", "U2")
     assert caught.value.code == "alert.not_fixable"
@@ -164,7 +165,7 @@ def test_an_alert_no_single_mapping_fixes_refuses_a_fix(firm: Firm) -> None:
 
 def test_status_shows_the_last_run_unresolved_alerts_and_both_connections(firm: Firm) -> None:
     firm.actionstep.add(supplier_invoice("BILL-1"))
-    firm.service.raise_alerts(firm.service.sync("slack", "U1"))
+    firm.service.sync("slack", "U1")
     status = firm.service.status()
     assert status.last_run is not None and status.last_run.actor == "U1" and status.running is None
     assert [a.code for a in status.open_alerts] == ["mapping.unmapped_account"]

@@ -11,7 +11,7 @@ import pytest
 
 from bot.demo import SANDBOX_BASE
 from bot.web import wsgi_app
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 from integration.clock import SystemClock
 from integration.settings import load_settings
 from integration.store import Store

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from integration.adapters.token_store import LedgerTokenStore
-from integration.app.service import HealthCheck
+from integration.app import HealthCheck
 from integration.domain import AccountingBasis, AlertState
 from integration.errors import AuthError
 from integration.store import Store
@@ -54,12 +54,12 @@ def test_a_mapping_problem_found_by_the_check_is_raised_once_and_counted_after(f
 
 def test_connections_expiring_within_a_week_are_raised_and_those_further_off_are_not(firm: Firm) -> None:
     now = datetime.now(UTC)
-    connect(firm.service.store, "actionstep", now + timedelta(days=3, hours=1))
-    connect(firm.service.store, "xero", now + timedelta(days=30))
+    connect(firm.store, "actionstep", now + timedelta(days=3, hours=1))
+    connect(firm.store, "xero", now + timedelta(days=30))
     check = firm.service.health_check()
     assert found(check) == [("auth.expiring", "token:actionstep")]
     assert "Actionstep connection expires in 3 days" in check.problems[0].message
-    connect(firm.service.store, "xero", now - timedelta(hours=1))
+    connect(firm.store, "xero", now - timedelta(hours=1))
     assert ("auth.expired", "connection:xero") in found(firm.service.health_check())
 
 

@@ -32,7 +32,7 @@ def item(
 
 
 def record(firm: Firm, at: datetime, items: list[ItemResult], *, dry_run: bool = False) -> None:
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         run = uow.runs.start("schedule", "the scheduler", dry_run=dry_run, at=at)
         uow.runs.record(run, items, at=at)
         uow.runs.finish(run, status="ok", api_calls=1, at=at)
@@ -81,7 +81,7 @@ def test_a_document_posted_unlinked_and_posted_again_counts_twice(firm: Firm) ->
 
 
 def test_failures_are_the_open_alerts_oldest_first_and_waiting_unlink_requests_are_listed(firm: Firm) -> None:
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         for days, subject in ((1, "account:1"), (9, "account:2"), (3, "account:3")):
             problem = Problem("mapping.unmapped_account", subject, f"Map {subject}.", "Map it.")
             uow.alerts.raise_(problem, AlertSource.SYNC, [], now=NOW - timedelta(days=days))
@@ -117,7 +117,7 @@ def test_a_real_sync_shows_up_in_the_summary_with_its_failures(firm: Firm) -> No
     firm.actionstep.add(
         sales_invoice("INV-1", amount="100.00"), supplier_invoice("BILL-1")
     )  # 5040 is unmapped
-    firm.service.raise_alerts(firm.service.sync("schedule", "the scheduler"))
+    firm.service.sync("schedule", "the scheduler")
 
     summary = firm.service.summary()
 
@@ -130,7 +130,7 @@ def test_a_real_sync_shows_up_in_the_summary_with_its_failures(firm: Firm) -> No
 
 def test_every_query_the_summary_makes_is_answered_from_an_index(tmp_path: Path) -> None:
     with demo_firm(f"sqlite:///{tmp_path / 'ledger.db'}") as firm:
-        engine = firm.service.store.engine
+        engine = firm.store.engine
         selects: list[tuple[str, Any]] = []
 
         def capture(_c: Any, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:

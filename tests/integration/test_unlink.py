@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from integration.app.service import Service, UnlinkPolicy
+from integration.app import Service, UnlinkPolicy
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Link, LinkState, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
@@ -28,7 +28,7 @@ BOOKKEEPER, APPROVER, SECOND = "UBOOK", "UAPPROVE", "USECOND"
 def firm(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     """The demo firm, synced once: INV-1001 has two payments (RCT-5001, RCT-5002), CN-4001 is applied to INV-1002."""
     service, sandboxes = demo_service(store)
-    assert service.sync("test", BOOKKEEPER).status == "ok"
+    assert service.sync("test", BOOKKEEPER).report.status == "ok"
     yield service, sandboxes
     service.close()
 
@@ -62,6 +62,7 @@ def audit_steps(store: Store) -> list[str]:
 
 def test_void_in_xero_deletes_the_payments_before_voiding_the_invoice(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
@@ -73,7 +74,6 @@ def test_void_in_xero_deletes_the_payments_before_voiding_the_invoice(
     assert outcome.request.approved_by == APPROVER
     assert writes(sandboxes) == ["Payments", "Payments", "Invoices"]
     assert invoice(sandboxes, "INV-1001")["Status"] == "VOIDED"
-    store = service.store
     assert not any(active(store, n) for n in ("INV-1001", "RCT-5001", "RCT-5002"))
     assert all(link.voided_in_xero for n in ("INV-1001", "RCT-5001") for link in links(store, n))
     assert audit_steps(store) == [s.key for s in request.plan.void_steps]
@@ -81,6 +81,7 @@ def test_void_in_xero_deletes_the_payments_before_voiding_the_invoice(
 
 def test_unlink_only_turns_the_payments_then_the_invoice_into_history_and_leaves_xero_alone(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
@@ -92,11 +93,12 @@ def test_unlink_only_turns_the_payments_then_the_invoice_into_history_and_leaves
     assert invoice(sandboxes, "INV-1001")["Status"] == "PAID"
     done = [s.key.split(":")[0] for s in service.unlinks.get(request.id).steps_done]
     assert done == ["payment", "payment", "document"]
-    assert not any(link.voided_in_xero for link in links(service.store, "INV-1001"))
+    assert not any(link.voided_in_xero for link in links(store, "INV-1001"))
 
 
 def test_a_credit_note_allocation_comes_off_before_the_invoice_is_voided(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1002", BOOKKEEPER)
@@ -106,21 +108,23 @@ def test_a_credit_note_allocation_comes_off_before_the_invoice_is_voided(
     assert invoice(sandboxes, "INV-1002")["Status"] == "VOIDED"
     (note,) = [c for c in sandboxes.xero.credit_notes() if c["CreditNoteNumber"] == "CN-4001"]
     assert note["Status"] == "AUTHORISED" and note["Allocations"] == []
-    assert active(service.store, "CN-4001"), "the credit note itself stays linked"
+    assert active(store, "CN-4001"), "the credit note itself stays linked"
 
 
-def test_a_payment_number_unlinks_that_payment_alone(firm: tuple[Service, Sandboxes]) -> None:
+def test_a_payment_number_unlinks_that_payment_alone(firm: tuple[Service, Sandboxes], store: Store) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("RCT-5001", BOOKKEEPER)
     service.unlinks.confirm(request.id, APPROVER, void_in_xero=True)
 
     assert writes(sandboxes) == ["Payments"]
-    assert not active(service.store, "RCT-5001")
-    assert active(service.store, "RCT-5002") and active(service.store, "INV-1001")
+    assert not active(store, "RCT-5001")
+    assert active(store, "RCT-5002") and active(store, "INV-1001")
     assert invoice(sandboxes, "INV-1001")["Status"] == "AUTHORISED"
 
 
-def test_twenty_concurrent_confirmations_carry_the_request_out_once(firm: tuple[Service, Sandboxes]) -> None:
+def test_twenty_concurrent_confirmations_carry_the_request_out_once(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     start = threading.Barrier(20)
@@ -134,13 +138,14 @@ def test_twenty_concurrent_confirmations_carry_the_request_out_once(firm: tuple[
 
     assert changed.count(True) == 1
     assert writes(sandboxes) == ["Payments", "Payments", "Invoices"]
-    assert len(audit_steps(service.store)) == 3
+    assert len(audit_steps(store)) == 3
     finished = service.unlinks.get(request.id)
     assert finished.state is UnlinkState.DONE and finished.approved_by == f"UAPP{changed.index(True)}"
 
 
 def test_a_step_failing_midway_leaves_an_exact_record_and_a_retry_completes_the_rest(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
@@ -151,8 +156,8 @@ def test_a_step_failing_midway_leaves_an_exact_record_and_a_retry_completes_the_
     assert failed.state is UnlinkState.FAILED
     assert [s.key for s in failed.steps_done] == [s.key for s in request.plan.void_steps[:2]]
     assert failed.error is not None and failed.error.startswith("Step 3 of 3 (Void sales invoice INV-1001")
-    assert not active(service.store, "RCT-5001") and not active(service.store, "RCT-5002")
-    assert active(service.store, "INV-1001")
+    assert not active(store, "RCT-5001") and not active(store, "RCT-5002")
+    assert active(store, "INV-1001")
     assert (
         invoice(sandboxes, "INV-1001")["Status"] == "AUTHORISED"
     )  # its payments are gone, it is still there
@@ -163,10 +168,10 @@ def test_a_step_failing_midway_leaves_an_exact_record_and_a_retry_completes_the_
     assert retried.changed and retried.request.state is UnlinkState.DONE
     assert [s.key for s in retried.request.steps_done] == [s.key for s in request.plan.void_steps]
     assert writes(sandboxes) == ["Payments", "Payments", "Invoices"], "no payment was deleted twice"
-    assert invoice(sandboxes, "INV-1001")["Status"] == "VOIDED" and not active(service.store, "INV-1001")
+    assert invoice(sandboxes, "INV-1001")["Status"] == "VOIDED" and not active(store, "INV-1001")
 
 
-def test_running_a_finished_request_again_does_nothing(firm: tuple[Service, Sandboxes]) -> None:
+def test_running_a_finished_request_again_does_nothing(firm: tuple[Service, Sandboxes], store: Store) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     service.unlinks.confirm(request.id, APPROVER, void_in_xero=True)
@@ -176,10 +181,12 @@ def test_running_a_finished_request_again_does_nothing(firm: tuple[Service, Sand
     retried = service.unlinks.retry(request.id, SECOND)
 
     assert not again.changed and not retried.changed and again.request.approved_by == APPROVER
-    assert len(sandboxes.xero.requests) == sent and len(audit_steps(service.store)) == 3
+    assert len(sandboxes.xero.requests) == sent and len(audit_steps(store)) == 3
 
 
-def test_a_step_whose_xero_side_was_already_done_only_records_it(firm: tuple[Service, Sandboxes]) -> None:
+def test_a_step_whose_xero_side_was_already_done_only_records_it(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     first = request.plan.payments[0].xero.xero_id
@@ -191,14 +198,15 @@ def test_a_step_whose_xero_side_was_already_done_only_records_it(firm: tuple[Ser
     done = service.unlinks.confirm(request.id, APPROVER, void_in_xero=True).request
 
     assert done.state is UnlinkState.DONE and [s.already for s in done.steps_done] == [True, False, False]
-    assert writes(sandboxes) == ["Payments", "Invoices"] and not active(service.store, "RCT-5001")
+    assert writes(sandboxes) == ["Payments", "Invoices"] and not active(store, "RCT-5001")
 
 
 def test_a_reconciled_payment_refuses_void_in_xero_with_the_reason_and_unlink_only_still_works(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
-    (payment,) = [p for p in links(service.store, "RCT-5001")]
+    (payment,) = [p for p in links(store, "RCT-5001")]
     sandboxes.xero.reconcile_payment(payment.xero_id)
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     assert request.plan.void_refused is not None and "RCT-5001 is reconciled" in request.plan.void_refused
@@ -209,11 +217,12 @@ def test_a_reconciled_payment_refuses_void_in_xero_with_the_reason_and_unlink_on
     assert service.unlinks.get(request.id).state is UnlinkState.PENDING
 
     service.unlinks.confirm(request.id, APPROVER, void_in_xero=False)
-    assert writes(sandboxes) == [] and not active(service.store, "INV-1001")
+    assert writes(sandboxes) == [] and not active(store, "INV-1001")
 
 
 def test_a_payment_reconciled_after_the_plan_was_shown_stops_the_void_before_anything_changes(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
@@ -223,10 +232,10 @@ def test_a_payment_reconciled_after_the_plan_was_shown_stops_the_void_before_any
 
     assert stopped.state is UnlinkState.FAILED and stopped.steps_done == ()
     assert stopped.error is not None and "RCT-5002 is reconciled" in stopped.error
-    assert writes(sandboxes) == [] and active(service.store, "RCT-5001")
+    assert writes(sandboxes) == [] and active(store, "RCT-5001")
 
 
-def test_an_expired_request_cannot_be_confirmed(firm: tuple[Service, Sandboxes]) -> None:
+def test_an_expired_request_cannot_be_confirmed(firm: tuple[Service, Sandboxes], store: Store) -> None:
     service, sandboxes = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     clock = sandboxes.clock
@@ -237,11 +246,12 @@ def test_an_expired_request_cannot_be_confirmed(firm: tuple[Service, Sandboxes])
         service.unlinks.confirm(request.id, APPROVER, void_in_xero=False)
 
     assert expired.value.code == "unlink.expired" and "/xero unlink INV-1001" in str(expired.value)
-    assert active(service.store, "INV-1001") and service.unlinks.open() == []
+    assert active(store, "INV-1001") and service.unlinks.open() == []
 
 
 def test_with_the_two_person_rule_the_requester_cannot_confirm_and_someone_else_can(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, _ = firm
     service.unlinks.policy = replace(service.unlinks.policy, two_person=True)
@@ -253,7 +263,7 @@ def test_with_the_two_person_rule_the_requester_cannot_confirm_and_someone_else_
     assert service.unlinks.get(request.id).state is UnlinkState.PENDING
 
     assert service.unlinks.confirm(request.id, SECOND, void_in_xero=False).changed
-    assert not active(service.store, "INV-1001")
+    assert not active(store, "INV-1001")
 
 
 def test_without_the_two_person_rule_an_approver_may_confirm_their_own_request(
@@ -267,13 +277,14 @@ def test_without_the_two_person_rule_an_approver_may_confirm_their_own_request(
 
 def test_a_cancelled_request_cannot_be_confirmed_and_says_who_cancelled(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, _ = firm
     request = service.unlinks.request("INV-1001", BOOKKEEPER)
     assert service.unlinks.cancel(request.id, BOOKKEEPER).changed
     late = service.unlinks.confirm(request.id, APPROVER, void_in_xero=False)
     assert not late.changed and late.request.state is UnlinkState.CANCELLED
-    assert late.request.approved_by == BOOKKEEPER and active(service.store, "INV-1001")
+    assert late.request.approved_by == BOOKKEEPER and active(store, "INV-1001")
 
 
 def test_an_unknown_number_suggests_the_closest_linked_numbers(firm: tuple[Service, Sandboxes]) -> None:
@@ -326,10 +337,11 @@ def test_a_run_that_dies_midway_is_shown_as_stopped_and_retry_carries_it_on(
 
 def test_a_request_left_running_by_a_dead_process_is_recorded_as_stopped_once_its_lease_lapses(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, _ = firm
     request = service.unlinks.request("INV-1004", BOOKKEEPER)
-    with service.store.unit_of_work() as uow:  # a process decided it, took the lease, then was killed
+    with store.unit_of_work() as uow:  # a process decided it, took the lease, then was killed
         uow.unlinks.confirm(request.id, by=APPROVER, void_in_xero=False, now=request.created_at)
         uow.leases.acquire(f"unlink:{request.plan.source}", "elsewhere:1:dead", timedelta(seconds=-1))
         uow.commit()
@@ -342,12 +354,13 @@ def test_a_request_left_running_by_a_dead_process_is_recorded_as_stopped_once_it
 
 def test_a_number_two_linked_documents_share_asks_which_and_kind_and_id_say_which(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, _ = firm
-    (first,) = links(service.store, "SUP-2002")
+    (first,) = links(store, "SUP-2002")
     other = Link(SourceRef(DocumentKind.SUPPLIER_INVOICE, "99"), "v1", "SUP-2002", "another-bill", "SUP-2002",
                  "ACCPAY", Decimal("12.00"))  # fmt: skip
-    with service.store.unit_of_work() as uow:  # another supplier's bill with the same number
+    with store.unit_of_work() as uow:  # another supplier's bill with the same number
         uow.links.add(other)
         uow.commit()
 

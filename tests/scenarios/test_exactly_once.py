@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.demo import DEMO_MAPPINGS
-from integration.app import bootstrap
-from integration.app.service import Service
+from integration.app import Service, bootstrap
 from integration.clock import VirtualClock
 from integration.domain import Document
 from integration.settings import load_settings
@@ -29,7 +28,7 @@ from integration.sync.engine import KIND_ORDER, Progress
 from sandboxes import demo_chart
 from sandboxes.actionstep.demo import DEMO_PROBLEMS
 from sandboxes.server import Sandboxes, settings_for
-from tests.support.engine import RELAXED, demo_service, linked_numbers, xero_copies
+from tests.support.engine import RELAXED, demo_service, linked_numbers, remotes, xero_copies
 from tests.support.http import serving
 
 BACKLOG = 2_000
@@ -45,7 +44,7 @@ STAYS_BLOCKED = {
 def expected_numbers(service: Service) -> set[str]:
     """Every approved document that should end up in Xero: all pushed kinds dated after Xero's lock date, less
     the demo firm's deliberately blocked ones, less whatever settles a document that cannot post."""
-    listed = (service.actionstep.documents(kind, None) for kind in KIND_ORDER if kind.pushed)
+    listed = (remotes(service).actionstep.documents(kind, None) for kind in KIND_ORDER if kind.pushed)
     documents = {d.ref: d for listing in listed for d in listing if isinstance(d, Document)}
     postable = {
         ref
@@ -71,7 +70,7 @@ def assert_exactly_once(service: Service, sandboxes: Sandboxes, store: Store) ->
 
 def sync_until_settled(service: Service, rounds: int = 12) -> None:
     for _ in range(rounds):
-        if service.sync("test", "retry").status == "ok":
+        if service.sync("test", "retry").report.status == "ok":
             return
     pytest.fail("the syncs never completed")
 
@@ -108,14 +107,14 @@ def test_faults_mid_run_never_lose_or_duplicate_a_document(store: Store) -> None
     mischief = Mischief(sandboxes, seed=7)
     statuses = []
     for _ in range(30):  # until every kind of fault has struck at least once, mid-run
-        statuses.append(service.sync("test", "U1", progress=mischief).status)
+        statuses.append(service.sync("test", "U1", progress=mischief).report.status)
         if set(mischief.done) == set(mischief.order):
             break
     assert set(mischief.done) == set(mischief.order)
     assert "interrupted" in statuses  # an outage stopped a run part-way, leaving sends to settle
     sync_until_settled(service)
     assert_exactly_once(service, sandboxes, store)
-    again = service.sync("test", "U1")
+    again = service.sync("test", "U1").report
     assert again.count_posted() == 0
 
 
@@ -136,8 +135,9 @@ def _settings_env(database_url: str, base_url: str, key: str) -> dict[str, str]:
 
 def _sync_in_child(database_url: str, base_url: str, key: str) -> None:
     settings = load_settings(**_settings_env(database_url, base_url, key))
-    service = bootstrap.build_service(settings, clock=VirtualClock(datetime.now(UTC)))
-    bootstrap.seed_mappings(service.store, DEMO_MAPPINGS, actor="demo")
+    store = bootstrap.open_store(settings)
+    bootstrap.seed_mappings(store, DEMO_MAPPINGS, actor="demo")
+    service = bootstrap.build_service(settings, store=store, clock=VirtualClock(datetime.now(UTC)))
     service.sync("test", "killed")
 
 
@@ -173,10 +173,11 @@ def test_a_sync_killed_at_random_points_twenty_times_still_posts_each_document_o
     assert kills >= 10, "the syncs finished too fast to be killed mid-run"
     assert uncertain > 0, "no kill landed between a send and its outcome"
     settings = load_settings(**_settings_env(database_url, base_url, key))
-    service = bootstrap.build_service(settings, clock=VirtualClock(datetime.now(UTC)))
+    store = bootstrap.open_store(settings)
+    service = bootstrap.build_service(settings, store=store, clock=VirtualClock(datetime.now(UTC)))
     try:
         sync_until_settled(service)
-        assert_exactly_once(service, sandboxes, service.store)
-        assert service.sync("test", "U1").count_posted() == 0
+        assert_exactly_once(service, sandboxes, store)
+        assert service.sync("test", "U1").report.count_posted() == 0
     finally:
         service.close()

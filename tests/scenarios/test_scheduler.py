@@ -57,7 +57,7 @@ def slack() -> Iterator[FakeSlack]:
 def replica(firm: Firm, slack: FakeSlack, clock: VirtualClock, plan: Plan) -> Scheduler:
     client = WebClient(token=BOT_TOKEN, base_url=slack.url)
     notifier = Notifier(client, firm.service, ALERTS)
-    return Scheduler(plan, firm.service, client, notifier, slots=SlotDesk(firm.service.store, clock))
+    return Scheduler(plan, firm.service, client, notifier, slots=SlotDesk(firm.store, clock))
 
 
 def posted(slack: FakeSlack, channel: str) -> list[str]:
@@ -77,7 +77,7 @@ def hold(firm: Firm) -> tuple[threading.Event, threading.Event]:
 
 
 def runs(firm: Firm) -> int:
-    with firm.service.store.unit_of_work() as uow:
+    with firm.store.unit_of_work() as uow:
         return uow.runs.count_since(datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
 
 

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from bot.scheduler import Plan
 from bot.serve import Server
 from bot.settings import BotSettings
-from integration.app.service import Service
+from integration.app import Service
 from integration.app.slots import AUDIT_ACTION
 from integration.rules.schedule import Every
 from integration.store import Store, TokenCipher

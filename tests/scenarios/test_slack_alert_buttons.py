@@ -33,7 +33,7 @@ def failed_post(bot: RunningBot) -> Alert:
 
 
 def retry_runs(bot: RunningBot) -> int:
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         return sum(1 for e in uow.audit.recent(100) if e.action == "alert.retry")
 
 
@@ -94,7 +94,7 @@ def test_a_click_slack_delivers_twice_has_one_effect(bot: RunningBot) -> None:
 
     assert first.status_code == again.status_code == 200
     assert retry_runs(bot) == 1
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         clicks = [e for e in uow.audit.recent(100) if e.action == "slack.click"]
     assert len(clicks) == 1
 
@@ -135,7 +135,7 @@ def test_two_people_ignoring_at_once_ignore_it_once_and_the_second_is_told_who_d
     loser = GROUP_MEMBER if winner == BOOKKEEPER else BOOKKEEPER
     (told,) = bot.slack.of("chat.postEphemeral")
     assert told.body["user"] == loser and f"already ignored (by <@{winner}>)" in texts(told.body)
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         assert sum(1 for e in uow.audit.recent(100) if e.action == "alert.ignore") == 1
 
 
@@ -210,7 +210,7 @@ def test_someone_without_the_role_is_refused_and_the_click_is_audited(bot: Runni
     assert "Sorry, only the firm's bookkeepers" in texts(told.body) and told.body["replace_original"] is False
     assert bot.slack.of("views.open") == [] and retry_runs(bot) == 0
     assert bot.firm.service.alerts.get(alert.id).state is AlertState.OPEN
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         (click,) = [e for e in uow.audit.recent(100) if e.action == "slack.click"]
     assert (click.actor, click.allowed, click.detail) == (STRANGER, False, {"action": action})
 

@@ -21,7 +21,7 @@ def texts(payload: dict[str, object]) -> str:
 
 
 def audit(bot: RunningBot) -> list[tuple[str, str, str | None, bool]]:
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         events = uow.audit.recent(100)
     return [
         (e.actor, e.action, e.target, e.allowed) for e in reversed(events) if e.action.startswith("slack.")
@@ -184,5 +184,5 @@ def test_a_sync_asked_for_while_one_runs_says_so_instead_of_running_twice(bot: R
     release.set()
     bot.settle()
     assert len(bot.firm.xero.posted) == 1
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         assert uow.runs.last() is not None and uow.runs.last().id == 1  # type: ignore[union-attr]

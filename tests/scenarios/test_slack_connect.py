@@ -7,7 +7,7 @@ import json
 import httpx
 
 from bot.demo import SANDBOX_BASE
-from integration.app.connecting import Connector
+from integration.app.connect import Connector
 from integration.clock import SystemClock
 from integration.settings import load_settings
 from sandboxes.server import settings_for
@@ -18,7 +18,7 @@ def with_connector(bot: RunningBot) -> None:
     env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
     settings = load_settings(**env, xerobot_public_url="https://bot.example")
     service = bot.firm.service
-    service.connector = Connector(settings, service.store, httpx.Client(), SystemClock())
+    service.connector = Connector(settings, bot.firm.store, httpx.Client(), SystemClock())
 
 
 def test_an_approver_gets_a_connect_link_and_the_request_is_audited(bot: RunningBot) -> None:
@@ -27,7 +27,7 @@ def test_an_approver_gets_a_connect_link_and_the_request_is_audited(bot: Running
     bot.settle()
     shown = json.dumps(response.json())
     assert "Connect Xero" in shown and "https://bot.example/oauth/xero/start?ticket=" in shown
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         events = [(e.actor, e.action, e.target, e.allowed) for e in uow.audit.recent(10)]
     assert (APPROVER, "slack.command", "connect xero", True) in events
 
@@ -37,7 +37,7 @@ def test_a_bookkeeper_who_is_not_an_approver_is_refused_and_audited(bot: Running
     response = bot.command("connect xero", user=BOOKKEEPER)
     bot.settle()
     assert "only the firm's approvers can connect" in response.text and "ticket=" not in response.text
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         events = [(e.actor, e.action, e.allowed) for e in uow.audit.recent(10)]
     assert (BOOKKEEPER, "slack.command", False) in events
 

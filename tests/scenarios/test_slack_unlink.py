@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot import ids
-from integration.app.service import Service, UnlinkPolicy
+from integration.app import Service, UnlinkPolicy
 from integration.domain import LinkState, UnlinkRequest, UnlinkState
 from sandboxes.server import Sandboxes
 from tests.support.bot import ALERTS, APPROVER, BOOKKEEPER, CHANNEL, STRANGER, RunningBot, running_demo_bot
@@ -66,7 +66,7 @@ def buttons(bot: RunningBot, request: UnlinkRequest) -> list[dict[str, Any]]:
 
 
 def linked(bot: RunningBot, number: str) -> bool:
-    with service(bot).store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         return any(link.state is LinkState.LINKED for link in uow.links.by_number(number))
 
 
@@ -115,7 +115,7 @@ def test_a_click_by_someone_who_is_not_an_approver_is_refused_and_audited(demo: 
     for user in (STRANGER, BOOKKEEPER):
         (told,) = demo.replies_to(user)
         assert "only the firm's approvers can confirm unlinks" in json.dumps(told.body)
-    with service(demo).store.unit_of_work() as uow:
+    with demo.firm.store.unit_of_work() as uow:
         clicks = [e for e in uow.audit.recent(50) if e.action == "slack.click"]
     assert {(e.actor, e.allowed) for e in clicks} == {(STRANGER, False), (BOOKKEEPER, False)}
     assert all(e.target == f"unlink:{request.id}" for e in clicks)
@@ -208,7 +208,7 @@ def test_someone_without_a_role_cannot_ask_for_an_unlink_and_is_audited(demo: Ru
     response = demo.command("unlink INV-1001", user=STRANGER)
     demo.settle()
     assert "only the firm's bookkeepers can ask for an unlink" in response.text
-    with service(demo).store.unit_of_work() as uow:
+    with demo.firm.store.unit_of_work() as uow:
         (event,) = [e for e in uow.audit.recent(50) if e.actor == STRANGER]
     assert (event.action, event.target, event.allowed) == ("slack.command", "unlink", False)
     assert service(demo).unlinks.open() == [] and linked(demo, "INV-1001")
@@ -224,7 +224,7 @@ def test_with_the_two_person_rule_an_approver_cannot_confirm_their_own_request(b
     press(bot, ids.UNLINK_CONFIRM, request, user=APPROVER)
 
     assert "another approver must confirm it" in json.dumps(bot.replies_to(APPROVER)[-1].body)
-    with bot.firm.service.store.unit_of_work() as uow:
+    with bot.firm.store.unit_of_work() as uow:
         (refused,) = uow.audit.recent(20, action="unlink.refused")
     assert (refused.actor, refused.allowed, (refused.detail or {})["code"]) == (
         APPROVER,

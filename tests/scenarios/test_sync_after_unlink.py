@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from integration.app.service import Service
+from integration.app import Service
 from integration.domain import AlertSource, AlertState, DocumentKind, Outcome, SyncReport
 from integration.store import Store
 from sandboxes.server import Sandboxes
@@ -20,7 +20,7 @@ APPROVER = "UAPPROVE"
 @pytest.fixture
 def firm(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     service, sandboxes = demo_service(store)
-    assert service.sync("test", APPROVER).status == "ok"
+    assert service.sync("test", APPROVER).report.status == "ok"
     yield service, sandboxes
     service.close()
 
@@ -53,14 +53,15 @@ def read_everything_again(store: Store) -> None:
 
 def test_an_unlinked_document_is_not_posted_again_until_it_changes_in_actionstep(
     firm: tuple[Service, Sandboxes],
+    store: Store,
 ) -> None:
     service, sandboxes = firm
     unlink(service, "INV-1004", void=True)
     unlink(service, "RCT-5003", void=False)
     before = xero_copies(sandboxes)
-    read_everything_again(service.store)
+    read_everything_again(store)
 
-    quiet = service.sync("test", APPROVER)
+    quiet = service.sync("test", APPROVER).report
 
     assert item(quiet, "INV-1004") == (Outcome.AWAITING_CHANGE, None)
     assert item(quiet, "RCT-5003") == (Outcome.AWAITING_CHANGE, None)
@@ -68,7 +69,7 @@ def test_an_unlinked_document_is_not_posted_again_until_it_changes_in_actionstep
     assert xero_copies(sandboxes) == before
 
     edit(sandboxes, "bills", "INV-1004")
-    changed = service.sync("test", APPROVER)
+    changed = service.sync("test", APPROVER).report
     assert item(changed, "INV-1004")[0] is not Outcome.AWAITING_CHANGE
 
 
@@ -80,18 +81,18 @@ def test_a_supplier_invoice_reposted_after_unlink_only_is_reported_in_xero_twice
     unlink(service, "SUP-2002", void=False)
     edit(sandboxes, "salepurchases", "SUP-2002")
 
-    report = service.sync("test", APPROVER)
+    result = service.sync("test", APPROVER)
+    report, changes = result.report, result.changes
 
     assert item(report, "SUP-2002") == (Outcome.POSTED, None)
     new_id = next(i.xero_id for i in report.items if i.number == "SUP-2002")
     (duplicate,) = [p for p in report.problems if p.code == "doc.duplicate_copy"]
     assert f"InvoiceID={old.xero_id}" in duplicate.message and f"InvoiceID={new_id}" in duplicate.message
     assert "AccountsPayable/View.aspx" in duplicate.message
-    changes = service.raise_alerts(report)
     (alert,) = [a for a in changes.new if a.code == "doc.duplicate_copy"]
     assert alert.source is AlertSource.DUPLICATE
 
-    later = service.raise_alerts(service.sync("test", APPROVER))
+    later = service.sync("test", APPROVER).changes
     assert alert.id not in {a.id for a in later.resolved}
     assert service.alerts.get(alert.id).state is AlertState.OPEN, "it stays until a person deals with it"
 
@@ -103,7 +104,7 @@ def test_a_supplier_invoice_reposted_after_void_is_a_single_live_copy_with_no_al
     unlink(service, "SUP-2002", void=True)
     edit(sandboxes, "salepurchases", "SUP-2002")
 
-    report = service.sync("test", APPROVER)
+    report = service.sync("test", APPROVER).report
 
     assert item(report, "SUP-2002") == (Outcome.POSTED, None)
     assert "doc.duplicate_copy" not in {p.code for p in report.problems}
@@ -112,21 +113,21 @@ def test_a_supplier_invoice_reposted_after_void_is_a_single_live_copy_with_no_al
 
 @pytest.mark.parametrize("void", [True, False], ids=["voided", "left in Xero"])
 def test_a_corrected_sales_invoice_whose_number_xero_keeps_fails_with_the_fix_and_never_adopts_the_old_copy(
-    firm: tuple[Service, Sandboxes], void: bool
+    firm: tuple[Service, Sandboxes], store: Store, void: bool
 ) -> None:
     service, sandboxes = firm
     old = service.unlinks.plan("INV-1009").link
     unlink(service, "INV-1009", void=void)
     edit(sandboxes, "bills", "INV-1009")
 
-    report = service.sync("test", APPROVER)
+    report = service.sync("test", APPROVER).report
 
     assert item(report, "INV-1009") == (Outcome.FAILED, "doc.number_held_by_old_copy")
     (problem,) = [p for p in report.problems if p.code == "doc.number_held_by_old_copy"]
     assert f"InvoiceID={old.xero_id}" in problem.message
     assert ("voided when it was unlinked" in problem.message) is void
     assert "new number in Actionstep" in problem.fix
-    with service.store.unit_of_work() as uow:
+    with store.unit_of_work() as uow:
         assert uow.links.active(old.source) is None, "the uncorrected copy was not adopted"
 
 
@@ -139,7 +140,7 @@ def test_a_renumbered_sales_invoice_after_void_posts_under_its_new_number(
     sandboxes.clock.advance(60)  # type: ignore[attr-defined]
     sandboxes.actionstep.update("bills", str(record["id"]), ourReference="INV-1009A")
 
-    report = service.sync("test", APPROVER)
+    report = service.sync("test", APPROVER).report
 
     assert item(report, "INV-1009A") == (Outcome.POSTED, None)
     codes = {p.code for p in report.problems}

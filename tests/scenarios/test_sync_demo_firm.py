@@ -8,7 +8,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from integration.app.service import Service
+from integration.app import Service
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Endpoint, MappingKind, Outcome, SyncReport
 from integration.errors import SyncInProgress
@@ -16,7 +16,7 @@ from integration.store import Store
 from integration.sync.contacts import ContactDirectory
 from sandboxes.actionstep.demo import DEMO_PROBLEMS
 from sandboxes.server import Sandboxes
-from tests.support.engine import demo_service, linked_numbers, xero_copies
+from tests.support.engine import demo_service, linked_numbers, remotes, xero_copies
 from tests.support.recording import RecordingTransport
 from tests.support.xero_spec import MISSING, schema_for, validator_for, violations
 
@@ -30,7 +30,7 @@ def test_the_demo_firm_posts_what_it_can_and_reports_each_deliberate_problem_wit
     store: Store,
 ) -> None:
     service, _ = demo_service(store)
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     assert report.status == "ok", report.error
     expected = {
         DEMO_PROBLEMS["unmapped_account"]: (Outcome.BLOCKED, "mapping.unmapped_account"),
@@ -60,7 +60,7 @@ def test_the_demo_firm_posts_what_it_can_and_reports_each_deliberate_problem_wit
 
 def test_every_posted_document_is_in_xero_once_with_the_actionstep_total_to_the_cent(store: Store) -> None:
     service, sandboxes = demo_service(store)
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     posted = [i for i in report.items if i.outcome is Outcome.POSTED]
     assert len(posted) == 22
     copies = xero_copies(sandboxes)
@@ -82,7 +82,7 @@ def test_a_second_sync_right_after_posts_nothing(store: Store) -> None:
     service, sandboxes = demo_service(store)
     service.sync("test", "U1")
     before = xero_copies(sandboxes)
-    again = service.sync("test", "U1")
+    again = service.sync("test", "U1").report
     assert again.count(Outcome.POSTED) == 0 and again.count(Outcome.ADOPTED) == 0
     assert xero_copies(sandboxes) == before
     assert len(linked_numbers(store)) == len(set(linked_numbers(store))) == 22
@@ -90,11 +90,11 @@ def test_a_second_sync_right_after_posts_nothing(store: Store) -> None:
 
 def test_a_preview_posts_nothing_and_says_what_would_be_posted(store: Store) -> None:
     service, sandboxes = demo_service(store)
-    preview = service.sync("test", "U1", dry_run=True)
+    preview = service.preview("test", "U1")
     assert preview.count(Outcome.WOULD_POST) == 22
     assert sum(xero_copies(sandboxes).values()) == 0
     assert linked_numbers(store) == []
-    real = service.sync("test", "U1")
+    real = service.sync("test", "U1").report
     assert real.count(Outcome.POSTED) == 22
 
 
@@ -103,7 +103,7 @@ def test_fixing_a_mapping_lets_the_blocked_document_post_on_the_next_sync(store:
     service.sync("test", "U1")
     service.set_mapping(MappingKind.ACCOUNT, "5040", "429", actor="U1")
     service.set_mapping(MappingKind.TIMEKEEPER, "tk-5", "200", actor="U1")
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     assert outcome_of(report, "SUP-2001") == (Outcome.POSTED, None)
     assert outcome_of(report, "INV-1003") == (Outcome.POSTED, None)
     assert "mapping.unmapped_account" not in {p.code for p in report.problems}
@@ -115,7 +115,7 @@ def test_a_document_changed_after_posting_is_reported_and_not_posted_again(store
     bill = next(b for b in sandboxes.actionstep.records("bills") if b["ourReference"] == "INV-1005")
     sandboxes.actionstep.update("bills", str(bill["id"]), dueDate="2026-12-31")
     before = xero_copies(sandboxes)
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     assert outcome_of(report, "INV-1005") == (Outcome.CHANGED_AFTER_POSTING, "doc.changed_after_posting")
     assert "unlink" in next(p for p in report.problems if p.code == "doc.changed_after_posting").fix
     assert xero_copies(sandboxes) == before
@@ -123,17 +123,17 @@ def test_a_document_changed_after_posting_is_reported_and_not_posted_again(store
 
 def test_a_xero_invoice_with_the_same_number_and_total_is_adopted_not_duplicated(store: Store) -> None:
     service, sandboxes = demo_service(store)
-    preview = service.sync("test", "U1", dry_run=True)
+    preview = service.preview("test", "U1")
     total = next(i.total for i in preview.items if i.number == "INV-1002")
     contact = _create_contact(service)
-    service.xero.create(  # a bookkeeper keyed it into Xero by hand, with a different line split
+    remotes(service).xero.create(  # a bookkeeper keyed it into Xero by hand, with a different line split
         Endpoint.INVOICES,
         [{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "INV-1002",
           "Date": "2026-07-10", "DueDate": "2026-08-10", "Status": "AUTHORISED", "LineAmountTypes": "Inclusive",
           "LineItems": [{"Description": "Fees", "Quantity": 1, "UnitAmount": total, "AccountCode": "200", "TaxType": "OUTPUT"}]}],
         "manual-entry",
     )  # fmt: skip
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     assert outcome_of(report, "INV-1002") == (Outcome.ADOPTED, None)
     assert xero_copies(sandboxes)[("ACCREC", "INV-1002")] == 1
     assert outcome_of(report, "CN-4001")[0] is Outcome.POSTED  # its allocation found the adopted invoice
@@ -142,14 +142,14 @@ def test_a_xero_invoice_with_the_same_number_and_total_is_adopted_not_duplicated
 def test_a_xero_invoice_with_the_same_number_but_another_total_is_a_conflict(store: Store) -> None:
     service, sandboxes = demo_service(store)
     contact = _create_contact(service)
-    service.xero.create(
+    remotes(service).xero.create(
         Endpoint.INVOICES,
         [{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "INV-1005", "Date": "2026-07-10",
           "DueDate": "2026-08-10", "Status": "AUTHORISED",
           "LineItems": [{"Description": "Other", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200", "TaxType": "OUTPUT"}]}],
         "someone-else",
     )  # fmt: skip
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     outcome, code = outcome_of(report, "INV-1005")
     assert (outcome, code) == (Outcome.FAILED, "doc.conflict")
     assert xero_copies(sandboxes)[("ACCREC", "INV-1005")] == 1
@@ -165,23 +165,24 @@ def test_a_second_sync_while_one_is_running_is_refused_naming_who_started_it(sto
                 service.sync("slash", "U2")
             seen.append(str(refused.value))
 
-    report = service.sync("slash", "U1", progress=meanwhile)
+    report = service.sync("slash", "U1", progress=meanwhile).report
     assert report.status == "ok"
     assert "slash by U1" in seen[0]
-    assert service.sync("slash", "U2").status == "ok"  # the lease was released
+    assert service.sync("slash", "U2").report.status == "ok"  # the lease was released
 
 
 def test_a_cash_basis_actionstep_is_refused_with_the_reason(store: Store) -> None:
     service, sandboxes = demo_service(store)
     sandboxes.actionstep.set_accounting_basis("Cash")
-    report = service.sync("test", "U1")
+    report = service.sync("test", "U1").report
     assert (report.status, report.error_code) == ("failed", "org.cash_basis")
     assert "Accrual" in (report.error or "")
     assert sum(xero_copies(sandboxes).values()) == 0
 
 
 def _create_contact(service: Service) -> str:
-    return ContactDirectory(service.xero, service.actionstep).ensure(["101"])["101"]
+    gateways = remotes(service)
+    return ContactDirectory(gateways.xero, gateways.actionstep).ensure(["101"])["101"]
 
 
 def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_one_is_adopted(
@@ -192,7 +193,8 @@ def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_o
     twin_id = sandboxes.actionstep.next_id("participants")
     sandboxes.actionstep.put("participants", {**tan, "id": twin_id})
     service.sync("test", "U1")
-    ids = ContactDirectory(service.xero, service.actionstep).ensure(["103", str(twin_id)])
+    gateways = remotes(service)
+    ids = ContactDirectory(gateways.xero, gateways.actionstep).ensure(["103", str(twin_id)])
     assert ids["103"] != ids[str(twin_id)]
     names = sorted(c["Name"] for c in sandboxes.xero.contacts() if "Tan & Sons" in c["Name"])
     assert names == ["Tan & Sons Builders", f"Tan & Sons Builders (AS-{twin_id})"]
@@ -207,7 +209,7 @@ def test_every_body_a_sync_sends_to_xero_matches_xeros_official_spec(store: Stor
     recorder = RecordingTransport(httpx.WSGITransport(app=sandboxes))
     service, _ = demo_service(store, sandboxes, transport=recorder)
     service.set_mapping(MappingKind.ACCOUNT, "5040", "429", actor="U1")
-    assert service.sync("test", "U1").status == "ok"
+    assert service.sync("test", "U1").report.status == "ok"
     kinds = {schema_for(sent) for sent in recorder.writes()}
     assert {"Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "Contacts"} <= kinds
     problems = [problem for sent in recorder.writes() for problem in violations(sent)]

@@ -17,10 +17,12 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from bot.demo import build_demo
+from bot.demo import DEMO_LEDGER, build_demo
 from bot.serve import Server
 from bot.settings import BotSettings
-from integration.app.service import Service
+from integration.app import Service
+from integration.store import Store, TokenCipher
+from integration.store.secrets import generate_key
 from sandboxes.server import Sandboxes
 from tests.fakes.slack import BOT_TOKEN, Call, FakeSlack
 from tests.support.firm import Firm, demo_firm
@@ -112,6 +114,7 @@ class DemoFirm:
 
     service: Service
     sandboxes: Sandboxes
+    store: Store  # the demo's ledger as another process sees it (it reads no tokens, so any key will do)
 
 
 @contextmanager
@@ -127,10 +130,12 @@ def running_bot(database_url: str, *, validate: bool = True) -> Iterator[Running
 def running_demo_bot(directory: Path) -> Iterator[RunningBot]:
     """The app over the embedded demo: the demo firm in both sandboxes, reached through the real connectors."""
     service, sandboxes = build_demo(directory)
+    store = Store.open(f"sqlite:///{directory / DEMO_LEDGER}", TokenCipher([generate_key()]))
     try:
-        with FakeSlack() as slack, _serving(slack, DemoFirm(service, sandboxes)) as bot:
+        with FakeSlack() as slack, _serving(slack, DemoFirm(service, sandboxes, store)) as bot:
             yield bot
     finally:
+        store.close()
         service.close()
 
 

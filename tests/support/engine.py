@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import httpx
 from sqlalchemy import text
 
 from bot.demo import DEMO_MAPPINGS, SANDBOX_BASE
-from integration.app import bootstrap
-from integration.app.service import Service
+from integration.app import Service, bootstrap
 from integration.clock import VirtualClock
 from integration.domain import LinkState
+from integration.ports import ActionstepGateway, XeroGateway
 from integration.settings import load_settings
 from integration.store import Store
 from sandboxes.server import Sandboxes, settings_for
@@ -43,6 +44,17 @@ def demo_service(
         clock=sandboxes.clock,
     )
     return service, sandboxes
+
+
+class Remotes(NamedTuple):
+    actionstep: ActionstepGateway
+    xero: XeroGateway
+
+
+def remotes(service: Service) -> Remotes:
+    """The gateways behind the facade, for a test that acts in Xero as a person would, or counts the calls a run
+    made; the Slack face never reaches them."""
+    return Remotes(service._actionstep, service._xero)
 
 
 def xero_copies(sandboxes: Sandboxes) -> Counter[tuple[str, str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from integration.app.service import Service
+from integration.app import Service
 from integration.domain import Line, SalesInvoice, SupplierInvoice
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
@@ -57,6 +57,7 @@ class Firm:
     service: Service
     actionstep: FakeActionstep
     xero: FakeXero
+    store: Store  # the ledger under the service, for tests that look at what it recorded
 
 
 @contextmanager
@@ -70,6 +71,6 @@ def demo_firm(database_url: str) -> Iterator[Firm]:
     actionstep, xero = FakeActionstep(), FakeXero()
     service = Service(store, actionstep, xero, SyncEngine(store, actionstep, xero))
     try:
-        yield Firm(service, actionstep, xero)
+        yield Firm(service, actionstep, xero, store)
     finally:
         service.close()

@@ -15,15 +15,16 @@ from bot.views import replies
 from bot.views.alerts import alert_message as render_alert
 from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
 from bot.views.message import Message
-from bot.views.report import in_progress_message, notice_message, progress_message, report_message, xero_url
+from bot.views.report import in_progress_message, notice_message, progress_message, report_message
 from bot.views.status import NextRun, check_message, home_refusal_view, home_view, status_message
 from bot.views.text import escape, when
-from integration.app.service import ConnectionHealth, Progress, RunInfo, RunningSync, Status
+from integration.app import Progress, RunInfo, RunningSync, Status, xero_url
 from integration.domain import (
     Activity,
     Alert,
     AlertDocument,
     AlertSource,
+    ConnectionHealth,
     DocumentKind,
     ItemResult,
     Outcome,

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from integration.app import bootstrap
-from integration.app.service import UnlinkPolicy
+from integration.app import UnlinkPolicy, bootstrap
 from integration.errors import ConfigError
 from integration.settings import load_settings
 

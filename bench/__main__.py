@@ -1,4 +1,5 @@
-"""Run every benchmark module (or those named on the command line) and print one table."""
+"""Run every benchmark module (or those named on the command line) and print one table; `--quick` runs them at
+small sizes, to show they still run."""
 
 from __future__ import annotations
 
@@ -13,8 +14,14 @@ from rich.table import Table
 import bench
 
 
-def main(selected: list[str]) -> int:
-    table = Table(title="xerobot benchmarks")
+def main(arguments: list[str]) -> int:
+    bench.QUICK = "--quick" in arguments
+    selected = [a for a in arguments if a != "--quick"]
+    table = Table(
+        title="xerobot benchmarks (quick: small sizes, figures not meaningful)"
+        if bench.QUICK
+        else "xerobot benchmarks"
+    )
     for column in ("area", "measurement", "value", "unit", "target"):
         table.add_column(column, justify="right" if column == "value" else "left")
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import Measurement
+from bench import Measurement, sized
 from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.cursor import Cursor
@@ -28,7 +28,7 @@ from integration.store.secrets import generate_key
 from sandboxes.actionstep.emulator import ActionstepSandbox
 from sandboxes.backlog import make_backlog
 
-DOCUMENTS = 10_000
+DOCUMENTS = sized(10_000, quick=200)
 BASE = "http://actionstep.bench"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

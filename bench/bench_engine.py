@@ -15,9 +15,9 @@ import math
 import subprocess
 import sys
 
-from bench import Measurement
+from bench import Measurement, sized
 
-BACKLOG = 10_000
+BACKLOG = sized(10_000, quick=200)
 
 SCRIPT = r"""
 import json, math, resource, sys, tempfile, time
@@ -83,6 +83,7 @@ def run() -> list[Measurement]:
     # Xero counts calls in fixed one-minute windows: n calls need at least ceil(n/60) windows, so the last call can
     # go no earlier than (ceil(n/60) - 1) minutes after the first.
     bound = (math.ceil(limited["xero_calls"] / 60) - 1) * 60
+    over = limited["virtual"] / bound - 1 if bound else 0.0  # a quick run fits in one window
     rate = fast["listed"] / fast["wall"]
     return [
         Measurement("engine", f"{BACKLOG:,}-document backlog, end to end", rate, "docs/s", ">= 1,000"),
@@ -98,9 +99,7 @@ def run() -> list[Measurement]:
         Measurement("engine", "peak RSS (sandboxes in-process)", fast["rss_mb"], "MB", "<= 300"),
         Measurement("engine", "at 60 calls/min: virtual run time", limited["virtual"], "s"),
         Measurement("engine", "at 60 calls/min: rate-limit bound", bound, "s"),
-        Measurement(
-            "engine", "at 60 calls/min: over the bound", (limited["virtual"] / bound - 1) * 100, "%", "<= 5"
-        ),
+        Measurement("engine", "at 60 calls/min: over the bound", over * 100, "%", "<= 5"),
         Measurement(
             "engine", "at 60 calls/min: requests refused with 429", limited["refused"], "requests", "0"
         ),

@@ -16,13 +16,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import Measurement
+from sqlalchemy.orm import Session
+
+from bench import Measurement, sized
+from integration.store.tables import SyncRunRow
 from tests.support.bot import BOOKKEEPER, GROUP_MEMBER, running_bot
 from tests.support.firm import sales_invoice
 
-DOCUMENTS = 2000
-COMMANDS = 200
-CONCURRENCY = 20
+DOCUMENTS = sized(2000, quick=50)
+COMMANDS = sized(200, quick=20)
+CONCURRENCY = sized(20, quick=4)
 MIX = ("status", "help", "sync")
 
 
@@ -74,8 +77,8 @@ def run() -> list[Measurement]:
             fire, (f"{bot.url}/slack/events", bot.slack.response_url(GROUP_MEMBER))
         )
         bot.settle()
-        with bot.firm.store.unit_of_work() as uow:
-            sync = uow.runs.get(1)
+        with Session(bot.firm.store.engine) as session:
+            sync = session.get(SyncRunRow, 1)
     assert (
         sync is not None and sync.finished_at is not None and (sync.summary or {}).get("posted") == DOCUMENTS
     )

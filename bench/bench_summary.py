@@ -14,18 +14,18 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bench import Measurement
+from bench import Measurement, sized
 from bot.views.summary import summary_message
 from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, SourceRef
 from integration.store.tables import UnlinkRequestRow
 from tests.support.databases import fresh_database_url, postgres_base_url
 from tests.support.firm import Firm, demo_firm
 
-POSTINGS = 10_000
-SKIPPED = 2_000
-ALERTS = 500
-UNLINKS = 50
-ROUNDS = 5
+POSTINGS = sized(10_000, quick=400)
+SKIPPED = sized(2_000, quick=80)
+ALERTS = sized(500, quick=20)
+UNLINKS = sized(50, quick=5)
+ROUNDS = sized(5, quick=1)
 PUSHED = [k for k in DocumentKind if k.pushed]
 
 

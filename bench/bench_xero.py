@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench import Measurement
+from bench import Measurement, sized
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
 from integration.store import Store, TokenCipher
@@ -25,8 +25,8 @@ from integration.xero import RateGovernor, TokenManager, XeroAuth, XeroClient, X
 from sandboxes.xero.emulator import XeroSandbox
 from sandboxes.xero.gate import Limits
 
-BATCHES = 40
-WARM_UP = 3
+BATCHES = sized(40, quick=3)
+WARM_UP = sized(3, quick=1)
 BATCH_SIZE = 50
 
 

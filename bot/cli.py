@@ -1,7 +1,8 @@
 """The `xerobot` command (typer): the composition root for the command line.
 
 Errors the bot raises on purpose are printed as a sentence with their fix and a non-zero exit code; a wrong
-setting exits with status 2 and names the variable.
+setting exits with status 2 and names the variable. Every command that builds the service starts it through
+`integration.app.startup`, which checks the settings, the database and the clients before any work.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
-from integration.app import bootstrap, to_dict
+from integration.app import bootstrap, startup, to_dict
 from integration.domain import MappingKind, UnlinkState
 from integration.errors import ConfigError, XerobotError
 from integration.settings import Settings, load_settings
@@ -102,7 +103,7 @@ def sync(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Push every approved Actionstep document that is not in Xero yet, and print the report."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         # A real sync raises its alerts, so Slack, App Home and the daily summary see what failed here too.
         report = (
@@ -122,7 +123,7 @@ def sync(
 @reports_errors
 def check() -> None:
     """Check every account mapping against Xero's chart before anything is sent."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         problems = service.check()
     finally:
@@ -152,7 +153,7 @@ def summary(
     if post and slack.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN", "required to post the summary: the bot token, xoxb-…")
     runs = next_runs(plan_from(slack), datetime.now(UTC))
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         if post and channel is not None:
             made = publish_summary(service, web_client(slack), channel, runs)
@@ -172,7 +173,7 @@ def summary(
 @reports_errors
 def mappings_list() -> None:
     """Show every stored mapping."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         mappings = service.mappings()
     finally:
@@ -194,7 +195,7 @@ def mappings_set(
     xero: Annotated[str, typer.Argument(help="the Xero account code (or tax type for tax_code)")],
 ) -> None:
     """Map an Actionstep account, timekeeper, role or tax code to Xero."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         mapping = service.set_mapping(kind, source_id, xero, actor="command line")
     finally:
@@ -224,7 +225,7 @@ def mappings_import(
             markup=False,
         )
         raise typer.Exit(2)
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         for kind, source, xero in rows:
             service.set_mapping(MappingKind(kind.strip()), source.strip(), xero.strip(), actor="command line")
@@ -237,7 +238,7 @@ def mappings_import(
 @reports_errors
 def mappings_remove(kind: MappingKind, source_id: str) -> None:
     """Remove a mapping."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         removed = service.remove_mapping(kind, source_id, actor="command line")
     finally:
@@ -290,7 +291,7 @@ def connect_command(
 ) -> None:
     """Print a link (good for 15 minutes) that authorises the bot with Xero or Actionstep in a browser; `xerobot
     serve` must be running at XEROBOT_PUBLIC_URL to take the callback."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         if service.connector is None:
             raise typer.Exit(1)
@@ -311,7 +312,7 @@ def unlink(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Unlink a posted document so it can be corrected in Actionstep: payments first, then the document."""
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     try:
         if service.unlinks.policy.two_person:
             raise XerobotError(
@@ -352,7 +353,7 @@ def serve(
     """Serve the Slack app over HTTP, or over Socket Mode when SLACK_APP_TOKEN is set."""
     slack = load_bot_settings()
     slack.require_for_serving()
-    service = bootstrap.build_service(settings())
+    service = startup.start(settings())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         serve_forever(slack, service, host, port)

@@ -100,6 +100,31 @@ class TokenSession:
         tokens = self._grant({"grant_type": "refresh_token", "refresh_token": refresh_token}, {})
         return self._save_fresh(tokens)
 
+    def refuses_client(self) -> bool:
+        """Whether the token endpoint refuses the app's client id and secret, asked without spending or issuing a
+        token: the client is authenticated before the grant (RFC 6749 section 5.2), so a refresh grant for a token
+        that does not exist draws `invalid_client` from a wrong client and `invalid_grant` from a right one."""
+        app = self._app
+        body = prepare_token_request(
+            "refresh_token",
+            refresh_token=f"probe-{generate_token(16)}",
+            redirect_uri=app.redirect_uri,
+            client_id=app.client_id,
+            client_secret=app.client_secret,
+        )
+        try:
+            response = self._http.post(
+                app.token_url,
+                content=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                auth=httpx.Auth(),
+            )
+        except httpx.TransportError as error:
+            raise Unavailable(
+                REMOTE, f"Actionstep's token endpoint did not answer ({type(error).__name__})."
+            ) from None
+        return response.status_code == 401 or _json(response).get("error") == "invalid_client"
+
     def current(self) -> StoredToken:
         """The tokens in use, refreshed first when expired or about to be."""
         with self._lock:

@@ -25,7 +25,7 @@ from integration.app.connect import Connector
 from integration.app.service import Service
 from integration.clock import Clock, SystemClock
 from integration.domain import Mapping, MappingKind
-from integration.errors import ConfigError
+from integration.errors import AuthError, ConfigError
 from integration.settings import Settings, load_settings
 from integration.store import Store, TokenCipher
 from integration.store.database import current_revision, head_revision, make_engine, upgrade
@@ -113,7 +113,8 @@ def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Cl
     if stored is None:  # headless install: a Xero custom connection (client-credentials grant)
         connect_custom(oauth, tokens)
         stored = tokens.load()
-    assert stored is not None and stored.tenant_id is not None
+    if stored is None or stored.tenant_id is None:
+        raise AuthError("xero", "The Xero connection names no organisation to act for; connect Xero again.")
     custom = not stored.tokens.get("refresh_token")
     auth = XeroAuth(TokenManager(oauth, tokens, clock, custom_connection=custom))
     return XeroClient(
@@ -138,6 +139,16 @@ def _actionstep_client(
     )
 
 
+def build_remotes(
+    settings: Settings, store: Store, http: httpx.Client, clock: Clock
+) -> tuple[XeroGatewayAdapter, ActionstepGatewayAdapter]:
+    """The Xero and Actionstep gateways. Each builds its client on first use, so a remote connected from a link
+    while the bot runs is picked up."""
+    xero = XeroGatewayAdapter(Lazy(lambda: _xero_client(settings, store, http, clock)))
+    actionstep = ActionstepGatewayAdapter(Lazy(lambda: _actionstep_client(settings, store, http, clock)))
+    return xero, actionstep
+
+
 def build_service(
     settings: Settings,
     *,
@@ -145,13 +156,14 @@ def build_service(
     transport: httpx.BaseTransport | None = None,
     clock: Clock | None = None,
 ) -> Service:
-    """The service for these settings. Remotes are connected on first use; `transport` replaces the network (the
-    demo and tests pass the sandboxes' WSGI app)."""
+    """The service for these settings, without touching the network: each remote is connected on its first use, so
+    one connected from a link while the bot runs is picked up. Commands start it through `startup.start`, which
+    checks settings, database and clients first. `transport` replaces the network (the demo and tests pass the
+    sandboxes' WSGI app)."""
     clock = clock or SystemClock()
     store = store or open_store(settings)
     http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=10.0))
-    xero = XeroGatewayAdapter(Lazy(lambda: _xero_client(settings, store, http, clock)))
-    actionstep = ActionstepGatewayAdapter(Lazy(lambda: _actionstep_client(settings, store, http, clock)))
+    xero, actionstep = build_remotes(settings, store, http, clock)
     engine = SyncEngine(store, actionstep, xero, clock=clock)
     connector = Connector(settings, store, http, clock)
     policy = UnlinkPolicy(
@@ -183,9 +195,9 @@ def build_local(
     clock: Clock | None = None,
     mappings: Iterable[tuple[str, str, str]] = (),
 ) -> Service:
-    """A service over a fresh SQLite ledger at `database`, reaching its remotes in-process through the WSGI app `remotes`, with the settings
-    in `environment` (variable names as the environment spells them) and seeded with `mappings`: the embedded demo,
-    and tests that serve the remotes in-process."""
+    """A service over a fresh SQLite ledger at `database`, reaching its remotes in-process through the WSGI app
+    `remotes`, with the settings in `environment` (variable names as the environment spells them) and seeded with
+    `mappings`: the embedded demo, and tests that serve the remotes in-process."""
     for leftover in database.parent.glob(database.name + "*"):
         leftover.unlink()
     env = {name.lower(): value for name, value in environment.items()}

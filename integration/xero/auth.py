@@ -115,6 +115,21 @@ class XeroOAuth:
         """Spend `refresh_token` for a new token set; Xero rotates the refresh token each time."""
         return self._token_request(prepare_token_request("refresh_token", refresh_token=refresh_token))
 
+    def refuses_client(self) -> bool:
+        """Whether the token endpoint refuses this app's client id and secret, asked without spending or issuing a
+        token: the client is authenticated before the grant (RFC 6749 section 5.2), so a refresh grant for a token
+        that does not exist draws `invalid_client` from a wrong client and `invalid_grant` from a right one."""
+        body = prepare_token_request("refresh_token", refresh_token=f"probe-{generate_token(16)}")
+        try:
+            response = self._http.post(
+                self.endpoints.token_url, content=body, headers=_FORM, auth=(self.client_id, self._secret)
+            )
+        except httpx.TransportError as error:
+            raise Unavailable(
+                "xero", f"Xero's token endpoint did not answer ({type(error).__name__})."
+            ) from None
+        return response.status_code == 401 or _oauth_error(response) == "invalid_client"
+
     def connections(self, access_token: str) -> list[Connection]:
         """The organisations this token may act for."""
         try:
@@ -155,6 +170,14 @@ class XeroOAuth:
         if "expires_in" in payload:
             payload["expires_at"] = int(self._clock.now().timestamp()) + int(payload["expires_in"])
         return payload
+
+
+def _oauth_error(response: httpx.Response) -> str | None:
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    return str(payload.get("error")) if isinstance(payload, dict) else None
 
 
 def _choose(connections: list[Connection], tenant_id: str | None) -> Connection:

@@ -7,7 +7,6 @@ Built by `bootstrap.build_service()`; tests build it with their own gateways and
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from integration.domain import (
     XeroAccount,
 )
 from integration.errors import SyncInProgress, XerobotError, describe
+from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.health import HealthCheck, budget_problems, connection_problems, expiry_problems
 from integration.rules.mapping import Mapper
@@ -222,23 +222,14 @@ class Service:
         alert = self.alerts.get(alert_id)
         if alert.state is AlertState.RESOLVED:
             return RetryResult(alert, busy="It is already resolved.")
-        lease, holder = f"alert-retry:{alert_id}", f"{actor}:{uuid.uuid4().hex[:8]}"
-        with self.store.unit_of_work() as uow:
-            acquired = uow.leases.acquire(lease, holder, RETRY_TTL, detail=actor)
-            current = None if acquired else uow.leases.current(lease)
-            uow.commit()
-        if not acquired:
-            by = current.detail if current else None
-            return RetryResult(alert, busy="A retry of it is already running.", busy_by=by)
         try:
-            report = self.sync("retry", actor, progress=progress)
-            changes = self.raise_alerts(report)
+            with held(self.store, f"alert-retry:{alert_id}", RETRY_TTL, detail=actor):
+                report = self.sync("retry", actor, progress=progress)
+                changes = self.raise_alerts(report)
+        except LeaseBusy as busy:
+            return RetryResult(alert, busy="A retry of it is already running.", busy_by=busy.detail)
         except SyncInProgress as error:
             return RetryResult(self.alerts.get(alert_id), busy=str(error))
-        finally:
-            with self.store.unit_of_work() as uow:
-                uow.leases.release(lease, holder)
-                uow.commit()
         after = self.alerts.get(alert_id)
         result = "resolved" if after.state is AlertState.RESOLVED else "still failing"
         self.audit(

@@ -44,7 +44,7 @@ from integration.domain import (
     XeroOrganisation,
 )
 from integration.errors import RateLimited, SyncInProgress, Unavailable, XerobotError, describe
-from integration.leases import Heartbeat, dead_here, lease_holder
+from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.classify import Verdict, classify, fix_for
 from integration.rules.deeplinks import xero_url
@@ -156,12 +156,18 @@ class SyncEngine:
     ) -> SyncReport:
         """One sync. Raises `SyncInProgress` if another (real) run holds the lease; every other failure is in the
         returned report (`status`, `error`) and in the ledger."""
-        holder = lease_holder()
-        heartbeat = None
-        if not dry_run:
-            detail = json.dumps({"trigger": trigger, "actor": actor})
-            self._take_lease(holder, detail)
-            heartbeat = Heartbeat(lambda: self.renew_lease(holder, detail), self.lease_ttl / 4)
+        if dry_run:  # a preview writes nothing that a real run reads, so it may run alongside one
+            return self._run(trigger, actor, dry_run, progress)
+        detail = json.dumps({"trigger": trigger, "actor": actor})
+        try:
+            with held(self.store, SYNC_LEASE, self.lease_ttl, detail=detail, take_over_dead=True):
+                return self._run(trigger, actor, dry_run, progress)
+        except LeaseBusy as busy:
+            raise in_progress(busy.current) from None
+
+    def _run(
+        self, trigger: str, actor: str, dry_run: bool, progress: Callable[[Progress], None] | None
+    ) -> SyncReport:
         report = SyncReport(None, trigger, actor, self.clock.now(), dry_run=dry_run)
         calls_before = self.actionstep.api_calls + self.xero.api_calls
         try:
@@ -178,36 +184,13 @@ class SyncEngine:
             report.api_calls = self.actionstep.api_calls + self.xero.api_calls - calls_before
             report.finished_at = self.clock.now()
             self._finish(report)
-            if heartbeat is not None:
-                heartbeat.stop()
-                with self.store.unit_of_work() as uow:
-                    uow.leases.release(SYNC_LEASE, holder)
-                    uow.commit()
         return report
-
-    def _take_lease(self, holder: str, detail: str) -> None:
-        # Leases compare wall-clock times across processes, so they use real time whatever clock the run uses.
-        with self.store.unit_of_work() as uow:
-            acquired = uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail)
-            current = None if acquired else uow.leases.current(SYNC_LEASE)
-            if current is not None and dead_here(current.holder):
-                acquired = uow.leases.take_over(
-                    SYNC_LEASE, current.holder, holder, self.lease_ttl, detail=detail
-                )
-            uow.commit()
-        if not acquired:
-            raise in_progress(current)
 
     def since(self, kind: DocumentKind) -> datetime | None:
         """Where the next listing of `kind` starts: its cursor, less the overlap window."""
         with self.store.unit_of_work() as uow:
             stored = uow.cursors.get(f"documents:{kind.value}")
         return datetime.fromisoformat(stored) - OVERLAP if stored else None
-
-    def renew_lease(self, holder: str, detail: str) -> None:
-        with self.store.unit_of_work() as uow:
-            uow.leases.acquire(SYNC_LEASE, holder, self.lease_ttl, detail=detail)
-            uow.commit()
 
     def _finish(self, report: SyncReport) -> None:
         if report.run_id is None:

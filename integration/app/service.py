@@ -39,7 +39,9 @@ from integration.rules.mapping import Mapper
 from integration.rules.summary import OUTCOMES as SUMMARY_OUTCOMES
 from integration.rules.summary import Summary, summarise
 from integration.store import Store
-from integration.sync.engine import KIND_ORDER, SYNC_LEASE, Progress, SyncEngine, in_progress
+from integration.sync import cursor
+from integration.sync.engine import SYNC_LEASE, SyncEngine, in_progress
+from integration.sync.kind_pass import KIND_ORDER, Progress
 from integration.unlinking.unlinker import Unlinker, UnlinkOutcome, UnlinkPolicy, request_target
 
 
@@ -168,7 +170,7 @@ class Service:
         pending: list[Document] = []
         for kind in KIND_ORDER:
             if kind.pushed:
-                listing = self.actionstep.documents(kind, self.engine.since(kind))
+                listing = self.actionstep.documents(kind, cursor.since(self.store, kind))
                 pending.extend(d for d in listing if isinstance(d, Document))
         with self.store.unit_of_work() as uow:
             linked = uow.links.active_for(d.ref for d in pending)

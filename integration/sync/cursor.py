@@ -23,11 +23,16 @@ def _key(kind: DocumentKind) -> str:
     return f"documents:{kind.value}"
 
 
-def since(store: Store, kind: DocumentKind, *, overlap: timedelta = OVERLAP) -> datetime | None:
+def since(store: Store, kind: DocumentKind) -> datetime | None:
     """Where the next listing of `kind` starts: its cursor less the overlap (None: from the beginning)."""
     with store.unit_of_work() as uow:
         stored = uow.cursors.get(_key(kind))
-    return datetime.fromisoformat(stored) - overlap if stored else None
+    return start(datetime.fromisoformat(stored) if stored else None)
+
+
+def start(position: datetime | None, overlap: timedelta = OVERLAP) -> datetime | None:
+    """Where a listing starts for a cursor at `position`: `overlap` before it (None: from the beginning)."""
+    return position - overlap if position is not None else None
 
 
 class KindCursor:

@@ -20,9 +20,9 @@ import httpx
 from bench import Measurement, sized
 from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.cursor import Cursor
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
+from integration.domain import DocumentKind
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
 from sandboxes.actionstep.emulator import ActionstepSandbox
@@ -79,7 +79,7 @@ def run() -> list[Measurement]:
         counted = {"documents": 0}
 
         def listing() -> None:
-            counted["documents"] = sum(1 for _ in client.all_documents(Cursor()))
+            counted["documents"] = sum(1 for kind in DocumentKind for _ in client.documents(kind, None))
 
         list_time, list_growth = _peak_growth(listing)
         store.close()

@@ -8,7 +8,6 @@ the envelope in `envelope`; retries and error translation in `requester`; increm
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,8 +16,8 @@ from typing import TypeVar
 import httpx
 
 from integration.actionstep import reference
-from integration.actionstep.cursor import Cursor, changed_since
 from integration.actionstep.envelope import Linked, Page, Params, Record, pages, parse_page
+from integration.actionstep.listing import changed_since
 from integration.actionstep.requester import Requester, RetryPolicy
 from integration.actionstep.resources import (
     ACCOUNTS,
@@ -27,7 +26,6 @@ from integration.actionstep.resources import (
     MATTERS,
     MAX_PAGE_SIZE,
     MODIFIED,
-    READ_ORDER,
     SETTINGS,
     SOURCES,
     TAX_CODES,
@@ -45,7 +43,6 @@ from integration.domain import (
     DocumentKind,
     MalformedDocument,
     Matter,
-    SourceRef,
     TaxCode,
     Timekeeper,
 )
@@ -118,14 +115,11 @@ class ActionstepClient:
 
     # Documents
 
-    def documents(
-        self, kind: DocumentKind, modified_since: datetime | None, *, translator: Translator | None = None
-    ) -> Iterator[Item]:
+    def documents(self, kind: DocumentKind, modified_since: datetime | None) -> Iterator[Item]:
         """Approved documents of `kind` modified at or after `modified_since` (None: all), lazily, in modification
-        order, each once; a record that cannot be read comes as a `MalformedDocument` and the listing goes on.
-        (`translator` lets `all_documents` read the tax codes once for every kind.)"""
+        order, each once; a record that cannot be read comes as a `MalformedDocument` and the listing goes on."""
         source = SOURCES[kind]
-        translator = translator or self.translator()
+        translator = self.translator()
         url = f"{self._base}/{source.resource}"
         params = {**source.filters, "sort": f"{MODIFIED},{ID}", "pageSize": str(self._page_size)}
         if source.includes:
@@ -137,27 +131,6 @@ class ActionstepClient:
         with _unconfirmed_named(source):
             for record, linked in changed_since(fetch, modified_since, source.resource):
                 yield translator.document(source, record, linked)
-
-    def all_documents(self, cursor: Cursor) -> Iterator[Item]:
-        """Every kind's documents changed since `cursor` (each kind from `cursor.since(kind)`), invoices and credits
-        first, then payments and transfers, then the kinds skipped by design."""
-        translator = self.translator()
-        for kind in READ_ORDER:
-            yield from self.documents(kind, cursor.since(kind), translator=translator)
-
-    def fetch(self, refs: Iterable[SourceRef]) -> Iterator[Item]:
-        """The documents named by `refs`, read again by id; one that is gone or no longer approved is left out."""
-        by_kind: dict[DocumentKind, list[str]] = defaultdict(list)
-        for ref in refs:
-            by_kind[ref.kind].append(ref.id)
-        translator = self.translator()
-        for kind, ids in by_kind.items():
-            source = SOURCES[kind]
-            params = {"include": ",".join(source.includes)} if source.includes else {}
-            with _unconfirmed_named(source):
-                for record, linked in self._id_pages(source.resource, ids, params):
-                    if _is_current(source, record):
-                        yield translator.document(source, record, linked)
 
     # Plumbing
 
@@ -208,13 +181,6 @@ def _readable(
             yield read(record, linked)
         except Malformed as problem:
             log.warning("Skipped unreadable %s record %s: %s", source.resource, record.get(ID), problem)
-
-
-def _is_current(source: DocumentSource, record: Record) -> bool:
-    """Approved and of this kind (the fixed filters hold), as a listing would have selected it."""
-    if record.get("status") not in source.approved:
-        return False
-    return all(str(record.get(field)) == value for field, value in source.where.items())
 
 
 @contextmanager

@@ -300,9 +300,6 @@ SOURCES: dict[DocumentKind, DocumentSource] = {
     )
 }
 
-# Invoices and credits first, then what pays or moves money, then what is skipped by design.
-READ_ORDER: tuple[DocumentKind, ...] = tuple(SOURCES)
-
 
 @dataclass(frozen=True, slots=True)
 class ReferenceSource:

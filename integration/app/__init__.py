@@ -25,7 +25,7 @@ from integration.app.service import Service
 from integration.app.status import RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
 from integration.rules.health import HealthCheck
-from integration.sync.engine import Progress
+from integration.sync.kind_pass import Progress
 from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 
 __all__ = [

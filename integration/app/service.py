@@ -34,7 +34,8 @@ from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.health import HealthCheck
 from integration.rules.summary import Summary
 from integration.store import Store
-from integration.sync.engine import Progress, SyncEngine
+from integration.sync.engine import SyncEngine
+from integration.sync.kind_pass import Progress
 from integration.unlinking.unlinker import Unlinker, UnlinkPolicy
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from integration.clock import Clock
-from integration.leases import Heartbeat, lease_holder
+from integration.leases import LeaseBusy, held
 from integration.rules.schedule import Schedule, SlotState, due_slot
 from integration.store import Store
 
@@ -66,30 +66,20 @@ class SlotDesk:
         slot = due_slot(schedule, now, self.state(job), grace)
         if slot is None:
             return None
-        holder = lease_holder()
-        with self._store.unit_of_work() as uow:
-            claimed = uow.leases.claim_slot(lease_name(job), slot, holder=holder, ttl=ttl, now=now)
-            uow.commit()
-        if not claimed:
-            return None
-        log.info("Running %s for %s", job, slot.isoformat())
-        heartbeat = Heartbeat(lambda: self._renew(job, holder, ttl), ttl / 4, name=f"{job}-heartbeat")
-        done = False
+        done, holder = False, None
         try:
-            action(slot)
-            done = True
+            with held(self._store, lease_name(job), ttl, slot=slot, clock=self._clock) as holder:
+                log.info("Running %s for %s", job, slot.isoformat())
+                action(slot)
+                done = True
+        except LeaseBusy:
+            if holder is None:  # the slot was not ours to run
+                return None
+            raise
         finally:
-            heartbeat.stop()
-            with self._store.unit_of_work() as uow:
-                uow.leases.release(lease_name(job), holder)
-                detail = {"holder": holder, "ok": done}
-                uow.audit.record(ACTOR, AUDIT_ACTION, f"{job}@{slot.isoformat()}", detail=detail)
-                uow.commit()
+            if holder is not None:
+                with self._store.unit_of_work() as uow:
+                    detail = {"holder": holder, "ok": done}
+                    uow.audit.record(ACTOR, AUDIT_ACTION, f"{job}@{slot.isoformat()}", detail=detail)
+                    uow.commit()
         return slot
-
-    def _renew(self, job: str, holder: str, ttl: timedelta) -> None:
-        with self._store.unit_of_work() as uow:
-            kept = uow.leases.take_over(lease_name(job), holder, holder, ttl, now=self._clock.now())
-            uow.commit()
-        if not kept:
-            log.warning("Lost the lease of %s while running it; another replica may run the slot again", job)

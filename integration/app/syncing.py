@@ -6,7 +6,6 @@ the report, so a caller only shows the report and publishes the changes. A previ
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,10 +14,13 @@ from integration.alerting.desk import AlertDesk, alert_target
 from integration.app import audit
 from integration.domain import Alert, AlertChanges, AlertState, Document, Mapping, Problem, SyncReport
 from integration.errors import SyncInProgress
+from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.mapping import Mapper
 from integration.store import Store
-from integration.sync.engine import KIND_ORDER, Progress, SyncEngine
+from integration.sync import cursor
+from integration.sync.engine import SyncEngine
+from integration.sync.kind_pass import KIND_ORDER, Progress
 
 RETRY_TTL = timedelta(minutes=30)
 
@@ -79,22 +81,13 @@ class Syncing:
         alert = self.alerts.get(alert_id)
         if alert.state is AlertState.RESOLVED:
             return RetryResult(alert, busy="It is already resolved.")
-        lease, holder = f"alert-retry:{alert_id}", f"{actor}:{uuid.uuid4().hex[:8]}"
-        with self.store.unit_of_work() as uow:
-            acquired = uow.leases.acquire(lease, holder, RETRY_TTL, detail=actor)
-            current = None if acquired else uow.leases.current(lease)
-            uow.commit()
-        if not acquired:
-            by = current.detail if current else None
-            return RetryResult(alert, busy="A retry of it is already running.", busy_by=by)
         try:
-            done = self.sync("retry", actor, progress=progress)
+            with held(self.store, f"alert-retry:{alert_id}", RETRY_TTL, detail=actor):
+                done = self.sync("retry", actor, progress=progress)
+        except LeaseBusy as busy:
+            return RetryResult(alert, busy="A retry of it is already running.", busy_by=busy.detail)
         except SyncInProgress as error:
             return RetryResult(self.alerts.get(alert_id), busy=str(error))
-        finally:
-            with self.store.unit_of_work() as uow:
-                uow.leases.release(lease, holder)
-                uow.commit()
         after = self.alerts.get(alert_id)
         result = "resolved" if after.state is AlertState.RESOLVED else "still failing"
         audit.record(
@@ -114,7 +107,7 @@ class Syncing:
         pending: list[Document] = []
         for kind in KIND_ORDER:
             if kind.pushed:
-                listing = self._actionstep.documents(kind, self._engine.since(kind))
+                listing = self._actionstep.documents(kind, cursor.since(self.store, kind))
                 pending.extend(d for d in listing if isinstance(d, Document))
         with self.store.unit_of_work() as uow:
             linked = uow.links.active_for(d.ref for d in pending)

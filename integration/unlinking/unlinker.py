@@ -14,9 +14,6 @@ carried on from there by `retry` (also one whose runner died: its lease expires)
 from __future__ import annotations
 
 import difflib
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +31,7 @@ from integration.domain import (
     UnlinkState,
 )
 from integration.errors import XerobotError
-from integration.leases import Heartbeat
+from integration.leases import LeaseBusy, held
 from integration.ports import XeroGateway
 from integration.rules.unlink_plan import Facts, build
 from integration.store import Store, UnitOfWork
@@ -236,43 +233,34 @@ class Unlinker:
         detail: dict[str, Any],
     ) -> UnlinkOutcome:
         """Take the document's lease, decide (once: `decide` is a conditional UPDATE), then run the steps."""
-        lease = _lease(request)
-        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         action = "unlink.confirm" if request.state is UnlinkState.PENDING else "unlink.retry"
-        with self._store.unit_of_work() as uow:
-            acquired = uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
-            current = None if acquired else uow.leases.current(lease)
-            decided = acquired and decide(uow)
-            if decided:
-                uow.audit.record(actor, action, request_target(request.id), detail=detail)
-            uow.commit()
-        if not acquired:
-            return UnlinkOutcome(False, self.get(request.id), busy_by=current.detail if current else None)
-        heartbeat = Heartbeat(lambda: self._renew(lease, holder, actor), LEASE_TTL / 4)
         try:
-            if not decided:
-                latest = self.get(request.id)
-                if latest.state is UnlinkState.PENDING:
-                    self._may_decide(latest, actor)  # it expired meanwhile
-                return UnlinkOutcome(False, latest)
-            try:
-                if progress is not None:
-                    progress(self.get(request.id))
-                self._runner.run(self.get(request.id), actor, progress)
-            except BaseException:
-                self._runner.stopped(self.get(request.id), actor, STOPPED)
-                raise
-            return UnlinkOutcome(True, self.get(request.id))
-        finally:
-            heartbeat.stop()
-            with self._store.unit_of_work() as uow:
-                uow.leases.release(lease, holder)
-                uow.commit()
+            with held(self._store, _lease(request), LEASE_TTL, detail=actor):
+                with self._store.unit_of_work() as uow:
+                    decided = decide(uow)
+                    if decided:
+                        uow.audit.record(actor, action, request_target(request.id), detail=detail)
+                    uow.commit()
+                return self._carry_out(request, actor, progress, decided)
+        except LeaseBusy as busy:
+            return UnlinkOutcome(False, self.get(request.id), busy_by=busy.detail)
 
-    def _renew(self, lease: str, holder: str, actor: str) -> None:
-        with self._store.unit_of_work() as uow:
-            uow.leases.acquire(lease, holder, LEASE_TTL, detail=actor)
-            uow.commit()
+    def _carry_out(
+        self, request: UnlinkRequest, actor: str, progress: Progress | None, decided: bool
+    ) -> UnlinkOutcome:
+        if not decided:
+            latest = self.get(request.id)
+            if latest.state is UnlinkState.PENDING:
+                self._may_decide(latest, actor)  # it expired meanwhile
+            return UnlinkOutcome(False, latest)
+        try:
+            if progress is not None:
+                progress(self.get(request.id))
+            self._runner.run(self.get(request.id), actor, progress)
+        except BaseException:
+            self._runner.stopped(self.get(request.id), actor, STOPPED)
+            raise
+        return UnlinkOutcome(True, self.get(request.id))
 
 
 def _source(text: str) -> SourceRef | None:

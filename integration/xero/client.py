@@ -104,16 +104,6 @@ class XeroClient:
         """Every tax rate with the account classes it may be used with."""
         return self._list("TaxRates", "TaxRates", TaxRate)
 
-    def contacts_by_number(self, numbers: Iterable[str]) -> dict[str, Contact]:
-        """Contacts by `ContactNumber`, archived ones included; numbers Xero does not know are absent."""
-        wanted = list(numbers)
-        if not wanted:
-            return {}
-        found = self._find(
-            "Contacts", Contact, [Filter.on(wanted, field="ContactNumber")], {"includeArchived": "true"}
-        )
-        return {c.contact_number: c for c in found if c.contact_number}
-
     def all_contacts(self) -> list[Contact]:
         """Every contact of the organisation, archived ones included, a page of 100 at a time."""
         found: list[Contact] = []
@@ -129,14 +119,6 @@ class XeroClient:
             if len(batch) < PAGE_SIZE:
                 break
         return found
-
-    def find_contact_by_name(self, name: str) -> Contact | None:
-        """The contact with exactly this name, preferring an active one."""
-        found = self._find(
-            "Contacts", Contact, [Filter.on([name], field="Name")], {"includeArchived": "true"}
-        )
-        found.sort(key=lambda c: c.contact_status != "ACTIVE")
-        return found[0] if found else None
 
     def find_invoices(
         self,

@@ -24,7 +24,7 @@ from integration.domain import Document
 from integration.settings import load_settings
 from integration.store import Store
 from integration.store.secrets import generate_key
-from integration.sync.engine import KIND_ORDER, Progress
+from integration.sync.kind_pass import KIND_ORDER, Progress
 from sandboxes import demo_chart
 from sandboxes.actionstep.demo import DEMO_PROBLEMS
 from sandboxes.server import Sandboxes, settings_for

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.resources import MEDIA_TYPE
 from integration.clock import VirtualClock
+from integration.domain import Document, DocumentKind, MalformedDocument
 from integration.ports import TokenStore
 from sandboxes.actionstep.emulator import ActionstepSandbox
 from tests.fakes.token_store import MemoryTokenStore
@@ -65,3 +67,9 @@ def bearer(sandbox: ActionstepSandbox, http: httpx.Client) -> dict[str, str]:
     )
     token = reply.json()["access_token"]
     return {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE}
+
+
+def every_document(client: ActionstepClient) -> Iterator[Document | MalformedDocument]:
+    """Every kind's documents from the beginning, as a first sync lists them (one kind at a time)."""
+    for kind in DocumentKind:
+        yield from client.documents(kind, None)

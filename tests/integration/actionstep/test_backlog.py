@@ -8,12 +8,11 @@ import tracemalloc
 from collections import Counter
 from decimal import Decimal
 
-from integration.actionstep.cursor import Cursor
 from integration.clock import VirtualClock
 from integration.domain import Document, DocumentKind, LinedDocument, SalesInvoice, to_cents
 from sandboxes.actionstep.emulator import ActionstepSandbox
 from sandboxes.backlog import make_backlog
-from tests.support.actionstep import connected_client
+from tests.support.actionstep import connected_client, every_document
 
 
 def digest(n: int, seed: int) -> str:
@@ -45,7 +44,7 @@ def test_the_client_reads_back_exactly_n_well_formed_documents_in_a_realistic_mi
     sandbox = ActionstepSandbox(clock=clock)
     sandbox.load(make_backlog(2_000, 3))
     client, _ = connected_client(sandbox, clock)
-    items = list(client.all_documents(Cursor()))
+    items = list(every_document(client))
     assert len(items) == 2_000 and all(isinstance(item, Document) for item in items)
     kinds = Counter(item.kind for item in items)
     assert set(kinds) == set(DocumentKind)
@@ -70,9 +69,9 @@ def test_the_client_reads_back_exactly_n_well_formed_documents_in_a_realistic_mi
 def test_a_backlog_loads_on_top_of_the_demo_firm_without_clashing() -> None:
     clock = VirtualClock()
     sandbox = ActionstepSandbox.demo(clock=clock)
-    demo = len(list(connected_client(sandbox, clock)[0].all_documents(Cursor())))
+    demo = len(list(every_document(connected_client(sandbox, clock)[0])))
     sandbox.load(make_backlog(500, 5))
     client, _ = connected_client(sandbox, clock)
-    items = list(client.all_documents(Cursor()))
+    items = list(every_document(client))
     assert len(items) == demo + 500
     assert len({(item.kind, item.number) for item in items}) == len(items)

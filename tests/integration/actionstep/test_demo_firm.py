@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.cursor import Cursor
 from integration.domain import (
     CreditNote,
     Document,
@@ -22,6 +21,7 @@ from integration.domain import (
 )
 from sandboxes import demo_chart
 from sandboxes.actionstep.demo import DEMO_PROBLEMS, RATES
+from tests.support.actionstep import every_document
 
 Item = Document | MalformedDocument
 MAPPED = {source for kind, source, _ in demo_chart.DEMO_MAPPINGS if kind == "account"}
@@ -31,7 +31,7 @@ TAX_RATES = {row["code"]: Decimal(row["rate"]) / 100 for row in demo_chart.ACTIO
 
 @pytest.fixture
 def documents(client: ActionstepClient) -> dict[str, Item]:
-    return {item.number: item for item in client.all_documents(Cursor()) if item.number}
+    return {item.number: item for item in every_document(client) if item.number}
 
 
 def lines_of(item: Item) -> Iterator[str | None]:

@@ -12,11 +12,10 @@ import tracemalloc
 import httpx
 
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.cursor import Cursor
 from integration.clock import VirtualClock
 from sandboxes.actionstep.emulator import ActionstepSandbox
 from sandboxes.backlog import make_backlog
-from tests.support.actionstep import REST, connected_client, http_for
+from tests.support.actionstep import REST, connected_client, every_document, http_for
 
 
 def test_listing_ten_thousand_documents_peaks_far_below_the_size_of_the_whole_json() -> None:
@@ -30,7 +29,7 @@ def test_listing_ten_thousand_documents_peaks_far_below_the_size_of_the_whole_js
         recorded[str(response.request.url)] = (response.status_code, response.content)
 
     client, _ = connected_client(sandbox, clock, http=http_for(sandbox, event_hooks={"response": [record]}))
-    assert sum(1 for _ in client.all_documents(Cursor())) == 10_000
+    assert sum(1 for _ in every_document(client)) == 10_000
     pages = [body for url, (_, body) in recorded.items() if "/api/rest/" in url]
     whole, largest = sum(map(len, pages)), max(map(len, pages))
 
@@ -42,7 +41,7 @@ def test_listing_ten_thousand_documents_peaks_far_below_the_size_of_the_whole_js
     replayed.tax_codes()
     tracemalloc.start()
     try:
-        listed = sum(1 for _ in replayed.all_documents(Cursor()))
+        listed = sum(1 for _ in every_document(replayed))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -8,13 +8,12 @@ import pytest
 
 from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.cursor import Cursor
 from integration.actionstep.requester import RetryPolicy
 from integration.clock import SystemClock, VirtualClock
 from integration.domain import DocumentKind
 from integration.errors import Unavailable
 from sandboxes.actionstep.emulator import ActionstepSandbox
-from tests.support.actionstep import REDIRECT, MemoryTokenStore
+from tests.support.actionstep import REDIRECT, MemoryTokenStore, every_document
 from tests.support.http import serving
 
 
@@ -27,7 +26,7 @@ def test_the_client_connects_and_lists_the_demo_firm_over_http_and_retries_a_pag
         token = session.connect_with_refresh_token("sandbox")
         assert token.tokens["api_endpoint"] == f"{base}/actionstep/api/"
         client = ActionstepClient(http, ActionstepAuth(session), session.api_base(), retry_clock, page_size=3)
-        assert len(list(client.all_documents(Cursor()))) == 31
+        assert len(list(every_document(client))) == 31
 
         sandbox.faults.slow(seconds=1.0, resource="receipts")
         receipts = [r.number for r in client.documents(DocumentKind.PAYMENT_RECEIVED, None)]

@@ -1,4 +1,4 @@
-"""Incremental reads: where the last read got to (`Cursor`), and a listing that cannot skip a change.
+"""Incremental reads: a listing of what changed since an instant that cannot skip a change.
 
 **The listing** (`changed_since`) reads documents in (modifiedTimestamp, id) order. It does not walk `page=2, 3…`:
 offset pages drift when a document changes mid-listing (it jumps to the end and everything after it slides back one
@@ -8,71 +8,21 @@ that timestamp are dropped. When more documents share one timestamp than fit on 
 (`modifiedTimestamp_eq` + `id_gt`) before moving on (`_gt`). A change made during the listing gets a timestamp at or
 after the current position, so it is delivered later in the same listing or by the next one.
 
-**The cursor** keeps, per document kind, the modification timestamp of the last document the engine has dealt with
-(`advanced`). The next read starts `overlap` earlier (`since`), so a document whose timestamp lags its commit (a
-long transaction, or clocks that disagree) by less than the overlap is still read; documents read twice are
-recognised by the engine from their version. `encode()` is the string the engine keeps in the ledger's `cursors`
-table; `Cursor.decode()` reads it back.
+Where a listing starts is the sync's cursor (`integration.sync.cursor`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from integration.actionstep.envelope import Linked, Page, Record
 from integration.actionstep.resources import ID, MODIFIED, timestamp_filter
 from integration.actionstep.schemas import parse_timestamp
-from integration.domain import Document, DocumentKind, MalformedDocument
 from integration.errors import Rejected
 
-DEFAULT_OVERLAP = timedelta(minutes=5)
-FORMAT_VERSION = 1
-
 Fetch = Callable[[dict[str, str]], Page]
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """How far incremental reading has got, per document kind. Immutable: `advanced` returns a new cursor."""
-
-    marks: Mapping[DocumentKind, datetime] = field(default_factory=dict)
-    overlap: timedelta = DEFAULT_OVERLAP
-
-    def since(self, kind: DocumentKind) -> datetime | None:
-        """Where the next read of `kind` starts: the mark less the overlap (None: from the beginning)."""
-        mark = self.marks.get(kind)
-        return None if mark is None else mark - self.overlap
-
-    def advanced(self, item: Document | MalformedDocument) -> Cursor:
-        """This cursor moved past `item` (never backwards)."""
-        moment = item.modified_at
-        kind = item.kind
-        current = self.marks.get(kind)
-        if moment is None or (current is not None and moment <= current):
-            return self
-        return Cursor({**self.marks, kind: moment}, self.overlap)
-
-    def encode(self) -> str:
-        marks = {kind.value: moment.isoformat() for kind, moment in sorted(self.marks.items())}
-        return json.dumps({"v": FORMAT_VERSION, "marks": marks}, separators=(",", ":"))
-
-    @classmethod
-    def decode(cls, value: str | None, *, overlap: timedelta = DEFAULT_OVERLAP) -> Cursor:
-        """The cursor `encode()` wrote; None or "" is a cursor at the beginning. Raises ValueError if unreadable."""
-        if not value:
-            return cls(overlap=overlap)
-        try:
-            body = json.loads(value)
-            if body.get("v") != FORMAT_VERSION:
-                raise ValueError(f"unknown cursor format {body.get('v')!r}")
-            marks = {DocumentKind(kind): parse_timestamp(moment) for kind, moment in body["marks"].items()}
-        except (KeyError, TypeError, AttributeError, ValueError) as error:
-            raise ValueError(f"unreadable Actionstep cursor: {error}") from None
-        return cls(marks, overlap)
 
 
 class _Position:

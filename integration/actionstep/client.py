@@ -35,7 +35,7 @@ from integration.actionstep.resources import (
     DocumentSource,
     ReferenceSource,
 )
-from integration.actionstep.translate import Malformed, Translator
+from integration.actionstep.translate import Translator
 from integration.clock import Clock
 from integration.domain import (
     Account,
@@ -49,7 +49,7 @@ from integration.domain import (
     TaxCode,
     Timekeeper,
 )
-from integration.errors import Rejected
+from integration.errors import Malformed, Rejected
 
 log = logging.getLogger(__name__)
 REMOTE = "actionstep"

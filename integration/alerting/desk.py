@@ -22,7 +22,7 @@ from integration.domain import (
     Problem,
     SyncReport,
 )
-from integration.errors import XerobotError, describe
+from integration.errors import AlertNotFound, describe
 from integration.store import Store
 
 RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
@@ -105,7 +105,7 @@ class AlertDesk:
         with self._store.unit_of_work() as uow:
             alert = uow.alerts.get(alert_id)
         if alert is None:
-            raise XerobotError(f"There is no alert {alert_id}.", code="alert.not_found")
+            raise AlertNotFound(f"There is no alert {alert_id}.")
         return alert
 
     def unresolved(self) -> list[Alert]:

@@ -32,7 +32,7 @@ from integration.domain import (
     UnlinkRequest,
     XeroAccount,
 )
-from integration.errors import SyncInProgress, XerobotError, describe
+from integration.errors import AlertNotFixable, MappingTargetMissing, SyncInProgress, XerobotError, describe
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.health import HealthCheck, budget_problems, connection_problems, expiry_problems
 from integration.rules.mapping import Mapper
@@ -183,9 +183,8 @@ class Service:
         if kind is not MappingKind.TAX_CODE:
             account = self.xero.chart().find(xero_account)
             if account is None:
-                raise XerobotError(
-                    f"Xero has no account with code or id {xero_account}. Check the code in Xero's chart of accounts.",
-                    code="mapping.xero_account_missing",
+                raise MappingTargetMissing(
+                    f"Xero has no account with code or id {xero_account}. Check the code in Xero's chart of accounts."
                 )
             xero_account = account.code or account.account_id
         mapping = Mapping(kind, source_id, xero_account, updated_by=actor)
@@ -253,9 +252,7 @@ class Service:
             return FixResult(alert, busy="It is already resolved.")
         target = alert.mapping_target
         if target is None:
-            raise XerobotError(
-                f"Alert {alert_id} ({alert.code}) is not fixed by one mapping.", code="alert.not_fixable"
-            )
+            raise AlertNotFixable(f"Alert {alert_id} ({alert.code}) is not fixed by one mapping.")
         mapping = self.set_mapping(target[0], target[1], xero_account, actor)
         try:
             still = {p.fingerprint for p in self.check()}

@@ -38,6 +38,7 @@ from integration.errors.tree import (
     Unavailable,
     UnknownService,
     UnlinkExpired,
+    VoidRefused,
     XerobotError,
 )
 
@@ -57,8 +58,8 @@ __all__ = [
     "LinkInvalid",
     "Malformed",
     "MappingTargetMissing",
-    "NothingToUnlink",
     "NotUnlinkable",
+    "NothingToUnlink",
     "PostingError",
     "RateLimited",
     "Refused",
@@ -74,7 +75,9 @@ __all__ = [
     "TwoPersonRule",
     "Unavailable",
     "UnknownCode",
+    "UnknownService",
     "UnlinkExpired",
+    "VoidRefused",
     "XerobotError",
     "describe",
 ]

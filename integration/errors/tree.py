@@ -36,6 +36,7 @@ bookkeeper's words. Each class's `default_code` is the code that means that clas
         ├── AmbiguousNumber           several linked documents share the number
         ├── NotUnlinkable             the bot does not unlink this kind of document
         ├── UnlinkExpired             the unlink request was not confirmed in time
+        ├── VoidRefused               Xero would not void the document as it stands
         └── TwoPersonRule             the unlink must be confirmed by someone other than who asked
 
 `RemoteError` (.remote names "xero" or "actionstep", .status the HTTP status) and `StoreError` say where an error
@@ -279,6 +280,10 @@ class NotUnlinkable(Refused):
 
 class UnlinkExpired(Refused):
     default_code = "unlink.expired"
+
+
+class VoidRefused(Refused):
+    default_code = "unlink.void_refused"
 
 
 class TwoPersonRule(Refused):

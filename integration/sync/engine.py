@@ -43,13 +43,13 @@ from integration.domain import (
     SyncReport,
     XeroOrganisation,
 )
-from integration.errors import RateLimited, SyncInProgress, Unavailable, XerobotError, describe
+from integration.errors import CashBasis, PostingError, Retriable, SyncInProgress, XerobotError, describe
 from integration.leases import Heartbeat, dead_here, lease_holder
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.classify import Verdict, classify, fix_for
 from integration.rules.deeplinks import xero_url
 from integration.rules.mapping import Mapper
-from integration.rules.posting import ENDPOINT_OF_KIND, PostingContext, PostingError, XeroPosting, translate
+from integration.rules.posting import ENDPOINT_OF_KIND, PostingContext, XeroPosting, translate
 from integration.store import Store
 from integration.store.leases import LeaseHolder
 from integration.sync.contacts import ContactDirectory
@@ -170,7 +170,7 @@ class SyncEngine:
                 uow.commit()
             _Run(self, report, progress).execute()
             report.status = "ok"
-        except (Unavailable, RateLimited) as error:
+        except Retriable as error:
             report.status, report.error, report.error_code = "interrupted", str(error), error.code
         except XerobotError as error:
             report.status, report.error, report.error_code = "failed", str(error), error.code
@@ -238,10 +238,9 @@ class _Run:
     def execute(self) -> None:
         engine = self.engine
         if engine.actionstep.accounting_basis() is AccountingBasis.CASH:
-            raise XerobotError(
+            raise CashBasis(
                 "Actionstep is set to the Cash basis; posting to Xero needs Accrual. "
-                "Set it in Actionstep (Admin > Accounting), then sync again.",
-                code="org.cash_basis",
+                "Set it in Actionstep (Admin > Accounting), then sync again."
             )
         self.organisation: XeroOrganisation = engine.xero.organisation()
         self.report.xero_short_code = self.organisation.short_code
@@ -327,7 +326,7 @@ class _Run:
                 contact_failure = self.contacts.failures.get(document.contact_id or "")
                 failed = Verdict(
                     Outcome.FAILED,
-                    code="contact.refused" if contact_failure else "doc.malformed",
+                    code="contact.refused" if contact_failure else error.code,
                     message=f"{document.number}: {contact_failure or error}",
                 )
                 decided.append(self._decided(document.ref, document.number, document, failed))
@@ -393,7 +392,7 @@ class _Run:
             superseded = uow.links.superseded_for(unlinked)
         try:
             result = self.delivery.send(ENDPOINT_OF_KIND[kind], batch, superseded)
-        except (Unavailable, RateLimited) as error:
+        except Retriable as error:
             # Their outbox rows stay SENT: the next run looks each one up before sending again.
             self._record(
                 [

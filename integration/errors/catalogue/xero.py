@@ -76,4 +76,5 @@ XERO: dict[str, CatalogueEntry] = entries(
         "Xero refused the document",
         "Xero gave a reason the bot does not know yet (shown in the message).",
         "Read Xero's message; correct the document or mapping and sync again.",
-    ),)
+    ),
+)

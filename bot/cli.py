@@ -27,7 +27,7 @@ from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
 from integration.app import bootstrap
-from integration.domain import MappingKind, UnlinkState
+from integration.domain import MappingKind, RunStatus, UnlinkState
 from integration.errors import ConfigError, TwoPersonRule, XerobotError
 from integration.rules.reporting import to_dict
 from integration.settings import Settings, load_settings
@@ -113,7 +113,7 @@ def sync(
         console.print_json(data=to_dict(report))
     else:
         print_report(console, report)
-    if report.status != "ok":
+    if report.status is not RunStatus.OK:
         raise typer.Exit(1)
 
 

@@ -28,6 +28,7 @@ from integration.domain import (
     Mapping,
     MappingKind,
     Problem,
+    RunStatus,
     SyncReport,
     UnlinkRequest,
     XeroAccount,
@@ -52,7 +53,7 @@ class RunInfo:
     run_id: int
     trigger: str
     actor: str
-    status: str
+    status: RunStatus
     started_at: datetime
     finished_at: datetime | None
     summary: dict[str, int]

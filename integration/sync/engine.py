@@ -38,6 +38,7 @@ from integration.domain import (
     Matter,
     Outcome,
     Problem,
+    RunStatus,
     Severity,
     SourceRef,
     SyncReport,
@@ -169,11 +170,11 @@ class SyncEngine:
                 report.run_id = uow.runs.start(trigger, actor, dry_run=dry_run, at=report.started_at)
                 uow.commit()
             _Run(self, report, progress).execute()
-            report.status = "ok"
+            report.status = RunStatus.OK
         except Retriable as error:
-            report.status, report.error, report.error_code = "interrupted", str(error), error.code
+            report.status, report.error, report.error_code = RunStatus.INTERRUPTED, str(error), error.code
         except XerobotError as error:
-            report.status, report.error, report.error_code = "failed", str(error), error.code
+            report.status, report.error, report.error_code = RunStatus.FAILED, str(error), error.code
         finally:
             report.api_calls = self.actionstep.api_calls + self.xero.api_calls - calls_before
             report.finished_at = self.clock.now()

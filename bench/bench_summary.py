@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench import Measurement, sized
 from bot.views.summary import summary_message
-from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, SourceRef
+from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, RunStatus, SourceRef
 from integration.store.tables import UnlinkRequestRow
 from tests.support.databases import fresh_database_url, postgres_base_url
 from tests.support.firm import Firm, demo_firm
@@ -48,7 +48,7 @@ def _fill(firm: Firm, now: datetime) -> None:
                 for n in range(run * SKIPPED // 40, (run + 1) * SKIPPED // 40)
             ]  # fmt: skip
             uow.runs.record(run_id, items, at=at)
-            uow.runs.finish(run_id, status="ok", api_calls=50, at=at)
+            uow.runs.finish(run_id, status=RunStatus.OK, api_calls=50, at=at)
         for n in range(ALERTS):
             problem = Problem("xero.unknown", f"post:sales_invoice:f{n}", f"Xero refused F-{n}.", "Read it.")
             uow.alerts.raise_(problem, AlertSource.SYNC, [], now=now - timedelta(minutes=n))

@@ -28,8 +28,8 @@ from bot.serve import serve_forever
 from bot.settings import load_bot_settings
 from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
 from integration.app import bootstrap, startup, to_dict
-from integration.domain import MappingKind, UnlinkState
-from integration.errors import ConfigError, XerobotError
+from integration.domain import MappingKind, RunStatus, UnlinkState
+from integration.errors import ConfigError, TwoPersonRule, XerobotError
 from integration.settings import Settings, load_settings
 from sandboxes.server import Sandboxes, settings_for
 
@@ -115,7 +115,7 @@ def sync(
         console.print_json(data=to_dict(report))
     else:
         print_report(console, report)
-    if report.status != "ok":
+    if report.status is not RunStatus.OK:
         raise typer.Exit(1)
 
 
@@ -315,10 +315,9 @@ def unlink(
     service = startup.start(settings())
     try:
         if service.unlinks.policy.two_person:
-            raise XerobotError(
+            raise TwoPersonRule(
                 "With XEROBOT_UNLINK_TWO_PERSON=true an unlink needs a second person: ask for it with "
-                f"`/xero unlink {number}` in Slack, and another approver confirms it there.",
-                code="unlink.two_person",
+                f"`/xero unlink {number}` in Slack, and another approver confirms it there."
             )
         request = service.unlinks.request(number, CLI_ACTOR)
         console.print(unlink_panel(request.plan, void_in_xero))

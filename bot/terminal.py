@@ -13,7 +13,16 @@ from rich.text import Text
 
 from bot.views.status import NextRun
 from integration.app import OUTCOME_LABELS, Summary, headline, tallies
-from integration.domain import Outcome, Problem, Severity, SyncReport, UnlinkPlan, UnlinkRequest, UnlinkState
+from integration.domain import (
+    Outcome,
+    Problem,
+    RunStatus,
+    Severity,
+    SyncReport,
+    UnlinkPlan,
+    UnlinkRequest,
+    UnlinkState,
+)
 
 STYLES = {
     Outcome.POSTED: "green",
@@ -54,7 +63,7 @@ def problems_panel(problems: list[Problem], title: str = "Needs attention") -> P
 
 
 def print_report(console: Console, report: SyncReport) -> None:
-    style = {"ok": "bold green", "interrupted": "bold yellow"}.get(report.status, "bold red")
+    style = {RunStatus.OK: "bold green", RunStatus.INTERRUPTED: "bold yellow"}.get(report.status, "bold red")
     console.print(Text(headline(report), style=style))
     if report.error:
         console.print(Text(report.error, style="red"))

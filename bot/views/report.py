@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import HeaderBlock, SectionBlock
 from bot.views.message import Budget, Message, context, mrkdwn, section
 from bot.views.text import clip, escape, link, mention, money, plural, safe, when
 from integration.app import OUTCOME_LABELS, Progress, duration_seconds, headline, tallies, xero_url
-from integration.domain import DocumentKind, ItemResult, Outcome, SyncReport
+from integration.domain import DocumentKind, ItemResult, Outcome, RunStatus, SyncReport
 
 KIND_NAMES = {
     DocumentKind.SALES_INVOICE: "Sales invoices",
@@ -105,7 +105,7 @@ def report_message(report: SyncReport) -> Message:
 
 def _title(report: SyncReport) -> str:
     name = f"Sync #{report.run_id}" if report.run_id else "Sync"
-    return {"ok": f"{name} finished", "interrupted": f"{name} interrupted"}.get(
+    return {RunStatus.OK: f"{name} finished", RunStatus.INTERRUPTED: f"{name} interrupted"}.get(
         report.status, f"{name} failed"
     )
 

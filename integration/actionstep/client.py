@@ -33,7 +33,7 @@ from integration.actionstep.resources import (
     DocumentSource,
     ReferenceSource,
 )
-from integration.actionstep.translate import Malformed, Translator
+from integration.actionstep.translate import Translator
 from integration.clock import Clock
 from integration.domain import (
     Account,
@@ -46,7 +46,7 @@ from integration.domain import (
     TaxCode,
     Timekeeper,
 )
-from integration.errors import Rejected
+from integration.errors import Malformed, Rejected
 
 log = logging.getLogger(__name__)
 REMOTE = "actionstep"

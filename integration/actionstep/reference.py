@@ -28,7 +28,7 @@ from integration.actionstep.schemas import (
     TaxCodeWire,
     TimekeeperWire,
 )
-from integration.actionstep.translate import Malformed, validate
+from integration.actionstep.translate import validate
 from integration.domain import (
     Account,
     AccountingBasis,
@@ -38,6 +38,7 @@ from integration.domain import (
     TaxCode,
     Timekeeper,
 )
+from integration.errors import Malformed
 
 
 def account(record: Record, linked: Linked) -> Account:

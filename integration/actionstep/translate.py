@@ -51,12 +51,9 @@ from integration.domain import (
     SourceRef,
     to_cents,
 )
+from integration.errors import Malformed
 
 W = TypeVar("W", bound=Wire)
-
-
-class Malformed(ValueError):
-    """What is wrong with a record, as a sentence naming the field."""
 
 
 def validate(model: type[W], record: Mapping[str, Any], fields: Mapping[str, str], where: str = "") -> W:

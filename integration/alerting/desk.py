@@ -2,7 +2,7 @@
 with them (ignore, undo) in the same transaction as the audit event that says who did it.
 
 An alert is raised once per fingerprint and counted while it repeats. Only a complete look resolves: a sync that
-finished (status "ok") resolves the sync alerts it no longer reports; a check resolves the check alerts it no
+finished (`RunStatus.OK`) resolves the sync alerts it no longer reports; a check resolves the check alerts it no
 longer finds. A second copy of a document in Xero (the duplicate sentinel) is reported by the one sync that made it,
 so its alert is never resolved by a later one: it stays open until a person deals with it and says so (Ignore). A run that failed or was interrupted raises an alert about itself and resolves nothing, since it
 did not see everything.
@@ -20,9 +20,10 @@ from integration.domain import (
     AlertDocument,
     AlertSource,
     Problem,
+    RunStatus,
     SyncReport,
 )
-from integration.errors import XerobotError, describe
+from integration.errors import AlertNotFound, describe
 from integration.store import Store
 
 RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
@@ -38,7 +39,7 @@ def alert_target(alert_id: int) -> str:
 def report_problems(report: SyncReport) -> list[Problem]:
     """The problems a report raises: its own, plus one about the run when it did not finish."""
     problems = list(report.problems)
-    if report.status != "ok" and report.error:
+    if report.status is not RunStatus.OK and report.error:
         code = report.error_code or "remote.unavailable"
         problems.append(Problem(code, RUN_SUBJECT, report.error, describe(code).fix))
     return problems
@@ -68,7 +69,7 @@ class AlertDesk:
             [p for p in problems if p.code not in STICKY],
             AlertSource.SYNC,
             numbers=numbers,
-            complete=report.status == "ok",
+            complete=report.status is RunStatus.OK,
         )
         for problem in (p for p in problems if p.code in STICKY):
             sticky = self.raise_problems([problem], STICKY[problem.code], numbers=numbers, complete=False)
@@ -105,7 +106,7 @@ class AlertDesk:
         with self._store.unit_of_work() as uow:
             alert = uow.alerts.get(alert_id)
         if alert is None:
-            raise XerobotError(f"There is no alert {alert_id}.", code="alert.not_found")
+            raise AlertNotFound(f"There is no alert {alert_id}.")
         return alert
 
     def unresolved(self) -> list[Alert]:

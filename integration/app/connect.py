@@ -20,7 +20,7 @@ from integration.actionstep.auth import TokenSession
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import Clock
-from integration.errors import AuthError, XerobotError
+from integration.errors import AuthError, UnknownService
 from integration.settings import Settings
 from integration.store import Store
 from integration.xero import AuthorizationRequest, connect
@@ -104,4 +104,4 @@ class Connector:
 
 def _check(remote: str) -> None:
     if remote not in REMOTES:
-        raise XerobotError(f"Unknown service {remote!r}: connect xero or actionstep.", code="config.invalid")
+        raise UnknownService(f"Unknown service {remote!r}: connect xero or actionstep.")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from integration.alerting.desk import AlertDesk, alert_target
 from integration.app import audit
 from integration.domain import Alert, AlertState, Mapping, MappingKind, Problem, XeroAccount
-from integration.errors import XerobotError
+from integration.errors import AlertNotFixable, MappingTargetMissing, XerobotError
 from integration.ports import XeroGateway
 from integration.store import Store
 
@@ -43,9 +43,8 @@ class Mappings:
         if kind is not MappingKind.TAX_CODE:
             account = self._xero.chart().find(xero_account)
             if account is None:
-                raise XerobotError(
-                    f"Xero has no account with code or id {xero_account}. Check the code in Xero's chart of accounts.",
-                    code="mapping.xero_account_missing",
+                raise MappingTargetMissing(
+                    f"Xero has no account with code or id {xero_account}. Check the code in Xero's chart of accounts."
                 )
             xero_account = account.code or account.account_id
         mapping = Mapping(kind, source_id, xero_account, updated_by=actor)
@@ -74,9 +73,7 @@ class Mappings:
             return FixResult(alert, busy="It is already resolved.")
         target = alert.mapping_target
         if target is None:
-            raise XerobotError(
-                f"Alert {alert_id} ({alert.code}) is not fixed by one mapping.", code="alert.not_fixable"
-            )
+            raise AlertNotFixable(f"Alert {alert_id} ({alert.code}) is not fixed by one mapping.")
         mapping = self.set(target[0], target[1], xero_account, actor)
         try:
             still = {p.fingerprint for p in self._check()}

@@ -18,6 +18,7 @@ from integration.domain import (
     AlertState,
     ConnectionHealth,
     Problem,
+    RunStatus,
     UnlinkRequest,
 )
 from integration.errors import XerobotError, describe
@@ -38,7 +39,7 @@ class RunInfo:
     run_id: int
     trigger: str
     actor: str
-    status: str
+    status: RunStatus
     started_at: datetime
     finished_at: datetime | None
     summary: dict[str, int]

@@ -75,6 +75,7 @@ from integration.domain.reports import (
     ItemResult,
     Outcome,
     Problem,
+    RunStatus,
     Severity,
     SyncReport,
 )
@@ -149,6 +150,7 @@ __all__ = [
     "Posting",
     "PostingState",
     "Problem",
+    "RunStatus",
     "SalesInvoice",
     "Severity",
     "SourceBooks",

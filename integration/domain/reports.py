@@ -35,6 +35,15 @@ class Problem:
         return f"{self.code}:{self.subject}"
 
 
+class RunStatus(StrEnum):
+    """How a run ended; the values are what the ledger stores."""
+
+    RUNNING = "running"  # not finished yet, or its process died before it could say
+    OK = "ok"
+    INTERRUPTED = "interrupted"  # a retriable error: what it did not reach is left for the next run
+    FAILED = "failed"  # any other error: nothing more is posted until a person acts
+
+
 class Outcome(StrEnum):
     """What a sync did with one document."""
 
@@ -87,7 +96,7 @@ class SyncReport:
     items: list[ItemResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     api_calls: int = 0
-    status: str = "running"  # ok | interrupted | failed
+    status: RunStatus = RunStatus.RUNNING
     error: str | None = None
     error_code: str | None = None
     xero_short_code: str | None = None

@@ -38,6 +38,7 @@ from integration.domain import (
     Transfer,
     TrustPayment,
 )
+from integration.errors import PostingError
 from integration.rules.mapping import ResolvedLine, Targets
 
 MAX_DESCRIPTION = 4000  # Xero's limit on a line description
@@ -54,10 +55,6 @@ ENDPOINT_OF_KIND: dict[DocumentKind, Endpoint] = {
     DocumentKind.TRUST_RECEIPT: Endpoint.BANK_TRANSACTIONS,
     DocumentKind.TRUST_PAYMENT: Endpoint.BANK_TRANSACTIONS,
 }
-
-
-class PostingError(ValueError):
-    """The document cannot be expressed in Xero as it stands (e.g. no contact); it fails alone."""
 
 
 @dataclass(frozen=True, slots=True)

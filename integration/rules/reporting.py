@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from integration.domain import DocumentKind, Outcome, SyncReport
+from integration.domain import DocumentKind, Outcome, RunStatus, SyncReport
 
 OUTCOME_LABELS = {
     Outcome.POSTED: "posted",
@@ -74,7 +74,7 @@ def headline(report: SyncReport) -> str:
     ):
         if report.count(outcome):
             parts.append(f"{report.count(outcome)} {OUTCOME_LABELS[outcome]}")
-    state = "" if report.status == "ok" else f" ({report.status})"
+    state = "" if report.status is RunStatus.OK else f" ({report.status})"
     return (
         f"{name}{state}: "
         + ", ".join(parts)

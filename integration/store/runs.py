@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from integration.domain import DocumentKind, ItemResult, Outcome, SourceRef
+from integration.domain import DocumentKind, ItemResult, Outcome, RunStatus, SourceRef
 from integration.store.tables import SyncItemRow, SyncRunRow
 from integration.store.types import utcnow
 
@@ -21,7 +21,7 @@ class RunRecord:
     trigger: str
     actor: str
     dry_run: bool
-    status: str
+    status: RunStatus
     started_at: datetime
     finished_at: datetime | None
     api_calls: int
@@ -31,7 +31,7 @@ class RunRecord:
 
 def _to_run(row: SyncRunRow) -> RunRecord:
     return RunRecord(
-        row.id, row.trigger, row.actor, row.dry_run, row.status, row.started_at,
+        row.id, row.trigger, row.actor, row.dry_run, RunStatus(row.status), row.started_at,
         row.finished_at, row.api_calls, row.error, row.summary,
     )  # fmt: skip
 
@@ -48,7 +48,11 @@ class RunRepository:
 
     def start(self, trigger: str, actor: str, *, dry_run: bool = False, at: datetime | None = None) -> int:
         row = SyncRunRow(
-            trigger=trigger, actor=actor, dry_run=dry_run, status="running", started_at=at or utcnow()
+            trigger=trigger,
+            actor=actor,
+            dry_run=dry_run,
+            status=RunStatus.RUNNING.value,
+            started_at=at or utcnow(),
         )
         self._session.add(row)
         self._session.flush()
@@ -80,14 +84,14 @@ class RunRepository:
         self,
         run_id: int,
         *,
-        status: str,
+        status: RunStatus,
         api_calls: int,
         summary: dict[str, Any] | None = None,
         error: str | None = None,
         at: datetime | None = None,
     ) -> None:
         row = self._session.get_one(SyncRunRow, run_id)
-        row.status, row.api_calls, row.summary, row.error = status, api_calls, summary, error
+        row.status, row.api_calls, row.summary, row.error = RunStatus(status).value, api_calls, summary, error
         row.finished_at = at or utcnow()
 
     def last(self, *, include_dry_runs: bool = False) -> RunRecord | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from integration.errors import SecretError
+from integration.errors import LinkInvalid, SecretError
 
 
 class TokenCipher:
@@ -39,11 +39,11 @@ class TokenCipher:
         return self.encrypt(data).decode()
 
     def unseal(self, sealed: str, *, max_age: int) -> dict[str, Any]:
-        """What `seal` sealed, if it is genuine and younger than `max_age` seconds; otherwise `SecretError`."""
+        """What `seal` sealed, if it is genuine and younger than `max_age` seconds; otherwise `LinkInvalid`."""
         try:
             data: dict[str, Any] = json.loads(self._fernet.decrypt(sealed.encode(), ttl=max_age))
         except (InvalidToken, ValueError):
-            raise SecretError("This link is not valid or has expired; ask for a new one.") from None
+            raise LinkInvalid("This link is not valid or has expired; ask for a new one.") from None
         return data
 
     def __repr__(self) -> str:

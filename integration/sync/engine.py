@@ -23,8 +23,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from integration.clock import Clock, SystemClock
-from integration.domain import Outcome, SyncReport
-from integration.errors import RateLimited, SyncInProgress, Unavailable, XerobotError
+from integration.domain import Outcome, RunStatus, SyncReport
+from integration.errors import Retriable, SyncInProgress, XerobotError
 from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.store import Store
@@ -85,11 +85,11 @@ class SyncEngine:
                 report.run_id = uow.runs.start(trigger, actor, dry_run=dry_run, at=report.started_at)
                 uow.commit()
             KindPasses(self.store, self.actionstep, self.xero, self.batch_size, report, progress).execute()
-            report.status = "ok"
-        except (Unavailable, RateLimited) as error:
-            report.status, report.error, report.error_code = "interrupted", str(error), error.code
+            report.status = RunStatus.OK
+        except Retriable as error:
+            report.status, report.error, report.error_code = RunStatus.INTERRUPTED, str(error), error.code
         except XerobotError as error:
-            report.status, report.error, report.error_code = "failed", str(error), error.code
+            report.status, report.error, report.error_code = RunStatus.FAILED, str(error), error.code
         finally:
             report.api_calls = self.actionstep.api_calls + self.xero.api_calls - calls_before
             report.finished_at = self.clock.now()

@@ -30,12 +30,12 @@ from integration.domain import (
     SyncReport,
     XeroOrganisation,
 )
-from integration.errors import RateLimited, Unavailable, XerobotError, describe
+from integration.errors import CashBasis, PostingError, Retriable, describe
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.classify import Verdict, classify, fix_for
 from integration.rules.deeplinks import xero_url
 from integration.rules.mapping import Mapper
-from integration.rules.posting import ENDPOINT_OF_KIND, PostingContext, PostingError, XeroPosting, translate
+from integration.rules.posting import ENDPOINT_OF_KIND, PostingContext, XeroPosting, translate
 from integration.store import Store
 from integration.sync import cursor
 from integration.sync.contacts import ContactDirectory
@@ -92,10 +92,9 @@ class KindPasses:
 
     def execute(self) -> None:
         if self.actionstep.accounting_basis() is AccountingBasis.CASH:
-            raise XerobotError(
+            raise CashBasis(
                 "Actionstep is set to the Cash basis; posting to Xero needs Accrual. "
-                "Set it in Actionstep (Admin > Accounting), then sync again.",
-                code="org.cash_basis",
+                "Set it in Actionstep (Admin > Accounting), then sync again."
             )
         self.organisation: XeroOrganisation = self.xero.organisation()
         self.report.xero_short_code = self.organisation.short_code
@@ -177,7 +176,7 @@ class KindPasses:
                 contact_failure = self.contacts.failures.get(document.contact_id or "")
                 failed = Verdict(
                     Outcome.FAILED,
-                    code="contact.refused" if contact_failure else "doc.malformed",
+                    code="contact.refused" if contact_failure else error.code,
                     message=f"{document.number}: {contact_failure or error}",
                 )
                 decided.append(self._decided(document.ref, document.number, document, failed))
@@ -242,7 +241,7 @@ class KindPasses:
             superseded = uow.links.superseded_for(unlinked)
         try:
             result = self.delivery.send(ENDPOINT_OF_KIND[kind], batch, superseded)
-        except (Unavailable, RateLimited) as error:
+        except Retriable as error:
             # Their outbox rows stay SENT: the next run looks each one up before sending again.
             self._record(
                 [

@@ -24,16 +24,12 @@ from integration.domain import (
     XeroChange,
     XeroDocumentState,
 )
-from integration.errors import XerobotError
+from integration.errors import StepFailed, XerobotError
 from integration.ports import XeroGateway
 from integration.rules.unlink_plan import status_change
 from integration.store import Store
 
 Progress = Callable[[UnlinkRequest], None]
-
-
-class StepFailed(Exception):
-    pass
 
 
 def request_target(request_id: int) -> str:
@@ -80,7 +76,7 @@ class StepRunner:
                 continue
             try:
                 already = self._change(request, step, live.xero, void)
-            except (StepFailed, XerobotError) as error:
+            except XerobotError as error:  # a StepFailed, or Xero not answering
                 self._finish(request.id, UnlinkState.FAILED, actor,
                              f"Step {number} of {len(stored)} ({step.description}) failed: {error}")  # fmt: skip
                 if progress is not None:

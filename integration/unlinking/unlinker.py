@@ -30,7 +30,16 @@ from integration.domain import (
     UnlinkRequest,
     UnlinkState,
 )
-from integration.errors import XerobotError
+from integration.errors import (
+    AlreadyUnlinked,
+    AmbiguousNumber,
+    NothingToUnlink,
+    NotUnlinkable,
+    Refused,
+    TwoPersonRule,
+    UnlinkExpired,
+    VoidRefused,
+)
 from integration.leases import LeaseBusy, held
 from integration.ports import XeroGateway
 from integration.rules.unlink_plan import Facts, build
@@ -86,29 +95,26 @@ class Unlinker:
         if not links:
             close = difflib.get_close_matches(wanted.upper(), suggestions, n=SUGGESTIONS, cutoff=0.5)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
-            raise XerobotError(f"Nothing was posted to Xero as {wanted}.{hint}", code="unlink.unknown_number")
+            raise NothingToUnlink(f"Nothing was posted to Xero as {wanted}.{hint}")
         active = [link for link in links if link.state is LinkState.LINKED]
         if not active:
             last = links[0]
             when = f"{last.unlinked_at:%d %b %Y %H:%M} UTC" if last.unlinked_at else "earlier"
             voided = " and its Xero copy voided" if last.voided_in_xero else ""
-            raise XerobotError(
-                f"{last.source_number} was already unlinked{voided} on {when} by {last.unlinked_by or 'someone'}.",
-                code="unlink.already_unlinked",
+            raise AlreadyUnlinked(
+                f"{last.source_number} was already unlinked{voided} on {when} by {last.unlinked_by or 'someone'}."
             )
         if len({link.source for link in active}) > 1:
             named = " and ".join(f"{link.source.kind.label} `{link.source}`" for link in active)
-            raise XerobotError(
+            raise AmbiguousNumber(
                 f"More than one document is linked as {wanted}: {named}. Say which, e.g. "
-                f"`/xero unlink {active[0].source}`.",
-                code="unlink.ambiguous",
+                f"`/xero unlink {active[0].source}`."
             )
         link = active[0]
         if link.source.kind not in UNLINKABLE_KINDS:
-            raise XerobotError(
+            raise NotUnlinkable(
                 f"{link.source_number} is a {link.source.kind.label}; only invoices, credit notes and payments "
-                "are unlinked here.",
-                code="unlink.not_unlinkable",
+                "are unlinked here."
             )
         return self._plan_for(link)
 
@@ -143,7 +149,7 @@ class Unlinker:
         with self._store.unit_of_work() as uow:
             request = uow.unlinks.get(request_id)
         if request is None:
-            raise XerobotError(f"There is no unlink request {request_id}.", code="unlink.unknown_number")
+            raise NothingToUnlink(f"There is no unlink request {request_id}.")
         return request
 
     def open(self) -> list[UnlinkRequest]:
@@ -184,7 +190,7 @@ class Unlinker:
             return UnlinkOutcome(False, request)
         self._may_decide(request, actor)
         if void_in_xero and request.plan.void_refused:
-            self._refuse(request, actor, request.plan.void_refused, "unlink.void_refused")
+            self._refuse(request, actor, VoidRefused(request.plan.void_refused))
 
         def decide(uow: UnitOfWork) -> bool:
             return uow.unlinks.confirm(request_id, by=actor, void_in_xero=void_in_xero, now=self._clock.now())
@@ -199,7 +205,7 @@ class Unlinker:
             return UnlinkOutcome(False, request)
         if self.policy.two_person and actor == request.requested_by:
             message = "You asked for this unlink; with the two-person rule another approver must carry it on."
-            self._refuse(request, actor, message, "unlink.two_person")
+            self._refuse(request, actor, TwoPersonRule(message))
         return self._under_lease(request, actor, progress, lambda uow: uow.unlinks.resume(request_id), {})
 
     def _may_decide(self, request: UnlinkRequest, actor: str) -> None:
@@ -208,19 +214,23 @@ class Unlinker:
                 f"This request to unlink {request.number} expired at {request.expires_at:%H:%M} UTC. "
                 f"Ask again with `/xero unlink {request.number}`."
             )
-            self._refuse(request, actor, message, "unlink.expired")
+            self._refuse(request, actor, UnlinkExpired(message))
         if self.policy.two_person and actor == request.requested_by:
             message = "You asked for this unlink; with the two-person rule another approver must confirm it."
-            self._refuse(request, actor, message, "unlink.two_person")
+            self._refuse(request, actor, TwoPersonRule(message))
 
-    def _refuse(self, request: UnlinkRequest, actor: str, message: str, code: str) -> NoReturn:
-        """Refuse, recording who tried and why in the audit log."""
+    def _refuse(self, request: UnlinkRequest, actor: str, refusal: Refused) -> NoReturn:
+        """Raise `refusal`, recording who tried and why in the audit log."""
         with self._store.unit_of_work() as uow:
             uow.audit.record(
-                actor, "unlink.refused", request_target(request.id), allowed=False, detail={"code": code}
+                actor,
+                "unlink.refused",
+                request_target(request.id),
+                allowed=False,
+                detail={"code": refusal.code},
             )
             uow.commit()
-        raise XerobotError(message, code=code)
+        raise refusal
 
     # Carrying it out -----------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from integration.domain import (
     MappingKind,
     Outcome,
     PostingState,
+    RunStatus,
     SourceRef,
 )
 from integration.errors import AlreadyLinked
@@ -248,11 +249,11 @@ def test_runs_record_each_documents_outcome(store: Store) -> None:
                 ),
             ],
         )
-        uow.runs.finish(run_id, status="ok", api_calls=4, summary={"posted": 1})
+        uow.runs.finish(run_id, status=RunStatus.OK, api_calls=4, summary={"posted": 1})
         uow.commit()
     with store.unit_of_work() as uow:
         last = uow.runs.last()
-        assert last is not None and last.id == run_id and last.status == "ok" and last.api_calls == 4
+        assert last is not None and last.id == run_id and last.status is RunStatus.OK and last.api_calls == 4
         assert [item.outcome for item in uow.runs.items_since(datetime(2000, 1, 1, tzinfo=UTC))] == [
             Outcome.POSTED,
             Outcome.SKIPPED_BY_DESIGN,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, SourceRef
+from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, RunStatus, SourceRef
 from integration.store.tables import UnlinkRequestRow
 from tests.support.firm import Firm, demo_firm, sales_invoice, supplier_invoice
 
@@ -35,7 +35,7 @@ def record(firm: Firm, at: datetime, items: list[ItemResult], *, dry_run: bool =
     with firm.store.unit_of_work() as uow:
         run = uow.runs.start("schedule", "the scheduler", dry_run=dry_run, at=at)
         uow.runs.record(run, items, at=at)
-        uow.runs.finish(run, status="ok", api_calls=1, at=at)
+        uow.runs.finish(run, status=RunStatus.OK, api_calls=1, at=at)
         uow.commit()
 
 

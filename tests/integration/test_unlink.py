@@ -15,7 +15,7 @@ import pytest
 
 from integration.app import Service, UnlinkPolicy
 from integration.clock import VirtualClock
-from integration.domain import DocumentKind, Link, LinkState, SourceRef, UnlinkRequest, UnlinkState
+from integration.domain import DocumentKind, Link, LinkState, RunStatus, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 from integration.store import Store
 from sandboxes.server import Sandboxes
@@ -28,7 +28,7 @@ BOOKKEEPER, APPROVER, SECOND = "UBOOK", "UAPPROVE", "USECOND"
 def firm(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     """The demo firm, synced once: INV-1001 has two payments (RCT-5001, RCT-5002), CN-4001 is applied to INV-1002."""
     service, sandboxes = demo_service(store)
-    assert service.sync("test", BOOKKEEPER).report.status == "ok"
+    assert service.sync("test", BOOKKEEPER).report.status is RunStatus.OK
     yield service, sandboxes
     service.close()
 

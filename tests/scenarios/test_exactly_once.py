@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from bot.demo import DEMO_MAPPINGS
 from integration.app import Service, bootstrap
 from integration.clock import VirtualClock
-from integration.domain import Document
+from integration.domain import Document, RunStatus
 from integration.settings import load_settings
 from integration.store import Store
 from integration.store.secrets import generate_key
@@ -70,7 +70,7 @@ def assert_exactly_once(service: Service, sandboxes: Sandboxes, store: Store) ->
 
 def sync_until_settled(service: Service, rounds: int = 12) -> None:
     for _ in range(rounds):
-        if service.sync("test", "retry").report.status == "ok":
+        if service.sync("test", "retry").report.status is RunStatus.OK:
             return
     pytest.fail("the syncs never completed")
 
@@ -111,7 +111,7 @@ def test_faults_mid_run_never_lose_or_duplicate_a_document(store: Store) -> None
         if set(mischief.done) == set(mischief.order):
             break
     assert set(mischief.done) == set(mischief.order)
-    assert "interrupted" in statuses  # an outage stopped a run part-way, leaving sends to settle
+    assert RunStatus.INTERRUPTED in statuses  # an outage stopped a run part-way, leaving sends to settle
     sync_until_settled(service)
     assert_exactly_once(service, sandboxes, store)
     again = service.sync("test", "U1").report

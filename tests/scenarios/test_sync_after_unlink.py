@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from integration.app import Service
-from integration.domain import AlertSource, AlertState, DocumentKind, Outcome, SyncReport
+from integration.domain import AlertSource, AlertState, DocumentKind, Outcome, RunStatus, SyncReport
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service, xero_copies
@@ -20,7 +20,7 @@ APPROVER = "UAPPROVE"
 @pytest.fixture
 def firm(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     service, sandboxes = demo_service(store)
-    assert service.sync("test", APPROVER).report.status == "ok"
+    assert service.sync("test", APPROVER).report.status is RunStatus.OK
     yield service, sandboxes
     service.close()
 

@@ -10,7 +10,7 @@ import pytest
 
 from integration.app import Service
 from integration.clock import VirtualClock
-from integration.domain import DocumentKind, Endpoint, MappingKind, Outcome, SyncReport
+from integration.domain import DocumentKind, Endpoint, MappingKind, Outcome, RunStatus, SyncReport
 from integration.errors import SyncInProgress
 from integration.store import Store
 from integration.sync.contacts import ContactDirectory
@@ -31,7 +31,7 @@ def test_the_demo_firm_posts_what_it_can_and_reports_each_deliberate_problem_wit
 ) -> None:
     service, _ = demo_service(store)
     report = service.sync("test", "U1").report
-    assert report.status == "ok", report.error
+    assert report.status is RunStatus.OK, report.error
     expected = {
         DEMO_PROBLEMS["unmapped_account"]: (Outcome.BLOCKED, "mapping.unmapped_account"),
         DEMO_PROBLEMS["timekeeper_without_income_account"]: (
@@ -166,16 +166,16 @@ def test_a_second_sync_while_one_is_running_is_refused_naming_who_started_it(sto
             seen.append(str(refused.value))
 
     report = service.sync("slash", "U1", progress=meanwhile).report
-    assert report.status == "ok"
+    assert report.status is RunStatus.OK
     assert "slash by U1" in seen[0]
-    assert service.sync("slash", "U2").report.status == "ok"  # the lease was released
+    assert service.sync("slash", "U2").report.status is RunStatus.OK  # the lease was released
 
 
 def test_a_cash_basis_actionstep_is_refused_with_the_reason(store: Store) -> None:
     service, sandboxes = demo_service(store)
     sandboxes.actionstep.set_accounting_basis("Cash")
     report = service.sync("test", "U1").report
-    assert (report.status, report.error_code) == ("failed", "org.cash_basis")
+    assert (report.status, report.error_code) == (RunStatus.FAILED, "org.cash_basis")
     assert "Accrual" in (report.error or "")
     assert sum(xero_copies(sandboxes).values()) == 0
 
@@ -209,7 +209,7 @@ def test_every_body_a_sync_sends_to_xero_matches_xeros_official_spec(store: Stor
     recorder = RecordingTransport(httpx.WSGITransport(app=sandboxes))
     service, _ = demo_service(store, sandboxes, transport=recorder)
     service.set_mapping(MappingKind.ACCOUNT, "5040", "429", actor="U1")
-    assert service.sync("test", "U1").report.status == "ok"
+    assert service.sync("test", "U1").report.status is RunStatus.OK
     kinds = {schema_for(sent) for sent in recorder.writes()}
     assert {"Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "Contacts"} <= kinds
     problems = [problem for sent in recorder.writes() for problem in violations(sent)]

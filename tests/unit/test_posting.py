@@ -23,8 +23,9 @@ from integration.domain import (
     SupplierInvoice,
     TrustReceipt,
 )
+from integration.errors import PostingError
 from integration.rules.mapping import Mapper
-from integration.rules.posting import PostingContext, PostingError, batch_key, document_key, translate
+from integration.rules.posting import PostingContext, batch_key, document_key, translate
 from tests.support.books import demo_books, demo_mappings, demo_xero_chart
 
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)

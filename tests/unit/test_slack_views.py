@@ -29,6 +29,7 @@ from integration.domain import (
     ItemResult,
     Outcome,
     Problem,
+    RunStatus,
     SourceRef,
     SyncReport,
     XeroAccount,
@@ -41,7 +42,7 @@ HOSTILE = "<!channel> Party Hire & Co <https://evil.example|pay here> " * 40  # 
 
 
 def report(
-    *, items: int = 2000, failures: int = 300, dry_run: bool = False, status: str = "ok"
+    *, items: int = 2000, failures: int = 300, dry_run: bool = False, status: RunStatus = RunStatus.OK
 ) -> SyncReport:
     made = SyncReport(1, "slack", "U123", NOW, NOW + timedelta(seconds=3), dry_run=dry_run, status=status)
     made.xero_short_code = "!hF9xQ"
@@ -79,7 +80,7 @@ def report(
         )
     )
     made.problems = [Problem("mapping.unmapped_account", f"account:{i}", HOSTILE, HOSTILE) for i in range(60)]
-    if status != "ok":
+    if status is not RunStatus.OK:
         made.error, made.error_code = HOSTILE, "remote.unavailable"
     return made
 
@@ -104,7 +105,7 @@ ACTIVITY = [
 
 
 def status(alerts: int = 200) -> Status:
-    run = RunInfo(4, "slack", "U9", "ok", NOW, NOW, {"posted": 3, "failed": 1})
+    run = RunInfo(4, "slack", "U9", RunStatus.OK, NOW, NOW, {"posted": 3, "failed": 1})
     return Status(
         run,
         RunningSync(HOSTILE, "slack", NOW),
@@ -124,7 +125,7 @@ def every_message() -> list[tuple[str, Message | View]]:
     return [
         ("report", report_message(report())),
         ("preview", report_message(report(dry_run=True))),
-        ("interrupted report", report_message(report(status="interrupted"))),
+        ("interrupted report", report_message(report(status=RunStatus.INTERRUPTED))),
         ("empty report", report_message(report(items=0, failures=0))),
         ("progress", progress_message("U1", False, progress)),
         ("progress before listing", progress_message("U1", True)),

@@ -9,14 +9,14 @@ from decimal import Decimal
 from rich.console import Console
 
 from bot.terminal import print_report
-from integration.domain import DocumentKind, ItemResult, Outcome, Problem, SourceRef, SyncReport
+from integration.domain import DocumentKind, ItemResult, Outcome, Problem, RunStatus, SourceRef, SyncReport
 
 WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def test_a_document_number_that_looks_like_markup_is_printed_as_it_is() -> None:
     number, message = "INV-[/]7 [bold]", "Xero said [red]no[/red] to [/]"
-    report = SyncReport(7, "cli", "me", WHEN, WHEN, status="ok")
+    report = SyncReport(7, "cli", "me", WHEN, WHEN, status=RunStatus.OK)
     report.items.append(
         ItemResult(SourceRef(DocumentKind.SALES_INVOICE, "7"), number, Outcome.FAILED, Decimal("1.00"),
                    error_code="xero.unknown", message=message, fix="[/] fix it")

@@ -1,0 +1,38 @@
+"""The catalogue: every stable problem code a bookkeeper can meet, with its plain cause and the fix.
+
+Codes are grouped by who meets them: `runs` (set-up, connections, remotes: what stops or interrupts a run),
+`documents` (one document that cannot be posted), `mapping`, `xero` (Xero's validation messages) and `requests`
+(unlinking and alerts). `describe` is the only way to read an entry, and it refuses a code that is not here, so a
+mistyped code fails loudly (and `tests/unit/test_error_catalogue.py` finds every code used in the source).
+"""
+
+from __future__ import annotations
+
+from integration.errors.catalogue.documents import DOCUMENTS
+from integration.errors.catalogue.entry import CatalogueEntry, entries
+from integration.errors.catalogue.mapping import MAPPING
+from integration.errors.catalogue.requests import REQUESTS
+from integration.errors.catalogue.runs import RUNS
+from integration.errors.catalogue.xero import XERO
+
+CATALOGUE: dict[str, CatalogueEntry] = entries(
+    *RUNS.values(), *DOCUMENTS.values(), *REQUESTS.values(), *MAPPING.values(), *XERO.values()
+)
+
+
+class UnknownCode(KeyError):
+    """A code that is not in the catalogue: a typo, or an entry someone forgot to add."""
+
+    def __str__(self) -> str:
+        return f"{self.args[0]!r} is not a catalogue code; add it to integration/errors/catalogue/"
+
+
+def describe(code: str) -> CatalogueEntry:
+    """The catalogue entry for `code`. Raises `UnknownCode` (a `KeyError`) for a code not in the catalogue."""
+    try:
+        return CATALOGUE[code]
+    except KeyError:
+        raise UnknownCode(code) from None
+
+
+__all__ = ["CATALOGUE", "CatalogueEntry", "UnknownCode", "describe"]

@@ -1,0 +1,66 @@
+"""Codes for one document that cannot be posted as it stands (the bookkeeping rules)."""
+
+from __future__ import annotations
+
+from integration.errors.catalogue.entry import CatalogueEntry, entries
+
+DOCUMENTS: dict[str, CatalogueEntry] = entries(
+    CatalogueEntry(
+        "org.cash_basis",
+        "Actionstep is on the Cash basis",
+        "Posting to Xero needs Actionstep's accounting basis set to Accrual.",
+        "In Actionstep, set the accounting basis to Accrual (Admin > Accounting), then sync again.",
+    ),
+    CatalogueEntry(
+        "doc.malformed",
+        "Document cannot be read",
+        "Actionstep returned this document with a missing or invalid field.",
+        "Open the document in Actionstep, correct the field named in the message and approve it again.",
+    ),
+    CatalogueEntry(
+        "contact.refused",
+        "Contact not accepted by Xero",
+        "The document's client or supplier could not be created in Xero (Xero's reason is in the message).",
+        "Correct the contact in Actionstep, or create it in Xero with Contact number AS-<Actionstep id>; "
+        "the next sync uses it.",
+    ),
+    CatalogueEntry(
+        "doc.changed_after_posting",
+        "Changed after posting",
+        "The document changed in Actionstep after it was posted to Xero; posted documents are locked.",
+        "Unlink it (`/xero unlink NUMBER`) to re-post the corrected version.",
+    ),
+    CatalogueEntry(
+        "doc.conflict",
+        "Different document with the same number in Xero",
+        "Xero already has a document with this number but a different total, so posting would duplicate it.",
+        "Check the Xero copy: delete or void it in Xero if it is wrong, or renumber the document in Actionstep.",
+    ),
+    CatalogueEntry(
+        "doc.waiting_on_dependency",
+        "Waiting for the document it pays",
+        "A payment or allocation waits until the document it applies to is in Xero.",
+        "Fix the problem with that document; this one is sent in the same sync once it posts.",
+    ),
+    CatalogueEntry(
+        "doc.duplicate_copy",
+        "Second copy in Xero",
+        "This document was unlinked without voiding its Xero copy and has been posted again.",
+        "Void or delete the older Xero copy named in the message (its link is in the message), then Ignore this "
+        "alert saying so: it stays open until someone has dealt with it.",
+    ),
+    CatalogueEntry(
+        "doc.number_held_by_old_copy",
+        "Number still held by the earlier Xero copy",
+        "The corrected version was refused because the copy posted before the unlink still holds the number: Xero "
+        "keeps a sales invoice's or credit note's number even after it is voided.",
+        "Give the document a new number in Actionstep and approve it again: it is then posted under that number. "
+        "If the earlier copy is still live, void it in Xero first so the books hold it once.",
+    ),
+    CatalogueEntry(
+        "doc.failed",
+        "Document not posted",
+        "A problem with this document kept it out of Xero; the rest of the sync went on.",
+        "Read the message, correct the document or its mapping in Actionstep, and sync again.",
+    ),
+)

@@ -72,10 +72,13 @@ def assert_exactly_once(service: Service, sandboxes: Sandboxes, store: Store) ->
 
 
 def sync_until_settled(service: Service, rounds: int = 12) -> None:
+    statuses = []
     for _ in range(rounds):
-        if service.sync("test", "retry").status == "ok":
+        report = service.sync("test", "retry")
+        if report.status == "ok":
             return
-    pytest.fail("the syncs never completed")
+        statuses.append(f"{report.status} ({report.error_code}: {report.error})")
+    pytest.fail("the syncs never completed:\n" + "\n".join(statuses))
 
 
 class Mischief:

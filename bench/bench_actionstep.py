@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from bench import Measurement, sized
-from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession, OAuthApp
 from integration.actionstep.client import ActionstepClient
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
@@ -73,7 +73,7 @@ def run() -> list[Measurement]:
         store = Store.open(f"sqlite:///{folder}/bench.db", TokenCipher([generate_key()]), upgrade_schema=True)
         http = httpx.Client(transport=httpx.WSGITransport(app=sandbox), base_url=BASE)
         app = OAuthApp("sandbox", "sandbox", "http://bot/cb", token_url=f"{BASE}/actionstep/api/oauth/token")
-        session = TokenSession(app, LedgerTokenStore(store, "actionstep"), http, clock)
+        session = ActionstepTokenSession(app, LedgerTokenStore(store, "actionstep"), http, clock)
         session.connect_with_refresh_token("sandbox")
         client = ActionstepClient(http, ActionstepAuth(session), session.api_base(), clock)
         counted = {"documents": 0}

@@ -21,7 +21,7 @@ from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
-from integration.xero import RateGovernor, TokenManager, XeroAuth, XeroClient, XeroEndpoints, XeroOAuth
+from integration.xero import RateGovernor, XeroAuth, XeroClient, XeroEndpoints, XeroOAuth, XeroTokenSession
 from sandboxes.xero.emulator import XeroSandbox
 from sandboxes.xero.gate import Limits
 
@@ -91,7 +91,7 @@ def run() -> list[Measurement]:
         tokens = LedgerTokenStore(store, "xero")
         tokens.save(sandbox.issue_tokens(), previous_version=None, tenant_id=sandbox.tenant_id)
         auth = XeroAuth(
-            TokenManager(XeroOAuth(http, "sandbox", "sandbox", clock, endpoints=endpoints), tokens, clock)
+            XeroTokenSession(XeroOAuth(http, "sandbox", "sandbox", clock, endpoints=endpoints), tokens, clock)
         )
         client = XeroClient(
             http, auth, sandbox.tenant_id, RateGovernor(clock), clock, api_url=endpoints.api_url

@@ -1,6 +1,6 @@
 """Actionstep: OAuth, the REST client with its envelope quirks, and the resource mapping.
 
-`client.ActionstepClient` is what the engine reads through; `auth` connects and refreshes (`TokenSession`,
-`ActionstepAuth`, `rest_base`); `cursor.Cursor` is the incremental-read position kept in the ledger. Every resource
-name and field is in `resources`, several of them unconfirmed (see that module).
+`client.ActionstepClient` is what the engine reads through; `auth` connects and refreshes (`ActionstepTokenSession`,
+`ActionstepAuth`, `rest_base`); `listing.changed_since` reads what changed since a time, page by timestamp (where a
+sync starts is `integration.sync.cursor`). Every resource name and field is in `resources`, several of them unconfirmed (see that module).
 """

@@ -1,8 +1,8 @@
 """Actionstep OAuth 2.0: the authorization-code flow, refresh with rotation, and an `httpx.Auth` that uses them.
 
 Actionstep has no client-credentials grant: a user consents once (`OAuthApp.authorize_url`, then
-`TokenSession.connect(code)`), or the bot is seeded headlessly with a refresh token
-(`TokenSession.connect_with_refresh_token`). Every token response carries `api_endpoint` (the org's regional API
+`ActionstepTokenSession.connect(code)`), or the bot is seeded headlessly with a refresh token
+(`ActionstepTokenSession.connect_with_refresh_token`). Every token response carries `api_endpoint` (the org's regional API
 base) and `orgkey`; both are kept with the tokens, and `rest_base()` builds the data URL from them.
 
 Refresh tokens rotate, so a refresh spends the token it uses. Several processes may share one connection, so a
@@ -75,7 +75,7 @@ def rest_base(api_endpoint: str | None, override: str | None = None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"{path[:cut]}/api/rest", "", ""))
 
 
-class TokenSession:
+class ActionstepTokenSession:
     """The connection's tokens, refreshed when due. Thread-safe; several processes may share the store."""
 
     def __init__(self, app: OAuthApp, store: TokenStore, http: httpx.Client, clock: Clock) -> None:
@@ -88,7 +88,7 @@ class TokenSession:
         self.refreshes = 0  # refresh grants this session made, for tests and the bench
 
     def __repr__(self) -> str:
-        return f"TokenSession(client_id={self._app.client_id!r})"
+        return f"ActionstepTokenSession(client_id={self._app.client_id!r})"
 
     def connect(self, code: str) -> StoredToken:
         """Exchange an authorization code and store the tokens as a fresh connection."""
@@ -234,7 +234,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 class ActionstepAuth(httpx.Auth):
     """Adds the bearer token; on a 401, refreshes once and replays the request."""
 
-    def __init__(self, session: TokenSession) -> None:
+    def __init__(self, session: ActionstepTokenSession) -> None:
         self._session = session
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

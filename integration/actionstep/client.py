@@ -18,7 +18,7 @@ import httpx
 from integration.actionstep import reference
 from integration.actionstep.envelope import Linked, Page, Params, Record, pages, parse_page
 from integration.actionstep.listing import changed_since
-from integration.actionstep.requester import Requester, RetryPolicy
+from integration.actionstep.requester import ActionstepRequester, ActionstepRetryPolicy
 from integration.actionstep.resources import (
     ACCOUNTS,
     CONTACTS,
@@ -70,12 +70,12 @@ class ActionstepClient:
         clock: Clock,
         *,
         page_size: int = MAX_PAGE_SIZE,
-        retry: RetryPolicy | None = None,
+        retry: ActionstepRetryPolicy | None = None,
         web_base: str | None = None,
     ) -> None:
         self._base = api_base.rstrip("/")
         self._web_base = web_base or self._base.removesuffix("/api/rest")
-        self._requester = Requester(http, auth, clock, retry or RetryPolicy())
+        self._requester = ActionstepRequester(http, auth, clock, retry or ActionstepRetryPolicy())
         self._page_size = max(1, min(page_size, MAX_PAGE_SIZE))
 
     @property

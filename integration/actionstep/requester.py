@@ -27,7 +27,7 @@ HEADERS = {"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE}
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class ActionstepRetryPolicy:
     attempts: int = 5
     base_delay: float = 1.0
     max_delay: float = 60.0
@@ -37,10 +37,12 @@ class RetryPolicy:
         return float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
 
 
-class Requester:
+class ActionstepRequester:
     """Sends GETs for the client. `calls` counts requests sent, retries included."""
 
-    def __init__(self, http: httpx.Client, auth: httpx.Auth | None, clock: Clock, retry: RetryPolicy) -> None:
+    def __init__(
+        self, http: httpx.Client, auth: httpx.Auth | None, clock: Clock, retry: ActionstepRetryPolicy
+    ) -> None:
         self._http = http
         self._auth = auth
         self._clock = clock

@@ -16,7 +16,7 @@ from wsgiref.types import WSGIApplication
 import httpx
 from sqlalchemy.engine import make_url
 
-from integration.actionstep.auth import ActionstepAuth, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.remotes import ActionstepGatewayAdapter, Lazy, XeroGatewayAdapter
@@ -32,7 +32,7 @@ from integration.store.database import current_revision, head_revision, make_eng
 from integration.store.secrets import generate_key
 from integration.sync.engine import SyncEngine
 from integration.unlinking.unlinker import UnlinkPolicy
-from integration.xero import RateGovernor, TokenManager, XeroAuth, XeroClient, connect_custom
+from integration.xero import RateGovernor, XeroAuth, XeroClient, XeroTokenSession, connect_custom
 
 
 def _sqlite_path(settings: Settings) -> Path | None:
@@ -116,7 +116,7 @@ def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Cl
     if stored is None or stored.tenant_id is None:
         raise AuthError("xero", "The Xero connection names no organisation to act for; connect Xero again.")
     custom = not stored.tokens.get("refresh_token")
-    auth = XeroAuth(TokenManager(oauth, tokens, clock, custom_connection=custom))
+    auth = XeroAuth(XeroTokenSession(oauth, tokens, clock, custom_connection=custom))
     return XeroClient(
         http, auth, stored.tenant_id, RateGovernor(clock), clock, api_url=oauth.endpoints.api_url
     )
@@ -125,7 +125,9 @@ def _xero_client(settings: Settings, store: Store, http: httpx.Client, clock: Cl
 def _actionstep_client(
     settings: Settings, store: Store, http: httpx.Client, clock: Clock
 ) -> ActionstepClient:
-    session = TokenSession(actionstep_oauth_app(settings), LedgerTokenStore(store, "actionstep"), http, clock)
+    session = ActionstepTokenSession(
+        actionstep_oauth_app(settings), LedgerTokenStore(store, "actionstep"), http, clock
+    )
     if LedgerTokenStore(store, "actionstep").load() is None:
         if settings.actionstep_refresh_token is None:
             raise ConfigError(

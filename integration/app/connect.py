@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from integration.actionstep.auth import TokenSession
+from integration.actionstep.auth import ActionstepTokenSession
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import Clock
@@ -92,7 +92,7 @@ class Connector:
             code = query.get("code", [""])[0]
             if not code:
                 raise AuthError(remote, "Actionstep sent no authorisation code back.")
-            token = TokenSession(
+            token = ActionstepTokenSession(
                 actionstep_oauth_app(self._settings), tokens, self._http, self._clock
             ).connect(code)
             organisation = str(token.tokens.get("orgkey") or "Actionstep")

@@ -35,7 +35,7 @@ from collections.abc import Callable
 import httpx
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from integration.actionstep.auth import TokenSession
+from integration.actionstep.auth import ActionstepTokenSession
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.remotes import ActionstepGatewayAdapter, XeroGatewayAdapter
 from integration.adapters.token_store import LedgerTokenStore
@@ -112,7 +112,7 @@ def _check_key(store: Store) -> None:
 
 def _check_clients(settings: Settings, store: Store, http: httpx.Client, clock: Clock) -> None:
     xero = xero_oauth(settings, http, clock)
-    actionstep = TokenSession(
+    actionstep = ActionstepTokenSession(
         actionstep_oauth_app(settings), LedgerTokenStore(store, "actionstep"), http, clock
     )
     for remote, probe, prefix in (("Xero", xero, "XERO"), ("Actionstep", actionstep, "ACTIONSTEP")):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from integration.domain import UnlinkPlan, UnlinkRequest
-from integration.unlinking.steps import Progress
+from integration.unlinking.steps import OnStep
 from integration.unlinking.unlinker import Unlinker, UnlinkOutcome, UnlinkPolicy
 
 
@@ -52,11 +52,11 @@ class Unlinks:
         return self._unlinker.cancel(request_id, actor)
 
     def confirm(
-        self, request_id: int, actor: str, *, void_in_xero: bool, progress: Progress | None = None
+        self, request_id: int, actor: str, *, void_in_xero: bool, progress: OnStep | None = None
     ) -> UnlinkOutcome:
         """Decide a pending request and carry it out; see `Unlinker.confirm` for when it refuses."""
         return self._unlinker.confirm(request_id, actor, void_in_xero=void_in_xero, progress=progress)
 
-    def retry(self, request_id: int, actor: str, *, progress: Progress | None = None) -> UnlinkOutcome:
+    def retry(self, request_id: int, actor: str, *, progress: OnStep | None = None) -> UnlinkOutcome:
         """Carry on a request that stopped at a step."""
         return self._unlinker.retry(request_id, actor, progress=progress)

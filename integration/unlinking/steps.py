@@ -29,7 +29,7 @@ from integration.ports import XeroGateway
 from integration.rules.unlink_plan import status_change
 from integration.store import Store
 
-Progress = Callable[[UnlinkRequest], None]
+OnStep = Callable[[UnlinkRequest], None]
 
 
 def request_target(request_id: int) -> str:
@@ -54,7 +54,7 @@ class StepRunner:
         assert request is not None
         return request
 
-    def run(self, request: UnlinkRequest, actor: str, progress: Progress | None) -> None:
+    def run(self, request: UnlinkRequest, actor: str, progress: OnStep | None) -> None:
         void = bool(request.void_in_xero)
         stored = request.plan.steps(void)
         try:

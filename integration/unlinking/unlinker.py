@@ -44,7 +44,7 @@ from integration.leases import LeaseBusy, held
 from integration.ports import XeroGateway
 from integration.rules.unlink_plan import Facts, build
 from integration.store import Store, UnitOfWork
-from integration.unlinking.steps import Progress, StepRunner, request_target
+from integration.unlinking.steps import OnStep, StepRunner, request_target
 
 LEASE_TTL = timedelta(minutes=2)
 SUGGESTIONS = 3
@@ -180,7 +180,7 @@ class Unlinker:
         return UnlinkOutcome(changed, self.get(request_id))
 
     def confirm(
-        self, request_id: int, actor: str, *, void_in_xero: bool, progress: Progress | None = None
+        self, request_id: int, actor: str, *, void_in_xero: bool, progress: OnStep | None = None
     ) -> UnlinkOutcome:
         """Decide a pending request and carry it out. Raises `XerobotError` when it may not be confirmed (expired,
         the requester under the two-person rule, a void Xero would refuse); returns unchanged when someone else
@@ -197,7 +197,7 @@ class Unlinker:
 
         return self._under_lease(request, actor, progress, decide, {"void_in_xero": void_in_xero})
 
-    def retry(self, request_id: int, actor: str, *, progress: Progress | None = None) -> UnlinkOutcome:
+    def retry(self, request_id: int, actor: str, *, progress: OnStep | None = None) -> UnlinkOutcome:
         """Carry on a request that stopped at a step (or whose runner died), from that step. Nothing happens to one
         that is done, cancelled or running."""
         request = self.get(request_id)
@@ -238,7 +238,7 @@ class Unlinker:
         self,
         request: UnlinkRequest,
         actor: str,
-        progress: Progress | None,
+        progress: OnStep | None,
         decide: Callable[[UnitOfWork], bool],
         detail: dict[str, Any],
     ) -> UnlinkOutcome:
@@ -256,7 +256,7 @@ class Unlinker:
             return UnlinkOutcome(False, self.get(request.id), busy_by=busy.detail)
 
     def _carry_out(
-        self, request: UnlinkRequest, actor: str, progress: Progress | None, decided: bool
+        self, request: UnlinkRequest, actor: str, progress: OnStep | None, decided: bool
     ) -> UnlinkOutcome:
         if not decided:
             latest = self.get(request.id)

@@ -8,9 +8,9 @@ from integration.xero.auth import AuthorizationRequest, XeroOAuth, connect, conn
 from integration.xero.client import MAX_BATCH, Endpoint, XeroClient
 from integration.xero.endpoints import XeroEndpoints
 from integration.xero.governor import RateGovernor
+from integration.xero.requester import XeroRetryPolicy
 from integration.xero.results import ElementResult
-from integration.xero.session import RetryPolicy
-from integration.xero.tokens import TokenManager, XeroAuth
+from integration.xero.tokens import XeroAuth, XeroTokenSession
 
 __all__ = [
     "MAX_BATCH",
@@ -18,12 +18,12 @@ __all__ = [
     "ElementResult",
     "Endpoint",
     "RateGovernor",
-    "RetryPolicy",
-    "TokenManager",
     "XeroAuth",
     "XeroClient",
     "XeroEndpoints",
     "XeroOAuth",
+    "XeroRetryPolicy",
+    "XeroTokenSession",
     "connect",
     "connect_custom",
 ]

@@ -22,6 +22,7 @@ from integration.xero import wire
 from integration.xero.endpoints import PRODUCTION_API_URL
 from integration.xero.governor import RateGovernor
 from integration.xero.queries import MAX_PAGES, PAGE_SIZE, Filter, filter_params, items, sub_key
+from integration.xero.requester import XeroRequester, XeroRetryPolicy, rejected
 from integration.xero.results import ElementResult, element_result, element_results
 from integration.xero.schemas import (
     Account,
@@ -34,7 +35,6 @@ from integration.xero.schemas import (
     Payment,
     TaxRate,
 )
-from integration.xero.session import RetryPolicy, XeroSession, rejected
 
 Endpoint = Literal[
     "Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers", "ManualJournals", "Contacts"
@@ -68,11 +68,11 @@ class XeroClient:
         clock: Clock,
         *,
         api_url: str = PRODUCTION_API_URL,
-        retry: RetryPolicy | None = None,
+        retry: XeroRetryPolicy | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self._governor = governor
-        self._session = XeroSession(http, auth, tenant_id, governor, clock, api_url=api_url, retry=retry)
+        self._requester = XeroRequester(http, auth, tenant_id, governor, clock, api_url=api_url, retry=retry)
 
     def __repr__(self) -> str:
         return f"XeroClient(tenant_id={self.tenant_id!r})"
@@ -80,7 +80,7 @@ class XeroClient:
     @property
     def api_calls(self) -> int:
         """Requests sent to the accounting API so far, retries and 401 re-sends included."""
-        return self._session.api_calls
+        return self._requester.api_calls
 
     @property
     def day_calls_remaining(self) -> int | None:
@@ -202,7 +202,7 @@ class XeroClient:
         params = {"summarizeErrors": "false"}
         if endpoint in _WITH_LINES:
             params["unitdp"] = "4"
-        response = self._session.request(
+        response = self._requester.request(
             "PUT", endpoint, params=params, body={endpoint: elements}, idempotency_key=idempotency_key
         )
         return self._answers(
@@ -213,7 +213,7 @@ class XeroClient:
         """A batch of transfers in one request. Xero refuses the whole batch (400) when one transfer is bad, and may
         still have created the good ones without saying which: those are found by Reference, and the rest are sent
         one per request, so every transfer gets its own answer and none is created twice."""
-        response = self._session.request(
+        response = self._requester.request(
             "PUT", "BankTransfers", body={"BankTransfers": elements}, idempotency_key=idempotency_key
         )
         if response.status_code == 200:
@@ -239,7 +239,7 @@ class XeroClient:
         """Apply a credit note to invoices: `[{"Invoice": {"InvoiceID": …}, "Amount": …, "Date": …}]`."""
         if not 0 < len(allocations) <= MAX_BATCH:
             raise ValueError(f"1 to {MAX_BATCH} allocations at a time, not {len(allocations)}")
-        response = self._session.request(
+        response = self._requester.request(
             "PUT",
             f"CreditNotes/{credit_note_id}/Allocations",
             params={"summarizeErrors": "false"},
@@ -257,7 +257,7 @@ class XeroClient:
     ) -> ElementResult:
         """Void (AUTHORISED) or delete (DRAFT, SUBMITTED) an invoice or credit note."""
         endpoint, id_field = _STATUS_PATHS[kind]
-        response = self._session.request(
+        response = self._requester.request(
             "POST",
             f"{endpoint}/{xero_id}",
             body={endpoint: [{id_field: xero_id, "Status": status}]},
@@ -267,14 +267,14 @@ class XeroClient:
 
     def delete_payment(self, payment_id: str, idempotency_key: str) -> ElementResult:
         """Delete a payment (Xero cannot edit payments); a reconciled one is refused."""
-        response = self._session.request(
+        response = self._requester.request(
             "POST", f"Payments/{payment_id}", body={"Status": "DELETED"}, idempotency_key=idempotency_key
         )
         return self._answers("Payments", "Payments", response, 1, f"deleting payment {payment_id}")[0]
 
     def delete_allocation(self, credit_note_id: str, allocation_id: str) -> ElementResult:
         """Remove one allocation of a credit note (Xero answers with the allocation, `IsDeleted` true)."""
-        response = self._session.request(
+        response = self._requester.request(
             "DELETE", f"CreditNotes/{credit_note_id}/Allocations/{allocation_id}"
         )
         if response.status_code != 200:
@@ -308,7 +308,7 @@ class XeroClient:
         return element_results(endpoint, found)
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
-        response = self._session.request("GET", path, params=params)
+        response = self._requester.request("GET", path, params=params)
         if response.status_code != 200:
             raise rejected(response, f"the lookup {path}")
         return self._read(response, f"the lookup {path}")

@@ -32,7 +32,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def classify(message: str) -> str:
+def code_for(message: str) -> str:
     """The catalogue code for one Xero message; `xero.unknown` when no known phrasing matches."""
     for pattern, code in PATTERNS:
         if pattern.search(message):
@@ -40,6 +40,6 @@ def classify(message: str) -> str:
     return UNKNOWN
 
 
-def classified(messages: list[str]) -> tuple[tuple[str, str], ...]:
+def coded(messages: list[str]) -> tuple[tuple[str, str], ...]:
     """Each message with its code, in Xero's order."""
-    return tuple((classify(message), message) for message in messages)
+    return tuple((code_for(message), message) for message in messages)

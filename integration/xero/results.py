@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from integration.xero.messages import classified
+from integration.xero.messages import coded
 
 ID_FIELDS = {
     "Invoices": "InvoiceID",
@@ -56,7 +56,7 @@ def _messages(items: Any) -> list[str]:
 
 def element_result(endpoint: str, raw: dict[str, Any]) -> ElementResult:
     """Read one returned element of `endpoint` (a key of `ID_FIELDS`)."""
-    errors = classified(_messages(raw.get("ValidationErrors")))
+    errors = coded(_messages(raw.get("ValidationErrors")))
     failed = bool(errors) or bool(raw.get("HasErrors")) or bool(raw.get("HasValidationErrors"))
     if failed and not errors:
         errors = (("xero.unknown", "Xero marked the element as failed without saying why."),)

@@ -25,7 +25,7 @@ from integration.xero.auth import XeroOAuth
 LEEWAY_SECONDS = 60
 
 
-class TokenManager:
+class XeroTokenSession:
     """The current access token of one Xero connection, refreshed through the shared `TokenStore`."""
 
     def __init__(
@@ -40,7 +40,7 @@ class TokenManager:
         self.refreshes = 0
 
     def __repr__(self) -> str:
-        return f"TokenManager(oauth={self._oauth!r})"
+        return f"XeroTokenSession(oauth={self._oauth!r})"
 
     def _fresh(self, token: StoredToken | None) -> bool:
         if token is None or not token.tokens.get("access_token"):
@@ -105,18 +105,18 @@ class TokenManager:
 class XeroAuth(httpx.Auth):
     """Adds the bearer token to each API request; on a 401 refreshes once and sends the request again."""
 
-    def __init__(self, tokens: TokenManager) -> None:
-        self._tokens = tokens
+    def __init__(self, session: XeroTokenSession) -> None:
+        self._session = session
 
     def __repr__(self) -> str:
         return "XeroAuth()"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Send with the current token; after a 401, refresh once and send again."""
-        token = self._tokens.current()
+        token = self._session.current()
         request.headers["Authorization"] = f"Bearer {token.tokens['access_token']}"
         response = yield request
         if response.status_code == 401:
-            token = self._tokens.refresh(stale=token)
+            token = self._session.refresh(stale=token)
             request.headers["Authorization"] = f"Bearer {token.tokens['access_token']}"
             yield request

@@ -1,6 +1,7 @@
 """Exactly once, whatever happens: every approved document ends up in Xero once, none missing, none twice.
 
-(a) the syncing process is killed with SIGKILL at random points, 20 times, then restarted;
+(a) the syncing process is killed with SIGKILL at random points, 20 times, then restarted: each point is a random
+    number of Xero writes into the run, not a time, so the kills land mid-run on a fast machine and a slow one alike;
 (b) Xero and Actionstep misbehave mid-run: 429s, 5xx, timeouts, answers lost after the write, tokens expiring.
 Both on SQLite and PostgreSQL, over a 2,000-document backlog on top of the demo firm.
 """
@@ -11,6 +12,7 @@ import multiprocessing
 import os
 import random
 import signal
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -69,10 +71,13 @@ def assert_exactly_once(service: Service, sandboxes: Sandboxes, store: Store) ->
 
 
 def sync_until_settled(service: Service, rounds: int = 12) -> None:
+    statuses = []
     for _ in range(rounds):
-        if service.sync("test", "retry").report.status is RunStatus.OK:
+        report = service.sync("test", "retry").report
+        if report.status is RunStatus.OK:
             return
-    pytest.fail("the syncs never completed")
+        statuses.append(f"{report.status} ({report.error_code}: {report.error})")
+    pytest.fail("the syncs never completed:\n" + "\n".join(statuses))
 
 
 class Mischief:
@@ -152,6 +157,29 @@ def _sent_but_unsettled(database_url: str) -> int:
         engine.dispose()
 
 
+def _xero_writes(sandboxes: Sandboxes) -> int:
+    """The writes (PUT or POST to the API) the served Xero sandbox has received so far, however it answered them."""
+    return sum(len(sandboxes.xero.requests_to("/api.xro/", method=method)) for method in ("PUT", "POST"))
+
+
+def _kill_after_writes(
+    child: multiprocessing.process.BaseProcess, sandboxes: Sandboxes, writes: int, timeout: float = 120.0
+) -> bool:
+    """SIGKILL `child` the moment Xero has received `writes` more writes (the child is then waiting for the last
+    answer, or has just had it); False when the sync finished first. Fails if that progress takes over `timeout`."""
+    start = _xero_writes(sandboxes)
+    deadline = time.monotonic() + timeout
+    while child.is_alive():
+        if _xero_writes(sandboxes) - start >= writes:
+            os.kill(child.pid or 0, signal.SIGKILL)
+            return True
+        if time.monotonic() > deadline:
+            os.kill(child.pid or 0, signal.SIGKILL)
+            pytest.fail(f"a sync made fewer than {writes} Xero writes in {timeout:.0f} s")
+        time.sleep(0.001)
+    return False
+
+
 def test_a_sync_killed_at_random_points_twenty_times_still_posts_each_document_once(
     database_url: str, served_sandboxes: tuple[Sandboxes, str]
 ) -> None:
@@ -164,13 +192,11 @@ def test_a_sync_killed_at_random_points_twenty_times_still_posts_each_document_o
     for _ in range(20):
         child = fork.Process(target=_sync_in_child, args=(database_url, base_url, key))
         child.start()
-        child.join(timeout=rng.uniform(0.2, 1.0))
-        if child.is_alive():
-            os.kill(child.pid or 0, signal.SIGKILL)
-            kills += 1
+        # A whole sync of the backlog makes about 120 writes, so twenty kills of at most 6 writes each stay mid-run.
+        kills += _kill_after_writes(child, sandboxes, writes=rng.randint(1, 6))
         child.join(timeout=30)
         uncertain += _sent_but_unsettled(database_url)
-    assert kills >= 10, "the syncs finished too fast to be killed mid-run"
+    assert kills >= 10, "the syncs finished before their kill points"
     assert uncertain > 0, "no kill landed between a send and its outcome"
     settings = load_settings(**_settings_env(database_url, base_url, key))
     store = bootstrap.open_store(settings)

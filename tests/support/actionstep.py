@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession, OAuthApp
 from integration.actionstep.client import ActionstepClient
 from integration.actionstep.resources import MEDIA_TYPE
 from integration.clock import VirtualClock
@@ -43,11 +43,11 @@ def connected_client(
     store: TokenStore | None = None,
     http: httpx.Client | None = None,
     page_size: int = 200,
-) -> tuple[ActionstepClient, TokenSession]:
+) -> tuple[ActionstepClient, ActionstepTokenSession]:
     """A client connected to `sandbox` through the headless refresh token `sandbox`."""
     http = http or http_for(sandbox)
     store = store or MemoryTokenStore()
-    session = TokenSession(oauth_app(), store, http, clock)
+    session = ActionstepTokenSession(oauth_app(), store, http, clock)
     if store.load() is None:
         session.connect_with_refresh_token("sandbox")
     client = ActionstepClient(http, ActionstepAuth(session), session.api_base(), clock, page_size=page_size)

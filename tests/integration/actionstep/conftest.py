@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from integration.actionstep.auth import TokenSession
+from integration.actionstep.auth import ActionstepTokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.clock import VirtualClock
 from sandboxes.actionstep.emulator import ActionstepSandbox
@@ -33,10 +33,10 @@ def http(sandbox: ActionstepSandbox) -> Iterator[httpx.Client]:
 @pytest.fixture
 def connected(
     sandbox: ActionstepSandbox, clock: VirtualClock, http: httpx.Client
-) -> tuple[ActionstepClient, TokenSession]:
+) -> tuple[ActionstepClient, ActionstepTokenSession]:
     return connected_client(sandbox, clock, http=http)
 
 
 @pytest.fixture
-def client(connected: tuple[ActionstepClient, TokenSession]) -> ActionstepClient:
+def client(connected: tuple[ActionstepClient, ActionstepTokenSession]) -> ActionstepClient:
     return connected[0]

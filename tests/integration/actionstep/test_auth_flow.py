@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from integration.actionstep.auth import ActionstepAuth, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession
 from integration.actionstep.client import ActionstepClient
 from integration.adapters.token_store import LedgerTokenStore
 from integration.clock import VirtualClock
@@ -29,7 +29,7 @@ def test_the_authorization_code_flow_stores_tokens_with_the_api_endpoint_and_org
     back = parse_qs(urlsplit(redirect.headers["Location"]).query)
     assert back["state"] == [state]
     store = MemoryTokenStore()
-    session = TokenSession(oauth_app(), store, http, clock)
+    session = ActionstepTokenSession(oauth_app(), store, http, clock)
     token = session.connect(back["code"][0])
     assert (
         token.tokens["api_endpoint"] == f"{BASE}/actionstep/api/" and token.tokens["orgkey"] == "harbourfinch"
@@ -45,7 +45,7 @@ def test_seeding_from_a_refresh_token_stores_the_rotated_one(
     sandbox: ActionstepSandbox, http: httpx.Client, clock: VirtualClock
 ) -> None:
     store = MemoryTokenStore()
-    token = TokenSession(oauth_app(), store, http, clock).connect_with_refresh_token("sandbox")
+    token = ActionstepTokenSession(oauth_app(), store, http, clock).connect_with_refresh_token("sandbox")
     assert token.tokens["refresh_token"] not in ("", "sandbox")
     assert store.load() == token
 
@@ -53,7 +53,7 @@ def test_seeding_from_a_refresh_token_stores_the_rotated_one(
 def test_a_refresh_rotates_the_refresh_token_and_keeps_the_endpoint(
     sandbox: ActionstepSandbox, http: httpx.Client, clock: VirtualClock
 ) -> None:
-    session = TokenSession(oauth_app(), MemoryTokenStore(), http, clock)
+    session = ActionstepTokenSession(oauth_app(), MemoryTokenStore(), http, clock)
     first = session.connect_with_refresh_token("sandbox")
     second = session.refresh(first)
     assert second.version == first.version + 1
@@ -71,8 +71,8 @@ def test_a_refresh_started_from_a_stale_token_uses_what_another_process_saved(
     sandbox: ActionstepSandbox, http: httpx.Client, clock: VirtualClock
 ) -> None:
     store = MemoryTokenStore()
-    mine = TokenSession(oauth_app(), store, http, clock)
-    theirs = TokenSession(oauth_app(), store, http, clock)
+    mine = ActionstepTokenSession(oauth_app(), store, http, clock)
+    theirs = ActionstepTokenSession(oauth_app(), store, http, clock)
     stale = mine.connect_with_refresh_token("sandbox")
     fresh = theirs.refresh(stale)
     grants = sandbox.oauth.grants["refresh_token"]
@@ -83,13 +83,13 @@ def test_a_refresh_started_from_a_stale_token_uses_what_another_process_saved(
 def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(
     store: Store, sandbox: ActionstepSandbox, clock: VirtualClock
 ) -> None:
-    TokenSession(
+    ActionstepTokenSession(
         oauth_app(), LedgerTokenStore(store, "actionstep"), http_for(sandbox), clock
     ).connect_with_refresh_token("sandbox")
     clock.advance(3600)  # the stored access token has expired for everyone
     grants = sandbox.oauth.grants["refresh_token"]
     sessions = [
-        TokenSession(
+        ActionstepTokenSession(
             oauth_app(), LedgerTokenStore(store, "actionstep", wait_for_lock=20), http_for(sandbox), clock
         )
         for _ in range(2)
@@ -98,7 +98,7 @@ def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(
     read: list[int] = []
     failures: list[BaseException] = []
 
-    def reader(session: TokenSession) -> None:
+    def reader(session: ActionstepTokenSession) -> None:
         client = ActionstepClient(http_for(sandbox), ActionstepAuth(session), REST, clock)
         start.wait()
         try:
@@ -124,7 +124,7 @@ def test_tokens_and_secrets_stay_out_of_reprs(
     sandbox: ActionstepSandbox, http: httpx.Client, clock: VirtualClock
 ) -> None:
     store = MemoryTokenStore()
-    session = TokenSession(oauth_app(), store, http, clock)
+    session = ActionstepTokenSession(oauth_app(), store, http, clock)
     token = session.connect_with_refresh_token("sandbox")
     shown = repr(session) + repr(token) + repr(oauth_app()) + repr(ActionstepAuth(session))
     for secret in (token.tokens["access_token"], token.tokens["refresh_token"], "client_secret='sandbox'"):

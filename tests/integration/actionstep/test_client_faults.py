@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from integration.actionstep.auth import ActionstepAuth, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.requester import RetryPolicy
+from integration.actionstep.requester import ActionstepRetryPolicy
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
@@ -83,7 +83,7 @@ def test_faults_between_pages_do_not_lose_or_repeat_documents(
 
 
 def test_a_401_refreshes_once_and_replays_the_request(
-    connected: tuple[ActionstepClient, TokenSession], sandbox: ActionstepSandbox
+    connected: tuple[ActionstepClient, ActionstepTokenSession], sandbox: ActionstepSandbox
 ) -> None:
     client, session = connected
     sandbox.faults.unauthorized()
@@ -92,7 +92,7 @@ def test_a_401_refreshes_once_and_replays_the_request(
 
 
 def test_a_second_401_after_the_refresh_raises_auth_error(
-    connected: tuple[ActionstepClient, TokenSession], sandbox: ActionstepSandbox
+    connected: tuple[ActionstepClient, ActionstepTokenSession], sandbox: ActionstepSandbox
 ) -> None:
     client, session = connected
     sandbox.faults.unauthorized(2)
@@ -102,7 +102,9 @@ def test_a_second_401_after_the_refresh_raises_auth_error(
 
 
 def test_an_expired_access_token_is_refreshed_before_the_request_is_sent(
-    connected: tuple[ActionstepClient, TokenSession], sandbox: ActionstepSandbox, clock: VirtualClock
+    connected: tuple[ActionstepClient, ActionstepTokenSession],
+    sandbox: ActionstepSandbox,
+    clock: VirtualClock,
 ) -> None:
     client, session = connected
     clock.advance(3600 - 30)  # inside the refresh-early window
@@ -135,11 +137,17 @@ def test_a_403_is_an_auth_error_about_permission_and_a_400_carries_actionsteps_w
 
 
 def test_the_retry_policy_bounds_attempts_and_backoff(
-    connected: tuple[ActionstepClient, TokenSession], sandbox: ActionstepSandbox, clock: VirtualClock
+    connected: tuple[ActionstepClient, ActionstepTokenSession],
+    sandbox: ActionstepSandbox,
+    clock: VirtualClock,
 ) -> None:
     _, session = connected
     client = ActionstepClient(
-        http_for(sandbox), ActionstepAuth(session), REST, clock, retry=RetryPolicy(attempts=2, base_delay=0.5)
+        http_for(sandbox),
+        ActionstepAuth(session),
+        REST,
+        clock,
+        retry=ActionstepRetryPolicy(attempts=2, base_delay=0.5),
     )
     sandbox.faults.server_error(2)
     with pytest.raises(Unavailable, match="after 2 attempts"):

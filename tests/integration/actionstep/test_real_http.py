@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from integration.actionstep.auth import ActionstepAuth, OAuthApp, TokenSession
+from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession, OAuthApp
 from integration.actionstep.client import ActionstepClient
-from integration.actionstep.requester import RetryPolicy
+from integration.actionstep.requester import ActionstepRetryPolicy
 from integration.clock import SystemClock, VirtualClock
 from integration.domain import DocumentKind
 from integration.errors import Unavailable
@@ -22,7 +22,7 @@ def test_the_client_connects_and_lists_the_demo_firm_over_http_and_retries_a_pag
     with serving(sandbox) as base, httpx.Client(timeout=httpx.Timeout(5.0, read=0.3)) as http:
         app = OAuthApp("sandbox", "sandbox", REDIRECT, token_url=f"{base}/actionstep/api/oauth/token")
         retry_clock = VirtualClock()  # backoff between attempts is accounted, not slept
-        session = TokenSession(app, MemoryTokenStore(), http, SystemClock())
+        session = ActionstepTokenSession(app, MemoryTokenStore(), http, SystemClock())
         token = session.connect_with_refresh_token("sandbox")
         assert token.tokens["api_endpoint"] == f"{base}/actionstep/api/"
         client = ActionstepClient(http, ActionstepAuth(session), session.api_base(), retry_clock, page_size=3)
@@ -34,7 +34,11 @@ def test_the_client_connects_and_lists_the_demo_firm_over_http_and_retries_a_pag
 
         sandbox.faults.slow(2, seconds=1.0, resource="receipts")
         impatient = ActionstepClient(
-            http, ActionstepAuth(session), session.api_base(), retry_clock, retry=RetryPolicy(attempts=2)
+            http,
+            ActionstepAuth(session),
+            session.api_base(),
+            retry_clock,
+            retry=ActionstepRetryPolicy(attempts=2),
         )
         with pytest.raises(Unavailable, match="ReadTimeout"):
             list(impatient.documents(DocumentKind.PAYMENT_RECEIVED, None))

@@ -11,12 +11,12 @@ from integration.clock import VirtualClock
 from integration.ports import TokenStore
 from integration.xero import (
     RateGovernor,
-    RetryPolicy,
-    TokenManager,
     XeroAuth,
     XeroClient,
     XeroEndpoints,
     XeroOAuth,
+    XeroRetryPolicy,
+    XeroTokenSession,
 )
 from sandboxes.xero.emulator import XeroSandbox
 from tests.fakes.token_store import MemoryTokenStore
@@ -39,11 +39,11 @@ def client_for(
     clock: VirtualClock,
     *,
     governor: RateGovernor | None = None,
-    retry: RetryPolicy | None = None,
+    retry: XeroRetryPolicy | None = None,
     tenant_id: str | None = None,
 ) -> XeroClient:
     """A client for the sandbox's tenant (or `tenant_id`), authenticating through `store`."""
-    auth = XeroAuth(TokenManager(oauth_for(http, clock), store, clock))
+    auth = XeroAuth(XeroTokenSession(oauth_for(http, clock), store, clock))
     return XeroClient(
         http,
         auth,

@@ -15,10 +15,10 @@ from integration.store import Store
 from integration.xero import (
     AuthorizationRequest,
     RateGovernor,
-    TokenManager,
     XeroAuth,
     XeroClient,
     XeroOAuth,
+    XeroTokenSession,
     connect,
     connect_custom,
 )
@@ -85,7 +85,7 @@ def test_a_custom_connection_asks_for_a_new_client_credentials_token_when_it_exp
     assert connect_custom(oauth, store).tenant_id == sandbox.tenant_id
     saved = store.load()
     assert saved is not None and "refresh_token" not in saved.tokens
-    auth = XeroAuth(TokenManager(oauth, store, clock, custom_connection=True))
+    auth = XeroAuth(XeroTokenSession(oauth, store, clock, custom_connection=True))
     xero = XeroClient(http, auth, sandbox.tenant_id, RateGovernor(clock), clock, api_url=ENDPOINTS.api_url)
     clock.advance(31 * 60)
     assert xero.organisation()
@@ -163,8 +163,8 @@ def test_tokens_and_secrets_never_appear_in_reprs(
     assert saved is not None
     oauth = XeroOAuth(http, "app-id", "app-secret-value", clock, endpoints=ENDPOINTS)
     request = oauth.authorization_url(CALLBACK)
-    manager = TokenManager(oauth, tokens, clock)
-    shown = " ".join(map(repr, (saved, oauth, request, manager, XeroAuth(manager), xero)))
+    session = XeroTokenSession(oauth, tokens, clock)
+    shown = " ".join(map(repr, (saved, oauth, request, session, XeroAuth(session), xero)))
     for secret in (
         saved.tokens["access_token"],
         saved.tokens["refresh_token"],

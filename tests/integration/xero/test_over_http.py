@@ -10,12 +10,12 @@ import pytest
 from integration.clock import SystemClock
 from integration.xero import (
     RateGovernor,
-    RetryPolicy,
-    TokenManager,
     XeroAuth,
     XeroClient,
     XeroEndpoints,
     XeroOAuth,
+    XeroRetryPolicy,
+    XeroTokenSession,
     connect_custom,
 )
 from sandboxes.xero.emulator import XeroSandbox
@@ -41,8 +41,8 @@ def test_a_custom_connection_posts_and_finds_an_invoice_over_real_http(
     with httpx.Client(timeout=0.3) as http:
         oauth = XeroOAuth(http, "sandbox", "sandbox", clock, endpoints=endpoints)
         connection = connect_custom(oauth, store)
-        auth = XeroAuth(TokenManager(oauth, store, clock, custom_connection=True))
-        retry = RetryPolicy(initial_backoff=0.05)
+        auth = XeroAuth(XeroTokenSession(oauth, store, clock, custom_connection=True))
+        retry = XeroRetryPolicy(initial_backoff=0.05)
         xero = XeroClient(
             http,
             auth,

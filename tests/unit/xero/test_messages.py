@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integration.errors import CATALOGUE
-from integration.xero.messages import PATTERNS, classified, classify
+from integration.xero.messages import PATTERNS, code_for, coded
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ from integration.xero.messages import PATTERNS, classified, classify
     ],
 )
 def test_each_known_phrasing_maps_to_its_code(message: str, code: str) -> None:
-    assert classify(message) == code
+    assert code_for(message) == code
 
 
 def test_every_code_a_pattern_gives_is_in_the_catalogue() -> None:
@@ -63,7 +63,7 @@ def test_every_code_a_pattern_gives_is_in_the_catalogue() -> None:
 
 
 def test_unknown_messages_keep_their_raw_text() -> None:
-    assert classified(["Something new", "Invoice # must be unique."]) == (
+    assert coded(["Something new", "Invoice # must be unique."]) == (
         ("xero.unknown", "Something new"),
         ("xero.duplicate_number", "Invoice # must be unique."),
     )

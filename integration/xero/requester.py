@@ -27,7 +27,7 @@ from integration.clock import Clock
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
 from integration.xero import wire
 from integration.xero.governor import RateGovernor
-from integration.xero.messages import classify
+from integration.xero.messages import code_for
 
 MAX_KEY_LENGTH = 128
 KEY_WINDOW = timedelta(minutes=6)
@@ -35,7 +35,7 @@ _TRANSPORT_ERRORS = (httpx.TransportError, TimeoutError, ConnectionError)
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class XeroRetryPolicy:
     """How hard to try. Backoff doubles from `initial_backoff` up to `max_backoff` seconds."""
 
     attempts: int = 4
@@ -93,7 +93,7 @@ def rejected(response: httpx.Response, what: str) -> Rejected:
     except ValueError:
         payload = {"Message": response.text[:500]} if response.text else {}
     messages = tuple(_messages(payload))
-    codes = {classify(m) for m in messages}
+    codes = {code_for(m) for m in messages}
     code = codes.pop() if len(codes) == 1 and "xero.unknown" not in codes else None
     text = "; ".join(messages) or f"HTTP {response.status_code}"
     return Rejected(
@@ -101,7 +101,7 @@ def rejected(response: httpx.Response, what: str) -> Rejected:
     )
 
 
-class XeroSession:
+class XeroRequester:
     """Sends requests for one tenant through its governor, with auth, retries and error translation."""
 
     def __init__(
@@ -113,7 +113,7 @@ class XeroSession:
         clock: Clock,
         *,
         api_url: str,
-        retry: RetryPolicy | None = None,
+        retry: XeroRetryPolicy | None = None,
     ) -> None:
         self._http = http
         self._auth = _Counted(auth, self)
@@ -121,7 +121,7 @@ class XeroSession:
         self._governor = governor
         self._clock = clock
         self._api_url = api_url.rstrip("/")
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or XeroRetryPolicy()
         self._calls_lock = threading.Lock()
         self.api_calls = 0
 
@@ -236,16 +236,16 @@ class XeroSession:
 class _Counted(httpx.Auth):
     """Wraps the real auth to count every request that goes on the wire, including its 401 re-sends."""
 
-    def __init__(self, inner: httpx.Auth, session: XeroSession) -> None:
+    def __init__(self, inner: httpx.Auth, requester: XeroRequester) -> None:
         self._inner = inner
-        self._session = session
+        self._requester = requester
 
     def sync_auth_flow(self, request: httpx.Request) -> Any:
         """Run the wrapped auth flow, counting each request it sends."""
         flow = self._inner.sync_auth_flow(request)
         outgoing = next(flow)
         while True:
-            self._session.counted()
+            self._requester.counted()
             response = yield outgoing
             try:
                 outgoing = flow.send(response)

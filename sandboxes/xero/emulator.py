@@ -121,6 +121,9 @@ class XeroSandbox:
         elif not str(environ.get("SCRIPT_NAME", "")).rstrip("/").endswith(self.prefix):
             return json_response(404, {"Detail": "Not a Xero sandbox path"}).send(start_response)
         request = Request.from_environ(environ, path)
+        if len(request.body) < int(environ.get("CONTENT_LENGTH") or 0):
+            # The client died mid-body (SIGKILLed in a test); a real server never hands such a request to the API.
+            return json_response(400, {"Detail": "Incomplete request body"}).send(start_response)
         seen = SeenRequest(request.method, path, request.query_string, request.headers.get("idempotency-key"))
         with self._lock:
             self.requests.append(seen)

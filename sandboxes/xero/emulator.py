@@ -122,7 +122,8 @@ class XeroSandbox:
             return json_response(404, {"Detail": "Not a Xero sandbox path"}).send(start_response)
         request = Request.from_environ(environ, path)
         if len(request.body) < int(environ.get("CONTENT_LENGTH") or 0):
-            # The client died mid-body (SIGKILLed in a test); a real server never hands such a request to the API.
+            # RFC 9112 §6.3: a body shorter than its Content-Length is an incomplete message, which a server must not
+            # treat as a request; Xero's front end never hands one to the API. (The client died mid-send.)
             return json_response(400, {"Detail": "Incomplete request body"}).send(start_response)
         seen = SeenRequest(request.method, path, request.query_string, request.headers.get("idempotency-key"))
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from integration.clock import VirtualClock
 from sandboxes.xero.emulator import XeroSandbox
 from sandboxes.xero.gate import Limits, RateLimiter
 from sandboxes.xero.wsgi import HttpError
-from tests.integration.xero.sandbox_calls import Caller, invoice
+from tests.integration.xero.sandbox_calls import Caller, invoice, to_json
 
 
 @pytest.fixture
@@ -179,3 +180,28 @@ def test_concurrent_writes_are_applied_once_per_key_and_numbered_without_clashes
     assert len(answers) == 8 and len(set(answers)) == 1
     numbers = [i["InvoiceNumber"] for i in sandbox.invoices()]
     assert numbers.count("INV-SAME") == 1 and len(numbers) == 41 and len(set(numbers)) == 41
+
+
+def test_a_request_cut_short_of_its_content_length_is_refused_and_does_not_spend_its_idempotency_key(
+    caller: Caller, sandbox: XeroSandbox, client_id: str
+) -> None:
+    body = to_json({"Invoices": [invoice("INV-CUT", client_id)]})
+    environ = {
+        "REQUEST_METHOD": "PUT",
+        "SCRIPT_NAME": "",
+        "PATH_INFO": "/xero/api.xro/2.0/Invoices",
+        "QUERY_STRING": "",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_AUTHORIZATION": f"Bearer {caller.token}",
+        "HTTP_XERO_TENANT_ID": sandbox.tenant_id,
+        "HTTP_IDEMPOTENCY_KEY": "cut-short",
+        "wsgi.input": io.BytesIO(body[: len(body) // 2]),
+    }
+    statuses: list[str] = []
+    list(sandbox(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses[0].startswith("400")
+    assert not any(i.get("InvoiceNumber") == "INV-CUT" for i in sandbox.invoices())
+    complete = caller.write("PUT", "Invoices", {"Invoices": [invoice("INV-CUT", client_id)]}, key="cut-short")
+    assert complete.status_code == 200
+    assert [i["InvoiceNumber"] for i in sandbox.invoices()].count("INV-CUT") == 1

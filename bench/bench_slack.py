@@ -9,6 +9,7 @@ that reads the ledger and replies), `/xero help` (answered in the ack) and `/xer
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import statistics
 import tempfile
@@ -62,8 +63,24 @@ def fire(url: str, response_url: str) -> tuple[list[float], float, float]:
         return latencies, began, time.time()
 
 
+class _Refusals(logging.Handler):
+    """Counts the jobs the bounded runner turned away (each told the person it is busy) instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Job runner full"):
+            self.count += 1
+
+
 def run() -> list[Measurement]:
     database = tempfile.TemporaryDirectory()
+    jobs_log = logging.getLogger("bot.jobs")
+    refusals = _Refusals()
+    jobs_log.addHandler(refusals)
+    jobs_log.propagate = False
     with (
         database,
         running_bot(f"sqlite:///{Path(database.name) / 'ledger.db'}", validate=False) as bot,
@@ -79,6 +96,8 @@ def run() -> list[Measurement]:
         bot.settle()
         with Session(bot.firm.store.engine) as session:
             sync = session.get(SyncRunRow, 1)
+    jobs_log.removeHandler(refusals)
+    jobs_log.propagate = True
     assert (
         sync is not None and sync.finished_at is not None and (sync.summary or {}).get("posted") == DOCUMENTS
     )
@@ -96,4 +115,7 @@ def run() -> list[Measurement]:
         Measurement("slack", "ack max (same run)", latencies[-1], "ms"),
         Measurement("slack", f"the {DOCUMENTS:,}-document sync beside the burst", finish - start, "s"),
         Measurement("slack", "share of the burst while that sync ran", inside * 100, "%"),
+        Measurement(
+            "slack", "jobs turned away by the full runner (each told so)", refusals.count, "commands"
+        ),
     ]

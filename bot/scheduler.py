@@ -172,5 +172,4 @@ class Scheduler:
         self._notifier.publish(done.changes)
 
     def _health(self, slot: datetime) -> None:
-        check = self._service.health_check()
-        self._notifier.publish(self._service.raise_health(check))
+        self._notifier.publish(self._service.health_check().changes)

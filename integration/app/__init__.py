@@ -22,7 +22,7 @@ from integration.app.reading import (
     xero_url,
 )
 from integration.app.service import Service
-from integration.app.status import RunInfo, RunningSync, Status
+from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
 from integration.rules.health import HealthCheck
 from integration.sync.kind_pass import Progress
@@ -34,6 +34,7 @@ __all__ = [
     "Every",
     "FixResult",
     "HealthCheck",
+    "HealthResult",
     "KindTally",
     "PendingUnlink",
     "Progress",

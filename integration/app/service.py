@@ -17,12 +17,11 @@ from integration.app.alerts import Alerts
 from integration.app.connect import Connector
 from integration.app.mappings import FixResult, Mappings
 from integration.app.slots import SlotDesk
-from integration.app.status import RunInfo, Status, StatusBoard
+from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
 from integration.app.unlinks import Unlinks
 from integration.clock import SystemClock
 from integration.domain import (
-    AlertChanges,
     ConnectionHealth,
     Mapping,
     MappingKind,
@@ -31,7 +30,6 @@ from integration.domain import (
     XeroAccount,
 )
 from integration.ports import ActionstepGateway, XeroGateway
-from integration.rules.health import HealthCheck
 from integration.rules.summary import Summary
 from integration.store import Store
 from integration.sync.engine import SyncEngine
@@ -133,13 +131,9 @@ class Service:
         """The next summary starts where this one ended."""
         self._status.summary_posted(summary)
 
-    def health_check(self) -> HealthCheck:
-        """Connections, mappings, expiring refresh tokens and Xero's call budget; raise it with `raise_health`."""
+    def health_check(self) -> HealthResult:
+        """Connections, mappings, expiring refresh tokens and Xero's call budget, raised as alerts."""
         return self._status.health_check()
-
-    def raise_health(self, check: HealthCheck) -> AlertChanges:
-        """Record a health check's findings as alerts; a complete check resolves the ones it no longer finds."""
-        return self._status.raise_health(check)
 
     def audit(
         self, actor: str, action: str, target: str | None = None, *, allowed: bool = True,

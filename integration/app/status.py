@@ -35,6 +35,14 @@ SUMMARY_CURSOR = "summary:posted"  # the end of the period the last posted summa
 
 
 @dataclass(frozen=True, slots=True)
+class HealthResult:
+    """A finished health check: what it found, and the alerts it raised, repeated or resolved."""
+
+    check: HealthCheck
+    changes: AlertChanges
+
+
+@dataclass(frozen=True, slots=True)
 class RunInfo:
     run_id: int
     trigger: str
@@ -129,9 +137,10 @@ class StatusBoard:
             uow.cursors.set(SUMMARY_CURSOR, summary.until.isoformat())
             uow.commit()
 
-    def health_check(self) -> HealthCheck:
+    def health_check(self) -> HealthResult:
         """Fresh connection probes, mapping and chart problems (`check`), refresh tokens that expire unused within
-        a week, and Xero's daily call budget; see `integration.rules.health`. Raise its findings with `raise_health`."""
+        a week, and Xero's daily call budget (see `integration.rules.health`), recorded as alerts: a complete check
+        resolves the ones it no longer finds."""
         connections = self.connections(fresh=True)
         try:
             mapping = self._check()
@@ -146,11 +155,10 @@ class StatusBoard:
             *budget_problems(self._xero.day_calls_remaining()),
             *mapping,
         ]
-        return HealthCheck(tuple(problems), complete, tuple(connections))
-
-    def raise_health(self, check: HealthCheck) -> AlertChanges:
-        """Record a health check's findings as alerts; a complete check resolves the ones it no longer finds."""
-        return self._alerts.raise_problems(check.problems, AlertSource.CHECK, complete=check.complete)
+        check = HealthCheck(tuple(problems), complete, tuple(connections))
+        return HealthResult(
+            check, self._alerts.raise_problems(problems, AlertSource.CHECK, complete=complete)
+        )
 
     def connections(self, *, fresh: bool = False) -> list[ConnectionHealth]:
         """Probe Xero and Actionstep (one cheap call each), trusting a probe for `HEALTH_TTL` seconds unless

@@ -45,8 +45,8 @@ def connect(store: Store, remote: str, refresh_expires_at: datetime | None) -> N
 
 def test_a_mapping_problem_found_by_the_check_is_raised_once_and_counted_after(firm: Firm) -> None:
     firm.actionstep.add(supplier_invoice("BILL-1"))  # account 5040 is unmapped
-    first = firm.service.raise_health(firm.service.health_check())
-    second = firm.service.raise_health(firm.service.health_check())
+    first = firm.service.health_check().changes
+    second = firm.service.health_check().changes
     assert {a.subject for a in first.new} == {"account:5040", *STANDING}
     assert not second.new and {a.count for a in second.repeated} == {2}
     assert {a.code for a in first.new} >= {"mapping.unmapped_account", "mapping.xero_account_archived"}
@@ -56,34 +56,33 @@ def test_connections_expiring_within_a_week_are_raised_and_those_further_off_are
     now = datetime.now(UTC)
     connect(firm.store, "actionstep", now + timedelta(days=3, hours=1))
     connect(firm.store, "xero", now + timedelta(days=30))
-    check = firm.service.health_check()
+    check = firm.service.health_check().check
     assert found(check) == [("auth.expiring", "token:actionstep")]
     assert "Actionstep connection expires in 3 days" in check.problems[0].message
     connect(firm.store, "xero", now - timedelta(hours=1))
-    assert ("auth.expired", "connection:xero") in found(firm.service.health_check())
+    assert ("auth.expired", "connection:xero") in found(firm.service.health_check().check)
 
 
 def test_a_revoked_connection_is_raised_and_a_check_that_cannot_look_resolves_nothing(firm: Firm) -> None:
     firm.xero.day_remaining = 120
-    firm.service.raise_health(firm.service.health_check())
+    firm.service.health_check()
     assert codes(firm) == {"budget:xero": "remote.daily_budget_low"}
 
     firm.xero.failing = AuthError("xero", "The Xero connection was revoked.")
     firm.xero.day_remaining = 4_900  # Xero's day rolled over, but the check cannot see everything
-    check = firm.service.health_check()
-    firm.service.raise_health(check)
+    check = firm.service.health_check().check
     assert not check.complete
     assert codes(firm) == {"budget:xero": "remote.daily_budget_low", "connection:xero": "auth.expired"}
 
     firm.xero.failing = None
-    resolved = firm.service.raise_health(firm.service.health_check()).resolved
+    resolved = firm.service.health_check().changes.resolved
     assert {a.subject for a in resolved} == {"budget:xero", "connection:xero"}
     assert all(a.state is AlertState.RESOLVED for a in resolved) and codes(firm) == {}
 
 
 def test_an_actionstep_on_the_cash_basis_is_raised(firm: Firm) -> None:
     firm.actionstep.basis = AccountingBasis.CASH
-    assert found(firm.service.health_check()) == [("org.cash_basis", "connection:actionstep")]
+    assert found(firm.service.health_check().check) == [("org.cash_basis", "connection:actionstep")]
 
 
 def test_saving_rotated_tokens_records_when_the_refresh_token_expires_unused(store: Store) -> None:

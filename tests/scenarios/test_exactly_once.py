@@ -30,7 +30,7 @@ from integration.sync.kind_pass import KIND_ORDER, Progress
 from sandboxes import demo_chart
 from sandboxes.actionstep.demo import DEMO_PROBLEMS
 from sandboxes.server import Sandboxes, settings_for
-from tests.support.engine import RELAXED, demo_service, linked_numbers, remotes, xero_copies
+from tests.support.engine import RELAXED, demo_service, gateways, linked_numbers, xero_copies
 from tests.support.http import serving
 
 BACKLOG = 2_000
@@ -43,10 +43,12 @@ STAYS_BLOCKED = {
 }  # fmt: skip
 
 
-def expected_numbers(service: Service) -> set[str]:
+def expected_numbers(store: Store, sandboxes: Sandboxes) -> set[str]:
     """Every approved document that should end up in Xero: all pushed kinds dated after Xero's lock date, less
     the demo firm's deliberately blocked ones, less whatever settles a document that cannot post."""
-    listed = (remotes(service).actionstep.documents(kind, None) for kind in KIND_ORDER if kind.pushed)
+    listed = (
+        gateways(store, sandboxes).actionstep.documents(kind, None) for kind in KIND_ORDER if kind.pushed
+    )
     documents = {d.ref: d for listing in listed for d in listing if isinstance(d, Document)}
     postable = {
         ref
@@ -60,13 +62,13 @@ def expected_numbers(service: Service) -> set[str]:
     return {documents[ref].number for ref in postable}
 
 
-def assert_exactly_once(service: Service, sandboxes: Sandboxes, store: Store) -> None:
+def assert_exactly_once(sandboxes: Sandboxes, store: Store) -> None:
     copies = xero_copies(sandboxes)
     twice = {key: n for key, n in copies.items() if n > 1}
     assert not twice, f"duplicated in Xero: {twice}"
     numbers = linked_numbers(store)
     assert len(numbers) == len(set(numbers)) == sum(copies.values())
-    missing = expected_numbers(service) - set(numbers)
+    missing = expected_numbers(store, sandboxes) - set(numbers)
     assert not missing, f"never reached Xero: {sorted(missing)[:10]}"
 
 
@@ -118,7 +120,7 @@ def test_faults_mid_run_never_lose_or_duplicate_a_document(store: Store) -> None
     assert set(mischief.done) == set(mischief.order)
     assert RunStatus.INTERRUPTED in statuses  # an outage stopped a run part-way, leaving sends to settle
     sync_until_settled(service)
-    assert_exactly_once(service, sandboxes, store)
+    assert_exactly_once(sandboxes, store)
     again = service.sync("test", "U1").report
     assert again.count_posted() == 0
 
@@ -203,7 +205,7 @@ def test_a_sync_killed_at_random_points_twenty_times_still_posts_each_document_o
     service = bootstrap.build_service(settings, store=store, clock=VirtualClock(datetime.now(UTC)))
     try:
         sync_until_settled(service)
-        assert_exactly_once(service, sandboxes, store)
+        assert_exactly_once(sandboxes, store)
         assert service.sync("test", "U1").report.count_posted() == 0
     finally:
         service.close()

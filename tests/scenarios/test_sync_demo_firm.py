@@ -8,7 +8,6 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from integration.app import Service
 from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Endpoint, MappingKind, Outcome, RunStatus, SyncReport
 from integration.errors import SyncInProgress
@@ -16,7 +15,7 @@ from integration.store import Store
 from integration.sync.contacts import ContactDirectory
 from sandboxes.actionstep.demo import DEMO_PROBLEMS
 from sandboxes.server import Sandboxes
-from tests.support.engine import demo_service, linked_numbers, remotes, xero_copies
+from tests.support.engine import demo_service, gateways, linked_numbers, xero_copies
 from tests.support.recording import RecordingTransport
 from tests.support.xero_spec import MISSING, schema_for, validator_for, violations
 
@@ -125,8 +124,8 @@ def test_a_xero_invoice_with_the_same_number_and_total_is_adopted_not_duplicated
     service, sandboxes = demo_service(store)
     preview = service.preview("test", "U1")
     total = next(i.total for i in preview.items if i.number == "INV-1002")
-    contact = _create_contact(service)
-    remotes(service).xero.create(  # a bookkeeper keyed it into Xero by hand, with a different line split
+    contact = _create_contact(store, sandboxes)
+    gateways(store, sandboxes).xero.create(  # a bookkeeper keyed it into Xero by hand, with a different line split
         Endpoint.INVOICES,
         [{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "INV-1002",
           "Date": "2026-07-10", "DueDate": "2026-08-10", "Status": "AUTHORISED", "LineAmountTypes": "Inclusive",
@@ -141,8 +140,8 @@ def test_a_xero_invoice_with_the_same_number_and_total_is_adopted_not_duplicated
 
 def test_a_xero_invoice_with_the_same_number_but_another_total_is_a_conflict(store: Store) -> None:
     service, sandboxes = demo_service(store)
-    contact = _create_contact(service)
-    remotes(service).xero.create(
+    contact = _create_contact(store, sandboxes)
+    gateways(store, sandboxes).xero.create(
         Endpoint.INVOICES,
         [{"Type": "ACCREC", "Contact": {"ContactID": contact}, "InvoiceNumber": "INV-1005", "Date": "2026-07-10",
           "DueDate": "2026-08-10", "Status": "AUTHORISED",
@@ -180,9 +179,9 @@ def test_a_cash_basis_actionstep_is_refused_with_the_reason(store: Store) -> Non
     assert sum(xero_copies(sandboxes).values()) == 0
 
 
-def _create_contact(service: Service) -> str:
-    gateways = remotes(service)
-    return ContactDirectory(gateways.xero, gateways.actionstep).ensure(["101"])["101"]
+def _create_contact(store: Store, sandboxes: Sandboxes) -> str:
+    remotes = gateways(store, sandboxes)
+    return ContactDirectory(remotes.xero, remotes.actionstep).ensure(["101"])["101"]
 
 
 def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_one_is_adopted(
@@ -193,8 +192,8 @@ def test_two_clients_with_the_same_name_get_two_xero_contacts_and_a_hand_keyed_o
     twin_id = sandboxes.actionstep.next_id("participants")
     sandboxes.actionstep.put("participants", {**tan, "id": twin_id})
     service.sync("test", "U1")
-    gateways = remotes(service)
-    ids = ContactDirectory(gateways.xero, gateways.actionstep).ensure(["103", str(twin_id)])
+    remotes = gateways(store, sandboxes)
+    ids = ContactDirectory(remotes.xero, remotes.actionstep).ensure(["103", str(twin_id)])
     assert ids["103"] != ids[str(twin_id)]
     names = sorted(c["Name"] for c in sandboxes.xero.contacts() if "Tan & Sons" in c["Name"])
     assert names == ["Tan & Sons Builders", f"Tan & Sons Builders (AS-{twin_id})"]

@@ -51,10 +51,14 @@ class Remotes(NamedTuple):
     xero: XeroGateway
 
 
-def remotes(service: Service) -> Remotes:
-    """The gateways behind the facade, for a test that acts in Xero as a person would, or counts the calls a run
-    made; the Slack face never reaches them."""
-    return Remotes(service._actionstep, service._xero)
+def gateways(store: Store, sandboxes: Sandboxes) -> Remotes:
+    """The Xero and Actionstep gateways wired as production wires them (`bootstrap.build_remotes`), over the same
+    ledger and sandboxes as `demo_service`: for a test that acts in Xero as a person would, or lists what Actionstep
+    holds. The service's own gateways stay behind its facade."""
+    settings = load_settings(**{name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()})
+    http = httpx.Client(transport=httpx.WSGITransport(app=sandboxes))
+    xero, actionstep = bootstrap.build_remotes(settings, store, http, sandboxes.clock)
+    return Remotes(actionstep, xero)
 
 
 def xero_copies(sandboxes: Sandboxes) -> Counter[tuple[str, str]]:

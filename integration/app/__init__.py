@@ -1,31 +1,22 @@
 """The application: the use cases the Slack face and the command line call, and the composition root.
 
 The Slack face imports from here only (and `bootstrap`, to build a `Service`): the facade, what its use cases
-return, and the pure helpers its views render with (`reading`).
+return, and the pure helpers its views render with (a report's labels, tallies and headline, links into Xero,
+the summary's shape, the scheduler's schedules).
 """
 
+from integration.alerting.desk import alert_target
 from integration.app.mappings import FixResult
-from integration.app.reading import (
-    OUTCOME_LABELS,
-    Daily,
-    Every,
-    KindTally,
-    PendingUnlink,
-    Schedule,
-    Summary,
-    alert_target,
-    duration_seconds,
-    headline,
-    request_target,
-    tallies,
-    to_dict,
-    xero_url,
-)
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
+from integration.rules.deeplinks import xero_url
 from integration.rules.health import HealthCheck
+from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
+from integration.rules.schedule import Daily, Every, Schedule
+from integration.rules.summary import KindTally, PendingUnlink, Summary
 from integration.sync.kind_pass import Progress
+from integration.unlinking.steps import request_target
 from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 
 __all__ = [

@@ -6,8 +6,11 @@ invoices and credits, receipts, payments, transfers, trust and bank transactions
 accounting settings) use the plausible names the client's `resources.py` also assumes, so the two can be checked
 against each other and, later, against a firm's real API.
 
-Each record renders as its fields (ids, numbers and booleans as strings, as Actionstep sends them) plus a `links`
-object of related ids; links named in `many` are arrays.
+Each record renders as Actionstep's published OpenAPI files and recent public captures show it (issue 12 of this
+project, which checked them; the 2014 wiki examples sent strings): its `id` and amounts (`NUMBER_FIELDS`) as JSON
+numbers, booleans as the strings "T"/"F", and a `links` object of related ids, a to-one link as a string and a
+to-many link as an array of numbers (the docs' own example: `"links": {"assignedTo": "10", "action": [1093, 2232]}`).
+A stored value that is not a number (the demo's malformed record) is sent as the text it is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TIMESTAMP_FIELDS = frozenset({"createdTimestamp", "modifiedTimestamp", "deletedTimestamp"})
+NUMBER_FIELDS = frozenset(
+    {
+        *("quantity", "unitPrice", "amount", "salesTax", "debit", "credit", "percentage", "sortOrder"),
+        *("totalInclusive", "totalExclusive", "totalSalesTax", "totalPaid", "totalDue"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

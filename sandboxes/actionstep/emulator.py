@@ -23,11 +23,13 @@ import base64
 import binascii
 import html
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -65,8 +67,16 @@ class _Reply:
 
 
 def _json(status: int, body: Any, *headers: tuple[str, str]) -> _Reply:
-    data = json.dumps(body, separators=(",", ":"), default=str).encode()
+    data = _DECIMAL.sub(rb"\1", json.dumps(body, separators=(",", ":"), default=_exact).encode())
     return _Reply(status, data, (("Content-Type", MEDIA_TYPE), *headers))
+
+
+# Decimals travel as marked strings and lose their quotes afterwards: the json module has no exact decimal number.
+_DECIMAL = re.compile(rb'"__decimal__(-?[0-9]+(?:\.[0-9]+)?)"')
+
+
+def _exact(value: Any) -> str:
+    return f"__decimal__{value}" if isinstance(value, Decimal) else str(value)
 
 
 def _errors(status: int, message: str, *headers: tuple[str, str]) -> _Reply:

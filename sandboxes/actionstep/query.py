@@ -234,6 +234,8 @@ def envelope(
         body["linked"] = {name: list(found.values()) for name, found in linked.items()}
     more, fewer = page.page < page.page_count, page.page > 1
     body["meta"] = {
+        # Recent captures carry `debug` inside `meta` (issue 12 of this project); the PHP SDK strips it.
+        "debug": {"server": "xerobot-sandbox"},
         "paging": {
             spec.name: {
                 "recordCount": page.record_count,
@@ -243,9 +245,8 @@ def envelope(
                 "prevPage": _page_url(url, params, page.page - 1) if fewer else None,
                 "nextPage": _page_url(url, params, page.page + 1) if more else None,
             }
-        }
+        },
     }
-    body["debug"] = {"server": "xerobot-sandbox"}
     return body
 
 

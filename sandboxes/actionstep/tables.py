@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandboxes.actionstep.catalogue import TIMESTAMP_FIELDS, ResourceSpec
+from sandboxes.actionstep.catalogue import NUMBER_FIELDS, TIMESTAMP_FIELDS, ResourceSpec
 
 # The demo firm is in Sydney; a fixed offset keeps renders stable (Actionstep itself would follow DST).
 FIRM_TZ = timezone(timedelta(hours=10))
@@ -50,6 +51,7 @@ class Table:
         self.rows: dict[str, Row] = {}
         self._index = {name: i for i, name in enumerate(spec.columns)}
         self._stamps = [i for i, name in enumerate(spec.fields) if name in TIMESTAMP_FIELDS]
+        self._numbers = [i for i, name in enumerate(spec.fields) if name in NUMBER_FIELDS]
         self._next_id = 1
 
     def column(self, name: str) -> int | None:
@@ -73,8 +75,11 @@ class Table:
         for i in self._stamps:
             if row[i] is not None:
                 out[spec.fields[i]] = row[i].isoformat()
+        for i in self._numbers:
+            out[spec.fields[i]] = _number(row[i])
+        out["id"] = _number(row[0])
         out["links"] = {
-            name: list(value) if isinstance(value, tuple) else value
+            name: [_number(item) for item in value] if isinstance(value, tuple) else value
             for name, value in zip(spec.links, row[count:], strict=True)
         }
         return out
@@ -104,3 +109,17 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def _number(value: Any) -> Any:
+    """A stored number as Actionstep sends it: an int or an exact Decimal (the sandbox's JSON writes both as JSON
+    numbers); anything that is not a number is left as it is."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    return int(number) if number == number.to_integral_value() and "." not in str(value) else number

@@ -81,7 +81,9 @@ class Firm:
             )
 
     def latest(self) -> set[tuple[str, datetime]]:
-        return {(b["id"], parse_timestamp(b["modifiedTimestamp"])) for b in self.sandbox.records("bills")}
+        return {
+            (str(b["id"]), parse_timestamp(b["modifiedTimestamp"])) for b in self.sandbox.records("bills")
+        }
 
 
 def run(

@@ -5,6 +5,8 @@ These talk to the sandbox with plain httpx, never through our client, so they ch
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,13 +48,17 @@ def test_a_listing_has_the_resource_key_links_meta_paging_and_no_data_key(
     assert parse_qs(urlsplit(paging["nextPage"]).query)["page"] == ["2"]
 
 
-def test_ids_numbers_and_booleans_come_as_strings_and_timestamps_carry_an_offset(
+def test_ids_and_money_come_as_exact_json_numbers_booleans_as_t_or_f_and_timestamps_carry_an_offset(
     http: httpx.Client, headers: dict[str, str]
 ) -> None:
-    bill = get(http, headers, "bills", ourReference="INV-1001").json()["bills"]
-    assert bill["id"] == "1" and bill["totalInclusive"] == "4357.00"
+    response = get(http, headers, "bills", ourReference="INV-1001")
+    assert '"id":1,' in response.text and '"totalInclusive":4357.00,' in response.text
+    body = json.loads(response.content, parse_float=Decimal)
+    bill = body["bills"]
+    assert bill["id"] == 1 and bill["totalInclusive"] == Decimal("4357.00")
     assert bill["modifiedTimestamp"] == "2026-07-06T16:30:00+10:00"
-    assert bill["links"]["action"] == ["5001"] and bill["links"]["theirParticipant"] == "101"
+    assert bill["links"]["action"] == [5001] and bill["links"]["theirParticipant"] == "101"
+    assert "debug" in body["meta"] and "debug" not in body
     participant = get(http, headers, "participants/101").json()["participants"]
     assert participant["isCompany"] == "T"
 
@@ -153,7 +159,7 @@ def test_records_are_read_by_one_id_or_a_comma_list_and_an_unknown_id_is_404(
 ) -> None:
     assert get(http, headers, "participants/102").json()["participants"]["displayName"] == "Margaret O'Brien"
     several = get(http, headers, "participants/101,999,203").json()["participants"]
-    assert [p["id"] for p in several] == ["101", "203"]
+    assert [p["id"] for p in several] == [101, 203]
     assert get(http, headers, "participants/999").status_code == 404
     assert get(http, headers, "nosuchthings").status_code == 404
 

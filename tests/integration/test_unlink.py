@@ -18,6 +18,7 @@ from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Link, LinkState, RunStatus, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 from integration.store import Store
+from integration.xero import XeroClient
 from sandboxes.server import Sandboxes
 from tests.integration.xero.sandbox_calls import Caller
 from tests.support.engine import demo_service
@@ -255,6 +256,23 @@ def test_an_invoice_with_a_payment_created_reconciled_is_refused_a_void_before_a
     assert refused.value.code == "unlink.void_refused"
     assert writes(sandboxes) == [] and invoice(sandboxes, "INV-1002") == before
     assert active(store, "INV-1002") and service.unlinks.get(request.id).state is UnlinkState.PENDING
+
+
+def test_a_payment_get_payments_does_not_return_leaves_its_reconciliation_unknown_and_nothing_is_planned(
+    firm: tuple[Service, Sandboxes],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service, sandboxes = firm
+    monkeypatch.setattr(XeroClient, "find_payments", lambda self, **_: [])
+
+    with pytest.raises(XerobotError) as unknown:
+        service.unlinks.request("INV-1001", BOOKKEEPER)
+
+    assert unknown.value.code == "remote.unavailable" and "whether it is reconciled is unknown" in str(
+        unknown.value
+    )
+    assert service.unlinks.open() == [] and writes(sandboxes) == [] and active(store, "INV-1001")
 
 
 def test_a_payment_reconciled_after_the_plan_was_shown_stops_the_void_before_anything_changes(

@@ -113,6 +113,20 @@ def test_lookups_follow_every_page_and_split_long_lists_into_short_requests(
     assert len(every) == 120 and len(recorder.sent) == 5  # one contact: pages of 100 and 20
 
 
+def test_payments_are_found_by_id_in_where_clauses_of_at_most_40_ids_never_by_an_ids_parameter(
+    xero: XeroClient, recorder: RecordingTransport, northwind: str
+) -> None:
+    invoice = xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "inv")[0]
+    assert invoice.xero_id
+    paid = xero.create("Payments", [build.payment(invoice.xero_id, "1.00") for _ in range(45)], "pay")
+    ids = [p.xero_id or "" for p in paid]
+    recorder.sent.clear()
+    found = xero.find_payments(ids=ids)
+    assert sorted(p.id for p in found) == sorted(ids) and len(recorder.sent) == 2
+    queries = [dict(r.url.params) for r in recorder.sent]
+    assert all("IDs" not in q and q["where"].count("PaymentID==Guid(") in (40, 5) for q in queries)
+
+
 def test_credit_notes_payments_bank_transactions_and_transfers_are_found_by_reference_or_id(
     xero: XeroClient, northwind: str
 ) -> None:

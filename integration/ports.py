@@ -93,7 +93,8 @@ class XeroGateway(Protocol):
 
     def document_state(self, xero_type: str, xero_id: str) -> XeroDocumentState | None:
         """The invoice, credit note (with its payments and allocations) or payment (`xero_type` PAYMENT) with this
-        id as Xero holds it now; None when Xero has no such record."""
+        id as Xero holds it now; None when Xero has no such record. Whether a payment is reconciled comes from
+        `GET /Payments`, never from the list embedded in its document, where Xero does not say."""
 
     def delete_payment(self, payment_id: str, key: str) -> ElementOutcome: ...
 

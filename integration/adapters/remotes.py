@@ -34,6 +34,7 @@ from integration.domain import (
     XeroPaymentState,
     XeroTaxRate,
 )
+from integration.errors import Unavailable
 from integration.xero import ElementResult, XeroClient
 from integration.xero import schemas as xero
 
@@ -173,7 +174,7 @@ class XeroGatewayAdapter:
             allocations = tuple(
                 _allocation(a, note.id, note.number) for a in note.allocations if a.allocation_id
             )
-            return _state(note, note.id, note.number, allocations)
+            return _state(note, note.id, note.number, allocations, self._reconciled(note))
         invoice = next(iter(client.find_invoices(ids=(xero_id,))), None)
         if invoice is None:
             return None
@@ -184,7 +185,28 @@ class XeroGatewayAdapter:
             for a in note.allocations
             if a.allocation_id and str((a.invoice or {}).get("InvoiceID", "")).lower() == invoice.id.lower()
         )
-        return _state(invoice, invoice.id, invoice.number, allocations)
+        return _state(invoice, invoice.id, invoice.number, allocations, self._reconciled(invoice))
+
+    def _reconciled(self, doc: xero.Invoice | xero.CreditNote) -> frozenset[str]:
+        """The ids (lower case) of the payments on `doc` that are reconciled.
+
+        Xero lists a document's payments without `IsReconciled` (spec invoice and credit-note examples; fidelity
+        digest, first row), so it is read from `GET /Payments`: one call for all of them, another per 40 more.
+        A payment the document lists but `GET /Payments` does not return leaves its reconciliation unknown, and
+        planning on a guess could delete payments until Xero refuses one, so the read fails instead.
+        """
+        ids = [p.payment_id for p in doc.payments]
+        if not ids:
+            return frozenset()
+        found = {p.id.lower(): p.is_reconciled for p in self.client.find_payments(ids=ids)}
+        missing = [i for i in ids if i.lower() not in found]
+        if missing:
+            raise Unavailable(
+                "xero",
+                f"Xero lists payment {', '.join(missing)} on {doc.number or doc.id} but did not return it from "
+                "GET /Payments, so whether it is reconciled is unknown. Try again in a minute.",
+            )
+        return frozenset(i for i, reconciled in found.items() if reconciled)
 
     def delete_payment(self, payment_id: str, key: str) -> ElementOutcome:
         return _outcome(self.client.delete_payment(payment_id, key))
@@ -204,9 +226,12 @@ def _state(
     xero_id: str,
     number: str | None,
     allocations: tuple[XeroAllocationState, ...],
+    reconciled: frozenset[str],
 ) -> XeroDocumentState:
     payments = tuple(
-        XeroPaymentState(p.payment_id, p.amount, p.date, p.reference or None, p.is_reconciled)
+        XeroPaymentState(
+            p.payment_id, p.amount, p.date, p.reference or None, p.payment_id.lower() in reconciled
+        )
         for p in doc.payments
     )
     contact = doc.contact.name if doc.contact else None

@@ -159,7 +159,10 @@ class XeroClient:
     def find_payments(
         self, *, ids: Iterable[str] = (), invoice_ids: Iterable[str] = (), references: Iterable[str] = ()
     ) -> list[Payment]:
-        """Payments by id, by the invoice they pay, or by reference."""
+        """Payments by id, by the invoice they pay, or by reference; each with `IsReconciled`, which only this
+        endpoint gives. `GET /Payments` declares no `IDs` parameter (spec `getPayments`; pyxero #260: `IDs` works
+        for invoices, not payments), so ids go in `where` as `PaymentID==Guid(…) OR …`; Xero lists `PaymentID` among
+        the `where` fields optimised for OR clauses (as CData's Xero driver documentation reproduces it)."""
         filters = [
             Filter.on(ids, field="PaymentID", guid=True),
             Filter.on(invoice_ids, field="Invoice.InvoiceID", guid=True),

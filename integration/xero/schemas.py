@@ -117,13 +117,13 @@ class AccountRef(XeroModel):
 
 
 class PaymentLine(XeroModel):
-    """A payment as listed on the document it pays."""
+    """A payment as listed on the document it pays. Xero lists no `IsReconciled` here (spec invoice and
+    credit-note examples): only `Payment` from `GET /Payments` says whether a payment is reconciled."""
 
     payment_id: str
     amount: Decimal
     date: MsDate = None
     reference: str | None = None
-    is_reconciled: bool = False
 
 
 class AllocationLine(XeroModel):

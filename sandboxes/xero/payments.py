@@ -2,6 +2,17 @@
 
 A payment's account must be a bank account or one with `EnablePaymentsToAccount`. The document becomes PAID when
 fully paid. Payments cannot be edited, only deleted, and a reconciled payment cannot be deleted.
+
+Reconciliation, with its sources:
+- A payment is created reconciled when its element says `"IsReconciled": true`, as a bank feed or another app
+  does (spec `Payment.IsReconciled`: "whether you would like the payment to be created as reconciled when using
+  PUT"). Any other value, or none, creates it unreconciled (the sandbox reads only a JSON `true`: its choice).
+- Only `GET /Payments` says whether a payment is reconciled; the list embedded in its document does not
+  (`render.payment_on_document`, fidelity digest first row).
+- Deleting a reconciled payment is refused: in Xero a payment matched to a bank statement line must be
+  unreconciled there first. The wording of Xero's refusal is not confirmed (fidelity digest, "Not confirmed either
+  way"), so the sandbox chose `messages.RECONCILED_PAYMENT`, answered as a 400 ValidationException on the element
+  like Xero's other refused deletions.
 """
 
 from __future__ import annotations

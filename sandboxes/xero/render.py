@@ -145,17 +145,20 @@ def line(record: Line) -> dict[str, Any]:
 
 
 def payment_on_document(record: Payment) -> dict[str, Any]:
-    """A payment as listed on the document it pays."""
-    return {
-        "PaymentID": record.id,
-        **_dated("Date", record.date),
-        "Amount": record.amount,
-        "Reference": record.reference or "",
-        "CurrencyRate": Decimal("1.000000"),
-        "IsReconciled": record.is_reconciled,
-        "HasAccount": False,
-        "HasValidationErrors": False,
-    }
+    """A payment as listed on the document it pays: only the fields Xero lists there, and no `IsReconciled`.
+
+    Source: the spec's invoice and credit-note examples (`xero_accounting.yaml`, the `Payments` inside
+    `CreditNotes` around line 5270 and inside `Invoices` around 7508 and 8282) carry exactly `PaymentID`, `Date`,
+    `Amount`, `Reference`, `CurrencyRate`, `HasAccount`, `HasValidationErrors`, with no `DateString` and no
+    `Reference` when the payment has none; reconciliation is only on `GET /Payments` (see `payment`). The
+    fidelity digest (`shared/reference/xero-fidelity.md`, first row) and xero-gateway/xero_gateway PR #78 say the
+    same. A client that reads reconciliation here must not find it.
+    """
+    rendered: dict[str, Any] = {"PaymentID": record.id, "Date": ms_date(record.date), "Amount": record.amount}
+    if record.reference:
+        rendered["Reference"] = record.reference
+    rendered.update(CurrencyRate=Decimal("1.000000"), HasAccount=False, HasValidationErrors=False)
+    return rendered
 
 
 def document_ref(record: Document) -> dict[str, Any]:
@@ -214,7 +217,8 @@ def document(record: Document, payments: list[Payment], allocations: list[Alloca
 
 
 def payment(record: Payment) -> dict[str, Any]:
-    """A payment as `GET /Payments` returns it."""
+    """A payment as `GET /Payments` returns it, with `IsReconciled` (spec `Payment.IsReconciled`, around line
+    23881: "whether a payment has been reconciled when using GET"; the `getPayments` example around 11666)."""
     target_key = "CreditNote" if record.document.is_credit else "Invoice"
     return {
         "PaymentID": record.id,

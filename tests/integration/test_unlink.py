@@ -18,7 +18,9 @@ from integration.clock import VirtualClock
 from integration.domain import DocumentKind, Link, LinkState, RunStatus, SourceRef, UnlinkRequest, UnlinkState
 from integration.errors import XerobotError
 from integration.store import Store
+from integration.xero import XeroClient
 from sandboxes.server import Sandboxes
+from tests.integration.xero.sandbox_calls import Caller
 from tests.support.engine import demo_service
 
 BOOKKEEPER, APPROVER, SECOND = "UBOOK", "UAPPROVE", "USECOND"
@@ -218,6 +220,59 @@ def test_a_reconciled_payment_refuses_void_in_xero_with_the_reason_and_unlink_on
 
     service.unlinks.confirm(request.id, APPROVER, void_in_xero=False)
     assert writes(sandboxes) == [] and not active(store, "INV-1001")
+
+
+def pay_in_xero(sandboxes: Sandboxes, number: str, amount: str, **extra: object) -> str:
+    """A payment entered in Xero itself over HTTP (by a person, or a bank feed with `IsReconciled: true`)."""
+    body = {"Invoice": {"InvoiceNumber": number}, "Account": {"Code": "090"}, "Date": "2026-07-20",
+            "Amount": Decimal(amount), **extra}  # fmt: skip
+    (created,) = Caller(sandboxes.xero).created("Payments", {"Payments": [body]})
+    return str(created["PaymentID"])
+
+
+def test_an_invoice_with_a_payment_created_reconciled_is_refused_a_void_before_anything_changes_in_xero(
+    firm: tuple[Service, Sandboxes],
+    store: Store,
+) -> None:
+    service, sandboxes = firm
+    pay_in_xero(sandboxes, "INV-1002", "100.00", Reference="counter")
+    reconciled = pay_in_xero(sandboxes, "INV-1002", "50.00", Reference="bank feed", IsReconciled=True)
+    before = invoice(sandboxes, "INV-1002")
+    assert all("IsReconciled" not in p for p in before["Payments"])  # Xero does not say it there
+    seen = len(sandboxes.xero.requests)
+
+    request = service.unlinks.request("INV-1002", BOOKKEEPER)
+
+    assert [p.xero.reconciled for p in request.plan.payments] == [False, True]
+    assert request.plan.void_refused is not None
+    assert "bank feed is reconciled in Xero" in request.plan.void_refused
+    assert "Unreconcile it in Xero first" in request.plan.void_refused
+    asked = [r for r in sandboxes.xero.requests[seen:] if r.path.lower().startswith("/api.xro/2.0/payments")]
+    assert [(r.method, reconciled.lower() in r.query.lower()) for r in asked] == [("GET", True)]
+
+    with pytest.raises(XerobotError) as refused:
+        service.unlinks.confirm(request.id, APPROVER, void_in_xero=True)
+
+    assert refused.value.code == "unlink.void_refused"
+    assert writes(sandboxes) == [] and invoice(sandboxes, "INV-1002") == before
+    assert active(store, "INV-1002") and service.unlinks.get(request.id).state is UnlinkState.PENDING
+
+
+def test_a_payment_get_payments_does_not_return_leaves_its_reconciliation_unknown_and_nothing_is_planned(
+    firm: tuple[Service, Sandboxes],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service, sandboxes = firm
+    monkeypatch.setattr(XeroClient, "find_payments", lambda self, **_: [])
+
+    with pytest.raises(XerobotError) as unknown:
+        service.unlinks.request("INV-1001", BOOKKEEPER)
+
+    assert unknown.value.code == "remote.unavailable" and "whether it is reconciled is unknown" in str(
+        unknown.value
+    )
+    assert service.unlinks.open() == [] and writes(sandboxes) == [] and active(store, "INV-1001")
 
 
 def test_a_payment_reconciled_after_the_plan_was_shown_stops_the_void_before_anything_changes(

@@ -80,7 +80,7 @@ def test_invoices_are_found_by_number_id_reference_url_and_contact(
     assert xero.find_invoices(numbers=["SUP-1"], contact_ids=[northwind]) == []
 
 
-def test_an_invoice_summary_lists_its_payments_with_their_reconciliation(
+def test_an_invoice_summary_lists_its_payments_and_only_get_payments_says_which_are_reconciled(
     xero: XeroClient, northwind: str
 ) -> None:
     invoice = xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "k")[0]
@@ -88,7 +88,10 @@ def test_an_invoice_summary_lists_its_payments_with_their_reconciliation(
     xero.create("Payments", [build.payment(invoice.xero_id, "10.00", IsReconciled=True)], "p")
     (found,) = xero.find_invoices(numbers=["AS-1"])
     assert found.amount_paid == Decimal("10.00") and found.amount_due == Decimal("100.00")
-    assert [(p.amount, p.is_reconciled) for p in found.payments] == [(Decimal("10.00"), True)]
+    (listed,) = found.payments
+    assert listed.amount == Decimal("10.00") and "is_reconciled" not in type(listed).model_fields
+    (payment,) = xero.find_payments(ids=[listed.payment_id])
+    assert payment.is_reconciled and payment.amount == Decimal("10.00")
     assert found.url == "https://go.actionstep.example/bills/AS-1" and found.date == date(2026, 7, 1)
 
 
@@ -108,6 +111,20 @@ def test_lookups_follow_every_page_and_split_long_lists_into_short_requests(
     assert len(recorder.sent) == 3  # three chunks of at most 40 numbers, each one page
     every = xero.find_invoices(contact_ids=[northwind])
     assert len(every) == 120 and len(recorder.sent) == 5  # one contact: pages of 100 and 20
+
+
+def test_payments_are_found_by_id_in_where_clauses_of_at_most_40_ids_never_by_an_ids_parameter(
+    xero: XeroClient, recorder: RecordingTransport, northwind: str
+) -> None:
+    invoice = xero.create("Invoices", [build.sales_invoice("AS-1", northwind)], "inv")[0]
+    assert invoice.xero_id
+    paid = xero.create("Payments", [build.payment(invoice.xero_id, "1.00") for _ in range(45)], "pay")
+    ids = [p.xero_id or "" for p in paid]
+    recorder.sent.clear()
+    found = xero.find_payments(ids=ids)
+    assert sorted(p.id for p in found) == sorted(ids) and len(recorder.sent) == 2
+    queries = [dict(r.url.params) for r in recorder.sent]
+    assert all("IDs" not in q and q["where"].count("PaymentID==Guid(") in (40, 5) for q in queries)
 
 
 def test_credit_notes_payments_bank_transactions_and_transfers_are_found_by_reference_or_id(

@@ -167,3 +167,35 @@ def test_an_allocation_needs_the_same_contact_and_an_authorised_credit_note(
     assert errors(_allocate(caller, draft, authorised["InvoiceID"], "1.00")) == [
         "Credit Note not of valid status for modification"
     ]
+
+
+def test_payments_listed_on_an_invoice_carry_no_reconciliation_while_get_payments_does(
+    caller: Caller, authorised: dict[str, Any]
+) -> None:
+    reconciled = pay(caller, authorised["InvoiceID"], "10.00", IsReconciled=True, Reference="bank feed")
+    plain = pay(caller, authorised["InvoiceID"], "5.00")
+    (listed,) = caller.get(f"Invoices/{authorised['InvoiceID']}").json(parse_float=Decimal)["Invoices"]
+    assert [sorted(p) for p in listed["Payments"]] == [
+        sorted(
+            ["PaymentID", "Date", "Amount", "Reference", "CurrencyRate", "HasAccount", "HasValidationErrors"]
+        ),
+        sorted(["PaymentID", "Date", "Amount", "CurrencyRate", "HasAccount", "HasValidationErrors"]),
+    ]
+    wanted = " OR ".join(f'PaymentID==Guid("{p["PaymentID"]}")' for p in (reconciled, plain))
+    found = caller.get("Payments", where=wanted).json()["Payments"]
+    assert {p["PaymentID"]: p["IsReconciled"] for p in found} == {
+        reconciled["PaymentID"]: True, plain["PaymentID"]: False,
+    }  # fmt: skip
+
+
+def test_a_payment_created_reconciled_cannot_be_deleted_and_leaves_its_invoice_as_it_was(
+    caller: Caller, authorised: dict[str, Any]
+) -> None:
+    payment = pay(caller, authorised["InvoiceID"], "10.00", IsReconciled=True)
+    refused = caller.post(f"Payments/{payment['PaymentID']}", {"Status": "DELETED"}, summarize=None)
+    assert refused.status_code == 400
+    assert errors(refused.json()["Elements"][0]) == ["This payment has been reconciled and cannot be deleted"]
+    (after,) = caller.get(f"Invoices/{authorised['InvoiceID']}").json(parse_float=Decimal)["Invoices"]
+    assert after["AmountPaid"] == Decimal("10.00") and [p["PaymentID"] for p in after["Payments"]] == [
+        payment["PaymentID"]
+    ]

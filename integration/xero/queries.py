@@ -45,7 +45,7 @@ OPTIMISED_WHERE: dict[str, frozenset[str]] = {
             "AmountPaid",
             "DueDate",
         }
-    ),  # fmt: skip
+    ),
     "CreditNotes": frozenset(
         {"Status", "Date", "Reference", "Contact.ContactID", "Contact.Name", "Contact.ContactNumber", "Type"}
     ),

@@ -61,7 +61,7 @@ OPTIMISED: dict[str, frozenset[str]] = {
             "amountpaid",
             "duedate",
         }
-    ),  # fmt: skip
+    ),
     "creditnotes": frozenset(
         {"status", "date", "reference", "contact.contactid", "contact.name", "contact.contactnumber", "type"}
     ),

@@ -40,9 +40,9 @@ def test_a_lookup_without_any_value_is_refused() -> None:
 
 
 def test_a_where_on_a_field_xero_has_not_optimised_is_refused_before_any_request() -> None:
-    with pytest.raises(ValueError, match="CreditNotes.CreditNoteNumber"):
+    with pytest.raises(ValueError, match=r"CreditNotes\.CreditNoteNumber"):
         list(filter_params("CreditNotes", [Filter.on(["CN-1"], field="CreditNoteNumber")]))
-    with pytest.raises(ValueError, match="Payments.Reference"):
+    with pytest.raises(ValueError, match=r"Payments\.Reference"):
         list(filter_params("Payments", [Filter.on(["a", "b"], field="Reference")]))
 
 

@@ -135,25 +135,17 @@ class Delivery:
             for doc in self._xero.find(identity)
             if doc.status in LIVE and doc.xero_id.lower() not in gone and _ours(identity, doc)
         ]
-        same = [
-            doc
-            for doc in copies
-            if doc.total == posting.total
-            and (identity.xero_type not in SUPPLIER_TYPES or doc.date == identity.date)
-        ]
+        same = [doc for doc in copies if not _differences(identity, posting, doc)]
         if same:
             return _Settled(Outcome.ADOPTED, same[0])
         if copies:
             other = copies[0]
-            differs = (
-                f"with total {other.total:,.2f}, but Actionstep's total is {posting.total:,.2f}."
-                if other.total != posting.total
-                else f"dated {other.date}, but Actionstep's is dated {identity.date}."
-            )
             return _Settled(
                 Outcome.FAILED,
                 code="doc.conflict",
-                message=f"Xero already has {other.number or other.reference} {differs}",
+                message=f"Xero already has {other.number or other.reference} "
+                + ", and ".join(_differences(identity, posting, other))
+                + ".",
             )
         return None
 
@@ -212,6 +204,19 @@ class Delivery:
             return None
         reason = "; ".join(text for _, text in outcome.errors)
         return f"Posted, but its allocation could not be applied in Xero: {reason}"
+
+
+def _differences(identity: Identity, posting: XeroPosting, doc: XeroDocument) -> list[str]:
+    """How Xero's copy differs from the document we would send; empty when it is ours to adopt. A copy of the same
+    number for another contact is never ours; a supplier's copy must also carry the same date."""
+    found: list[str] = []
+    if identity.contact_id and doc.contact_id and doc.contact_id.lower() != identity.contact_id.lower():
+        found.append("for another contact")
+    if doc.total != posting.total:
+        found.append(f"with total {doc.total:,.2f}, but Actionstep's total is {posting.total:,.2f}")
+    if identity.xero_type in SUPPLIER_TYPES and doc.date != identity.date:
+        found.append(f"dated {doc.date}, but Actionstep's is dated {identity.date}")
+    return found
 
 
 def _ours(identity: Identity, doc: XeroDocument) -> bool:

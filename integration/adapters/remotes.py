@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from integration.actionstep.client import ActionstepClient
@@ -138,9 +138,17 @@ class XeroGatewayAdapter:
                 for i in self.client.find_invoices(numbers=(identity.number or "",), contact_ids=contacts)
             ]
         elif endpoint is Endpoint.CREDIT_NOTES:
+            # Supplier credit-note numbers are not unique across suppliers: look among the supplier's own.
+            narrowing: dict[str, Any] = (
+                {"contact_ids": (identity.contact_id,)}
+                if identity.contact_id
+                else {"types": (identity.xero_type,)}
+            )
             found = [
                 replace(_document(c, c.id, c.number), allocated=bool(c.allocations))
-                for c in self.client.find_credit_notes(numbers=(identity.number or "",))
+                for c in self.client.find_credit_notes(
+                    numbers=(identity.number or "",), dates=_dates(identity), **narrowing
+                )
             ]
         elif endpoint is Endpoint.PAYMENTS:
             invoices = (identity.settles,) if identity.settles else ()
@@ -153,7 +161,11 @@ class XeroGatewayAdapter:
         elif endpoint is Endpoint.BANK_TRANSACTIONS:
             found = [
                 _document(b, b.id, None)
-                for b in self.client.find_bank_transactions(references=(identity.reference or "",))
+                for b in self.client.find_bank_transactions(
+                    references=(identity.reference or "",),
+                    types=(identity.xero_type,),
+                    dates=_dates(identity),
+                )
             ]
         else:
             found = [
@@ -179,9 +191,11 @@ class XeroGatewayAdapter:
         if invoice is None:
             return None
         notes = [c.credit_note_id for c in invoice.credit_notes if c.credit_note_id]
+        # A note allocated to an invoice belongs to the invoice's contact: one optimised lookup for all of them.
+        contacts = (invoice.contact_id,) if invoice.contact_id else ()
         allocations = tuple(
             _allocation(a, note.id, note.number)
-            for note in (client.find_credit_notes(ids=notes) if notes else [])
+            for note in (client.find_credit_notes(ids=notes, contact_ids=contacts) if notes else [])
             for a in note.allocations
             if a.allocation_id and str((a.invoice or {}).get("InvoiceID", "")).lower() == invoice.id.lower()
         )
@@ -260,8 +274,20 @@ def _payment_state(payment: xero.Payment) -> XeroDocumentState:
 
 def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:
     return XeroDocument(
-        xero_id, doc.type or "", number, doc.reference, doc.total, doc.status, doc.contact_id, doc.url
+        xero_id,
+        doc.type or "",
+        number,
+        doc.reference,
+        doc.total,
+        doc.status,
+        doc.contact_id,
+        doc.url,
+        date=doc.date,
     )
+
+
+def _dates(identity: Identity) -> tuple[date, ...]:
+    return (identity.date,) if identity.date else ()
 
 
 class ActionstepGatewayAdapter:

@@ -43,6 +43,7 @@ class Identity:
     reference: str | None = None
     contact_id: str | None = None
     settles: str | None = None  # the Xero id of the invoice a payment settles
+    date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +70,4 @@ class XeroDocument:
     contact_id: str | None = None
     url: str | None = None
     allocated: bool = False  # a credit note already applied to invoices
+    date: date | None = None

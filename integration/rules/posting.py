@@ -192,6 +192,7 @@ def _lined(document: LinedDocument, targets: Targets, context: PostingContext) -
         xero_type,
         number=document.number,
         contact_id=None if sales else body["Contact"]["ContactID"],
+        date=document.date,
     )
     return XeroPosting(document.ref, endpoint, body, subtotal + tax, tax, identity, allocations)
 
@@ -212,7 +213,9 @@ def translate(document: Document, targets: Targets, context: PostingContext) -> 
             "Reference": document.number,
             "IsReconciled": False,
         }
-        identity = Identity(Endpoint.PAYMENTS, "PAYMENT", reference=document.number, settles=invoice_id)
+        identity = Identity(
+            Endpoint.PAYMENTS, "PAYMENT", reference=document.number, settles=invoice_id, date=document.date
+        )
         return XeroPosting(document.ref, Endpoint.PAYMENTS, body, document.amount, Decimal(0), identity)
     if isinstance(document, Transfer):
         body = {
@@ -222,7 +225,9 @@ def translate(document: Document, targets: Targets, context: PostingContext) -> 
             "Date": document.date.isoformat(),
             "Reference": document.number,
         }
-        identity = Identity(Endpoint.BANK_TRANSFERS, "TRANSFER", reference=document.number)
+        identity = Identity(
+            Endpoint.BANK_TRANSFERS, "TRANSFER", reference=document.number, date=document.date
+        )
         return XeroPosting(document.ref, Endpoint.BANK_TRANSFERS, body, document.amount, Decimal(0), identity)
     if isinstance(document, BankEntry):
         xero_type = "SPEND" if isinstance(document, TrustPayment) else "RECEIVE"
@@ -246,7 +251,9 @@ def translate(document: Document, targets: Targets, context: PostingContext) -> 
             ],
         }
         _with_optional(body, Url=document.url)
-        identity = Identity(Endpoint.BANK_TRANSACTIONS, xero_type, reference=document.number)
+        identity = Identity(
+            Endpoint.BANK_TRANSACTIONS, xero_type, reference=document.number, date=document.date
+        )
         return XeroPosting(
             document.ref, Endpoint.BANK_TRANSACTIONS, body, document.amount, Decimal(0), identity
         )

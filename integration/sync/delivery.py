@@ -6,7 +6,10 @@
    their bodies, so a retry of the same request replays instead of duplicating.
 3. Each element's outcome is committed with its link in one transaction. A duplicate-number refusal is settled by
    lookup too: the same number and total is adopted, a different total is a conflict, never a second copy.
-4. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
+4. Supplier bills and credit notes carry the supplier's own number, which Xero does not keep unique across
+   suppliers: one is adopted only when contact, number, date and total all match, and another supplier's
+   document is never taken for ours (freakboy3742/pyxero #328).
+5. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
    uncorrected version, so a re-post either creates the corrected copy or fails saying why.
 """
 
@@ -21,6 +24,7 @@ from integration.domain import (
     Document,
     ElementOutcome,
     Endpoint,
+    Identity,
     ItemResult,
     Link,
     Outcome,
@@ -34,6 +38,7 @@ from integration.rules.posting import XeroPosting, batch_key, document_key
 from integration.store import Store
 
 LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
+SUPPLIER_TYPES = frozenset({"ACCPAY", "ACCPAYCREDIT"})
 
 
 def body_digest(body: dict[str, object]) -> str:
@@ -124,12 +129,13 @@ class Delivery:
         """Look the document up in Xero: adopt a live copy with the same total, report a conflicting one;
         None when Xero has no copy (other than superseded ones), so it is safe to send."""
         gone = {x.lower() for x in superseded}
+        identity = posting.identity
         copies = [
             doc
-            for doc in self._xero.find(posting.identity)
-            if doc.status in LIVE and doc.xero_id.lower() not in gone
+            for doc in self._xero.find(identity)
+            if doc.status in LIVE and doc.xero_id.lower() not in gone and _ours(identity, doc)
         ]
-        same = [doc for doc in copies if doc.total == posting.total]
+        same = [doc for doc in copies if not _differences(identity, posting, doc)]
         if same:
             return _Settled(Outcome.ADOPTED, same[0])
         if copies:
@@ -137,8 +143,9 @@ class Delivery:
             return _Settled(
                 Outcome.FAILED,
                 code="doc.conflict",
-                message=f"Xero already has {other.number or other.reference} with total {other.total:,.2f}, "
-                f"but Actionstep's total is {posting.total:,.2f}.",
+                message=f"Xero already has {other.number or other.reference} "
+                + ", and ".join(_differences(identity, posting, other))
+                + ".",
             )
         return None
 
@@ -197,3 +204,27 @@ class Delivery:
             return None
         reason = "; ".join(text for _, text in outcome.errors)
         return f"Posted, but its allocation could not be applied in Xero: {reason}"
+
+
+def _differences(identity: Identity, posting: XeroPosting, doc: XeroDocument) -> list[str]:
+    """How Xero's copy differs from the document we would send; empty when it is ours to adopt. A copy of the same
+    number for another contact is never ours; a supplier's copy must also carry the same date."""
+    found: list[str] = []
+    if identity.contact_id and doc.contact_id and doc.contact_id.lower() != identity.contact_id.lower():
+        found.append("for another contact")
+    if doc.total != posting.total:
+        found.append(f"with total {doc.total:,.2f}, but Actionstep's total is {posting.total:,.2f}")
+    if identity.xero_type in SUPPLIER_TYPES and doc.date != identity.date:
+        found.append(f"dated {doc.date}, but Actionstep's is dated {identity.date}")
+    return found
+
+
+def _ours(identity: Identity, doc: XeroDocument) -> bool:
+    """Whether `doc` may be the copy of `identity`: for a supplier document, the same supplier and number."""
+    if identity.xero_type not in SUPPLIER_TYPES:
+        return True
+    return (
+        (doc.contact_id or "").lower() == (identity.contact_id or "").lower()
+        and bool(identity.contact_id)
+        and doc.number == identity.number
+    )

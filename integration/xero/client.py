@@ -10,6 +10,7 @@ settled by looking the transfers up and sending the rest one per request, each u
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
@@ -127,7 +128,6 @@ class XeroClient:
         numbers: Iterable[str] = (),
         references: Iterable[str] = (),
         contact_ids: Iterable[str] = (),
-        urls: Iterable[str] = (),
     ) -> list[Invoice]:
         """Invoices matching every filter given (any value within one filter)."""
         filters = [
@@ -135,7 +135,6 @@ class XeroClient:
             Filter.on(numbers, param="InvoiceNumbers"),
             Filter.on(contact_ids, param="ContactIDs"),
             Filter.on(references, field="Reference"),
-            Filter.on(urls, field="Url"),
         ]
         return self._find("Invoices", Invoice, filters)
 
@@ -146,15 +145,32 @@ class XeroClient:
         numbers: Iterable[str] = (),
         references: Iterable[str] = (),
         contact_ids: Iterable[str] = (),
+        dates: Iterable[date] = (),
+        types: Iterable[str] = (),
     ) -> list[CreditNote]:
-        """Credit notes matching every filter given (any value within one filter)."""
-        filters = [
-            Filter.on(ids, field="CreditNoteID", guid=True),
-            Filter.on(numbers, field="CreditNoteNumber"),
+        """Credit notes matching every filter given (any value within one filter).
+
+        Xero has no list parameter for credit notes and optimises `where` on neither the id nor the number, so
+        those two are matched here: by id alone each note is read at `/CreditNotes/{id}`; by number the lookup
+        must be narrowed by contact, date, type or reference, which Xero filters."""
+        wanted_ids, wanted_numbers = {i.lower() for i in ids}, set(numbers)
+        narrowing = [
             Filter.on(references, field="Reference"),
             Filter.on(contact_ids, field="Contact.ContactID", guid=True),
+            Filter.on((d.isoformat() for d in dates), field="Date", day=True),
+            Filter.on(types, field="Type"),
         ]
-        return self._find("CreditNotes", CreditNote, filters)
+        if not any(f.values for f in narrowing):
+            if wanted_numbers:
+                raise ValueError("a credit-note lookup by number needs a contact, date, type or reference")
+            return self._by_ids("CreditNotes", CreditNote, wanted_ids)
+        found = self._find("CreditNotes", CreditNote, narrowing)
+        return [
+            c
+            for c in found
+            if (not wanted_ids or c.id.lower() in wanted_ids)
+            and (not wanted_numbers or c.number in wanted_numbers)
+        ]
 
     def find_payments(
         self, *, ids: Iterable[str] = (), invoice_ids: Iterable[str] = (), references: Iterable[str] = ()
@@ -171,24 +187,56 @@ class XeroClient:
         return self._find("Payments", Payment, filters)
 
     def find_bank_transactions(
-        self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
+        self,
+        *,
+        ids: Iterable[str] = (),
+        references: Iterable[str] = (),
+        types: Iterable[str] = (),
+        dates: Iterable[date] = (),
+        contact_ids: Iterable[str] = (),
     ) -> list[BankTransaction]:
-        """Bank transactions (trust receipts and payments) by id or reference."""
-        filters = [
-            Filter.on(ids, field="BankTransactionID", guid=True),
-            Filter.on(references, field="Reference"),
+        """Bank transactions (trust receipts and payments) by id, or by reference within a type, date or contact.
+
+        Xero optimises `where` on neither the id nor the reference of a bank transaction: by id alone each is read
+        at `/BankTransactions/{id}`; a reference is matched here among those of the given types, dates or
+        contacts."""
+        wanted_ids, wanted_refs = {i.lower() for i in ids}, set(references)
+        narrowing = [
+            Filter.on(types, field="Type"),
+            Filter.on((d.isoformat() for d in dates), field="Date", day=True),
+            Filter.on(contact_ids, field="Contact.ContactID", guid=True),
         ]
-        return self._find("BankTransactions", BankTransaction, filters)
+        if not any(f.values for f in narrowing):
+            if wanted_refs:
+                raise ValueError("a bank-transaction lookup by reference needs a type, date or contact")
+            return self._by_ids("BankTransactions", BankTransaction, wanted_ids)
+        found = self._find("BankTransactions", BankTransaction, narrowing)
+        return [
+            b
+            for b in found
+            if (not wanted_ids or b.id.lower() in wanted_ids)
+            and (not wanted_refs or b.reference in wanted_refs)
+        ]
 
     def find_bank_transfers(
         self, *, ids: Iterable[str] = (), references: Iterable[str] = ()
     ) -> list[BankTransfer]:
-        """Bank transfers by id or reference."""
-        filters = [
-            Filter.on(ids, field="BankTransferID", guid=True),
-            Filter.on(references, field="Reference"),
+        """Bank transfers by id or reference.
+
+        Xero documents no optimised `where` field and no paging for bank transfers, so the list is read whole (one
+        call, as before) and matched here; a firm has few transfers next to its invoices."""
+        wanted_ids, wanted_refs = {i.lower() for i in ids}, set(references)
+        if not wanted_ids and not wanted_refs:
+            raise ValueError("a lookup needs at least one value to look for")
+        every = [
+            BankTransfer.model_validate(item) for item in items(self._get("BankTransfers"), "BankTransfers")
         ]
-        return self._find("BankTransfers", BankTransfer, filters, paged=False)
+        return [
+            t
+            for t in every
+            if (not wanted_ids or t.id.lower() in wanted_ids)
+            and (not wanted_refs or t.reference in wanted_refs)
+        ]
 
     # Writes ----------------------------------------------------------------------------------------------------
 
@@ -326,6 +374,20 @@ class XeroClient:
                 f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
             ) from None
 
+    def _by_ids(self, path: str, model: type[ModelT], ids: Iterable[str]) -> list[ModelT]:
+        """Each record at `/{path}/{id}`; one that Xero does not have (404) is left out."""
+        found: list[ModelT] = []
+        for record_id in sorted(ids):
+            response = self._requester.request("GET", f"{path}/{record_id}")
+            if response.status_code == 404:
+                continue
+            if response.status_code != 200:
+                raise rejected(response, f"the lookup {path}")
+            found.extend(
+                model.model_validate(i) for i in items(self._read(response, f"the lookup {path}"), path)
+            )
+        return found
+
     def _list(self, path: str, key: str, model: type[ModelT]) -> list[ModelT]:
         return [model.model_validate(item) for item in items(self._get(path), key)]
 
@@ -339,7 +401,7 @@ class XeroClient:
         paged: bool = True,
     ) -> list[ModelT]:
         found: list[ModelT] = []
-        for params in filter_params(filters, extra):
+        for params in filter_params(path, filters, extra):
             for page in range(1, MAX_PAGES + 1) if paged else (None,):
                 query = dict(params)
                 if page is not None:

@@ -17,7 +17,7 @@ from sandboxes.xero import messages as msg
 from sandboxes.xero import payments as xero_payments
 from sandboxes.xero import render
 from sandboxes.xero.books import Books, Document
-from sandboxes.xero.query import page, where
+from sandboxes.xero.query import inefficient, page, where
 from sandboxes.xero.rules import Check, Context
 from sandboxes.xero.writes import Kind, answer, batch, elements_of, envelope, single
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
@@ -45,6 +45,7 @@ class AccountingApi:
 
     def __init__(self, books: Books) -> None:
         self.books = books
+        self.high_volume = False  # see `query.inefficient`
         document = _render_document(books)
         self.kinds = {
             "invoices": Kind("Invoices", "InvoiceID", "HasErrors", self._create_invoice, document),
@@ -149,6 +150,8 @@ class AccountingApi:
         return ("CreditNotes" if credit else "Invoices"), [rendered(d) for d in documents]
 
     def _get(self, ctx: Context, request: Request, resource: str, rest: list[str]) -> Response:
+        if self.high_volume and not rest and (refusal := inefficient(resource, request)):
+            return Response(400, refusal.encode(), [("Content-Type", "text/plain; charset=utf-8")])
         key, records = self.records(request, resource, one=bool(rest))
         if rest:
             wanted = rest[0].lower()

@@ -112,6 +112,15 @@ class XeroSandbox:
             prefix=prefix,
         )
 
+    @property
+    def high_volume(self) -> bool:
+        """Whether the organisation answers as a high-volume one: `where` only on Xero's optimised fields."""
+        return self._api.high_volume
+
+    @high_volume.setter
+    def high_volume(self, on: bool) -> None:
+        self._api.high_volume = on
+
     # WSGI ------------------------------------------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:

@@ -55,7 +55,7 @@ def test_contact_names_with_quotes_and_ampersands_are_listed_exactly(
     assert "Nobody Pty Ltd" not in names
 
 
-def test_invoices_are_found_by_number_id_reference_url_and_contact(
+def test_invoices_are_found_by_number_id_reference_and_contact(
     xero: XeroClient, sandbox: XeroSandbox, northwind: str
 ) -> None:
     other = sandbox.add_contact("Priya Raman")
@@ -72,9 +72,6 @@ def test_invoices_are_found_by_number_id_reference_url_and_contact(
     assert [i.number for i in xero.find_invoices(numbers=["AS-2"])] == ["AS-2"]
     assert sorted(i.number or "" for i in xero.find_invoices(ids=ids[:2])) == ["AS-1", "AS-2"]
     assert [i.number for i in xero.find_invoices(references=["Matter for AS-1"])] == ["AS-1"]
-    assert [i.number for i in xero.find_invoices(urls=["https://go.actionstep.example/bills/AS-2"])] == [
-        "AS-2"
-    ]
     (bill,) = xero.find_invoices(numbers=["SUP-1"], contact_ids=[other])
     assert bill.type == "ACCPAY" and bill.contact_id == other and bill.total == Decimal("110.00")
     assert xero.find_invoices(numbers=["SUP-1"], contact_ids=[northwind]) == []
@@ -136,14 +133,16 @@ def test_credit_notes_payments_bank_transactions_and_transfers_are_found_by_refe
     payment = xero.create("Payments", [build.payment(invoice.xero_id, "5.00", Reference="EFT 9")], "pay")[0]
     receipt = xero.create("BankTransactions", [build.trust_receipt("TR-9", northwind)], "bt")[0]
     moved = xero.create("BankTransfers", [build.transfer("XFER-9")], "xfer")[0]
-    assert [c.id for c in xero.find_credit_notes(numbers=["CN-1"])] == [note.xero_id]
+    assert [c.id for c in xero.find_credit_notes(numbers=["CN-1"], contact_ids=[northwind])] == [note.xero_id]
+    assert [c.number for c in xero.find_credit_notes(ids=[note.xero_id or ""])] == ["CN-1"]
     assert [
         c.number for c in xero.find_credit_notes(contact_ids=[northwind], references=["Credit CN-1"])
     ] == ["CN-1"]
     (found_payment,) = xero.find_payments(invoice_ids=[invoice.xero_id])
     assert found_payment.id == payment.xero_id and found_payment.document_id == invoice.xero_id
     assert [p.reference for p in xero.find_payments(references=["EFT 9"])] == ["EFT 9"]
-    (found_receipt,) = xero.find_bank_transactions(references=["TR-9"])
+    (found_receipt,) = xero.find_bank_transactions(references=["TR-9"], types=["RECEIVE"])
+    assert [b.id for b in xero.find_bank_transactions(ids=[receipt.xero_id or ""])] == [receipt.xero_id]
     assert found_receipt.id == receipt.xero_id and found_receipt.total == Decimal("2500.00")
     (found_transfer,) = xero.find_bank_transfers(references=["XFER-9"])
     assert found_transfer.id == moved.xero_id and found_transfer.from_bank_account is not None

@@ -18,6 +18,7 @@ def test_the_longest_filter_is_chunked_and_the_others_sent_whole_with_each_chunk
     numbers = [f"AS-{n}" for n in range(90)]
     params = list(
         filter_params(
+            "Invoices",
             [
                 Filter.on(numbers, param="InvoiceNumbers"),
                 Filter.on(["c1"], param="ContactIDs"),
@@ -35,7 +36,27 @@ def test_the_longest_filter_is_chunked_and_the_others_sent_whole_with_each_chunk
 
 def test_a_lookup_without_any_value_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one value"):
-        list(filter_params([Filter.on([], param="IDs")]))
+        list(filter_params("Invoices", [Filter.on([], param="IDs")]))
+
+
+def test_a_where_on_a_field_xero_has_not_optimised_is_refused_before_any_request() -> None:
+    with pytest.raises(ValueError, match=r"CreditNotes\.CreditNoteNumber"):
+        list(filter_params("CreditNotes", [Filter.on(["CN-1"], field="CreditNoteNumber")]))
+    with pytest.raises(ValueError, match=r"Payments\.Reference"):
+        list(filter_params("Payments", [Filter.on(["a", "b"], field="Reference")]))
+
+
+def test_optimised_fields_pass_and_dates_are_sent_as_xero_datetimes() -> None:
+    (params,) = filter_params(
+        "CreditNotes",
+        [
+            Filter.on(["c1"], field="Contact.ContactID", guid=True),
+            Filter.on(["2024-03-05"], field="Date", day=True),
+        ],
+    )
+    assert params["where"] == 'Contact.ContactID==Guid("c1") AND Date==DateTime(2024,03,05)'
+    (params,) = filter_params("Payments", [Filter.on(["p1", "p2"], field="PaymentID", guid=True)])
+    assert params["where"] == '(PaymentID==Guid("p1") OR PaymentID==Guid("p2"))'
 
 
 def test_derived_keys_are_distinct_deterministic_and_never_longer_than_128() -> None:

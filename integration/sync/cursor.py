@@ -4,7 +4,7 @@ Per kind, the ledger's `cursors` table keeps the modification time the last run 
 The next listing starts `OVERLAP` before it, so a document whose timestamp lags its commit (a long transaction, or
 clocks that disagree) by less than the overlap is still read; a document read twice is recognised by its version.
 
-A document a run leaves unfinished (blocked, failed, changed after posting) is kept in the ledger's pending set
+A document a run leaves unfinished (blocked, failed or unreadable, changed after posting) is kept in the ledger's pending set
 (`pending_documents`) in the same transaction as its outcome, so the cursor moves on past it, to the newest change
 seen. Each run lists what changed since the cursor, then reads the pending documents it did not list again by id;
 one that finishes, or is gone or no longer approved in Actionstep, leaves the set. So a run's reads track what

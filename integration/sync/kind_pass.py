@@ -150,8 +150,8 @@ class KindPasses:
             if isinstance(item, MalformedDocument):
                 verdict = classify(item, link=None, lock_date=None, mapper=self.mapper, in_xero=self.in_xero)
                 decided.append(self._decided(item.source, item.number or item.source.id, None, verdict))
-                # Finished as it stands: a corrected record gets a new timestamp and is listed again.
-                state.saw(item.modified_at, True, decided[-1])
+                # Failed, so kept pending like any failed document: read again until corrected or gone.
+                state.saw(item.modified_at, decided[-1].outcome.finished, decided[-1])
                 continue
             verdict = self._verdict(item, latest.get(item.ref))
             if verdict.send:

@@ -121,3 +121,9 @@ class ActionstepGateway(Protocol):
 
     def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
         """Approved documents of `kind` modified at or after `since`, oldest change first, lazily."""
+
+    def documents_by_id(
+        self, kind: DocumentKind, ids: Iterable[str]
+    ) -> Iterator[Document | MalformedDocument]:
+        """The approved documents of `kind` with these ids, read again by id, lazily; one that is gone or no longer
+        approved is left out."""

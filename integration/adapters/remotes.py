@@ -323,3 +323,8 @@ class ActionstepGatewayAdapter:
 
     def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
         return self.client.documents(kind, since)
+
+    def documents_by_id(
+        self, kind: DocumentKind, ids: Iterable[str]
+    ) -> Iterator[Document | MalformedDocument]:
+        return self.client.documents_by_id(kind, ids)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from integration.alerting.desk import AlertDesk, alert_target
 from integration.app import audit
@@ -107,8 +108,11 @@ class Syncing:
         pending: list[Document] = []
         for kind in KIND_ORDER:
             if kind.pushed:
-                listing = self._actionstep.documents(kind, cursor.since(self.store, kind))
-                pending.extend(d for d in listing if isinstance(d, Document))
+                reading = cursor.KindCursor(kind, cursor.pending(self.store, kind)).read(
+                    self._actionstep.documents(kind, cursor.since(self.store, kind)),
+                    partial(self._actionstep.documents_by_id, kind),
+                )
+                pending.extend(d for d in reading if isinstance(d, Document))
         with self.store.unit_of_work() as uow:
             linked = uow.links.active_for(d.ref for d in pending)
         return mapper.check(d for d in pending if d.ref not in linked).problems

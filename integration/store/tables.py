@@ -242,6 +242,19 @@ class CursorRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class PendingDocumentRow(Base):
+    """A source document left blocked or failed by a sync: read again by id each sync until it finishes, so its
+    kind's cursor can move on past it."""
+
+    __tablename__ = "pending_documents"
+    source_kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    since: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class LeaseRow(Base):
     """A named, expiring lock in the database: single-flight sync, token refresh, scheduled jobs across replicas.
 

@@ -14,6 +14,7 @@ from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
 from integration.store.outbox import OutboxRepository
+from integration.store.pending import PendingRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
 from integration.store.unlinks import UnlinkRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
     connections: ConnectionRepository
     mappings: MappingRepository
     cursors: CursorRepository
+    pending: PendingRepository
     audit: AuditRepository
     leases: LeaseRepository
     alerts: AlertRepository
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.connections = ConnectionRepository(session, self._cipher)
         self.mappings = MappingRepository(session)
         self.cursors = CursorRepository(session)
+        self.pending = PendingRepository(session)
         self.audit = AuditRepository(session)
         self.leases = LeaseRepository(session)
         self.alerts = AlertRepository(session)

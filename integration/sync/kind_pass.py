@@ -4,8 +4,9 @@
 mappings), then takes the kinds in `KIND_ORDER`: documents before the payments and allocations that settle them.
 Per kind it lists what changed since the kind's cursor, classifies each document (`classify`: the verdict),
 translates the ones to send (`posting`), delivers them in batches (`delivery`) and records every outcome as it
-goes; the cursor moves only past what is finished. A document posted again after an unlink is checked against the
-copy it was posted as before (`_after_unlink`).
+goes; what is left unfinished is kept pending and read again by id next time, so the cursor moves on past it
+(`cursor`). A document posted again after an unlink is checked against the copy it was posted as before
+(`_after_unlink`).
 """
 
 from __future__ import annotations
@@ -113,10 +114,13 @@ class KindPasses:
             self.report.problems = self.problems.problems()
 
     def _kind(self, kind: DocumentKind) -> None:
-        state = cursor.KindCursor(kind)
+        state = cursor.KindCursor(kind, cursor.pending(self.store, kind))
         pending: list[tuple[Document, XeroPosting]] = []
         listed = 0
-        listing = self.actionstep.documents(kind, cursor.since(self.store, kind))
+        listing = state.read(
+            self.actionstep.documents(kind, cursor.since(self.store, kind)),
+            lambda ids: self.actionstep.documents_by_id(kind, ids),
+        )
         for chunk in _chunks(listing, self.batch_size):
             listed += len(chunk)
             pending.extend(self._prepare(chunk, state))
@@ -146,15 +150,15 @@ class KindPasses:
             if isinstance(item, MalformedDocument):
                 verdict = classify(item, link=None, lock_date=None, mapper=self.mapper, in_xero=self.in_xero)
                 decided.append(self._decided(item.source, item.number or item.source.id, None, verdict))
-                if item.modified_at is not None:  # a corrected record gets a new timestamp and is read again
-                    state.saw(item.modified_at, True)
+                # Failed, so kept pending like any failed document: read again until corrected or gone.
+                state.saw(item.modified_at, decided[-1].outcome.finished, decided[-1])
                 continue
             verdict = self._verdict(item, latest.get(item.ref))
             if verdict.send:
                 to_send.append((item, verdict))
             else:
                 decided.append(self._decided(item.ref, item.number, item, verdict))
-                state.saw(item.modified_at, verdict.outcome is not None and verdict.outcome.finished)
+                state.saw(item.modified_at, decided[-1].outcome.finished, decided[-1])
         self.contacts.ensure(
             (d.contact_id for d, _ in to_send if d.contact_id), create=not self.report.dry_run
         )
@@ -180,7 +184,7 @@ class KindPasses:
                     message=f"{document.number}: {contact_failure or error}",
                 )
                 decided.append(self._decided(document.ref, document.number, document, failed))
-                state.saw(document.modified_at, False)
+                state.saw(document.modified_at, False, decided[-1])
                 continue
             if self.report.dry_run:
                 decided.append(
@@ -189,7 +193,7 @@ class KindPasses:
                 self.in_xero[document.ref] = PREVIEW_ID  # what depends on it would be sent after it
                 continue
             ready.append((document, posting))
-        self._record(decided)
+        self._record(decided, state)
         return ready
 
     def _verdict(self, document: Document, link: Link | None) -> Verdict:
@@ -263,12 +267,12 @@ class KindPasses:
         by_ref = {d.ref: d for d, _ in batch}
         items = [self._after_unlink(item, unlinked.get(item.source)) for item in result.items]
         for item in items:
-            state.saw(by_ref[item.source].modified_at, item.outcome.finished)
+            state.saw(by_ref[item.source].modified_at, item.outcome.finished, item)
             if item.outcome is Outcome.FAILED and item.error_code:
                 self.problems.add(
                     item.error_code, f"post:{item.source}", item.message or "", item.fix or "", item.source
                 )
-        self._record(items)
+        self._record(items, state)
 
     def _after_unlink(self, item: ItemResult, old: Link | None) -> ItemResult:
         """A document posted again after an unlink: when the copy it was posted as before is still in Xero, say
@@ -301,7 +305,8 @@ class KindPasses:
         url = xero_url(self.organisation.short_code, kind, xero_id)
         return f"{number} ({url})" if url else f"{number} (Xero id {xero_id})"
 
-    def _record(self, items: list[ItemResult]) -> None:
+    def _record(self, items: list[ItemResult], state: cursor.KindCursor | None = None) -> None:
+        """Record outcomes in the run, and with them (not in a dry run) the pending set's changes they made."""
         if not items:
             return
         self.report.items.extend(items)
@@ -310,6 +315,8 @@ class KindPasses:
         assert self.report.run_id is not None
         with self.store.unit_of_work() as uow:
             uow.runs.record(self.report.run_id, items)
+            if state is not None and not self.report.dry_run:
+                state.settle(uow)
             uow.commit()
 
     def _tell(self, kind: DocumentKind, listed: int) -> None:

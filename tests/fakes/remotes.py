@@ -77,6 +77,15 @@ class FakeActionstep:
         listed = [d for d in self._documents if d.kind is kind and (since is None or d.modified_at >= since)]
         yield from sorted(listed, key=lambda d: d.modified_at)
 
+    def documents_by_id(
+        self, kind: DocumentKind, ids: Iterable[str]
+    ) -> Iterator[Document | MalformedDocument]:
+        wanted = set(ids)
+        if not wanted:
+            return
+        self.api_calls += 1
+        yield from (d for d in self._documents if d.kind is kind and d.ref.id in wanted)
+
 
 class FakeXero:
     """The demo firm's Xero organisation: chart, contacts and the documents posted to it.

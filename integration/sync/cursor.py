@@ -55,9 +55,14 @@ class KindCursor:
     """One kind's reading through one run: the newest change seen, the documents listed and read again, and the
     changes to the pending set not yet written."""
 
-    def __init__(self, kind: DocumentKind, pending: Iterable[str] = ()) -> None:
+    def __init__(
+        self, kind: DocumentKind, pending: Iterable[str] = (), *, began: datetime | None = None
+    ) -> None:
         self.kind = kind
         self.newest: datetime | None = None
+        # Timestamps have whole seconds: a change committed after the listing read a second's documents can carry
+        # that same second, so the cursor never passes the second in which the listing began.
+        self.began = began.replace(microsecond=0) if began is not None else None
         self._pending = list(pending)
         self._listed: set[str] = set()
         self._keep: dict[SourceRef, ItemResult] = {}
@@ -96,8 +101,11 @@ class KindCursor:
             self._drop.discard(item.source)
 
     def position(self) -> datetime | None:
-        """Where this run leaves the cursor (None: it saw nothing, and the cursor stays where it was)."""
-        return self.newest
+        """Where this run leaves the cursor: the newest change seen, but not past the second the listing began
+        (None: it saw nothing, and the cursor stays where it was)."""
+        if self.newest is None or self.began is None:
+            return self.newest
+        return min(self.newest, self.began)
 
     def settle(self, uow: UnitOfWork) -> None:
         """Write the pending set's changes so far into `uow` (committed with the outcomes that caused them)."""

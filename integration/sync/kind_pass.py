@@ -114,7 +114,7 @@ class KindPasses:
             self.report.problems = self.problems.problems()
 
     def _kind(self, kind: DocumentKind) -> None:
-        state = cursor.KindCursor(kind, cursor.pending(self.store, kind))
+        state = cursor.KindCursor(kind, cursor.pending(self.store, kind), began=self.report.started_at)
         pending: list[tuple[Document, XeroPosting]] = []
         listed = 0
         listing = state.read(

@@ -28,6 +28,15 @@ def test_a_kind_never_listed_is_read_from_the_beginning_and_a_saved_one_from_the
     assert since(store, DocumentKind.SALES_INVOICE) is None
 
 
+def test_the_cursor_never_passes_the_second_in_which_its_listing_began() -> None:
+    cursor = KindCursor(KIND, began=T0 + timedelta(seconds=5, microseconds=700_000))
+    cursor.saw(T0 + timedelta(seconds=9), finished=True)  # a change stamped after the listing began
+    assert cursor.position() == T0 + timedelta(seconds=5)
+    earlier = KindCursor(KIND, began=T0 + timedelta(seconds=5))
+    earlier.saw(T0 + timedelta(seconds=2), finished=True)
+    assert earlier.position() == T0 + timedelta(seconds=2)
+
+
 def test_the_cursor_moves_past_a_blocked_document_which_is_kept_pending(store: Store) -> None:
     blocked = ItemResult(
         SourceRef(KIND, "7"), "TR-7", Outcome.BLOCKED, Decimal("10.00"), error_code="xero.lock_date"

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from integration.actionstep.schemas import parse_timestamp
@@ -109,7 +109,7 @@ def run(
     for number in range(rounds + 1):
         counter["quiet"] = number == rounds
         stamps = []
-        cursor = KindCursor(KIND)
+        cursor = KindCursor(KIND, began=firm.clock.now())
         for item in client.documents(KIND, start(position, overlap)):
             assert isinstance(item, Document), item
             delivered.add((item.id, item.modified_at))
@@ -125,6 +125,19 @@ def run(
     stamps=st.lists(st.integers(0, 3), min_size=1, max_size=30),
     page_size=st.integers(1, 5),
     changes=events,
+)
+# Found by hypothesis: bill 2 is edited within the second whose group the listing has just drained, then the
+# listing moves on; a cursor left at the newest change seen (a second later) would pass it for good.
+@example(
+    stamps=[0, 0],
+    page_size=1,
+    changes=[
+        (0, "edit", 0, 0),
+        (0, "create", 0, 0),
+        (10, "edit", 1, 0),
+        (10, "tick", 0, 0),
+        (10, "edit", 0, 0),
+    ],
 )
 def test_no_document_is_missed_at_a_page_or_time_boundary(
     stamps: list[int], page_size: int, changes: list[Any]

@@ -1,7 +1,26 @@
 """The sandbox's accounting API below `/api.xro/2.0`: routes, list filters, and the write endpoints.
 
-Resource names match case-insensitively, as Xero's do. GETs filter with the list parameters the spec declares for
-each resource (`IDs`, `InvoiceNumbers`, `ContactIDs`, `Statuses`, `includeArchived`), then `where`, then page.
+Resource names (and `History`) match case-insensitively, as Xero's paths do (`/Invoices` and `/invoices` alike;
+the official SDKs and Xero's own docs use both casings). GETs filter with the list parameters the spec declares for
+each resource (`IDs`, `InvoiceNumbers`, `ContactIDs`, `Statuses`, `includeArchived`), then `where`, then the
+`If-Modified-Since` header, then `order`, then page (`query.modified_since`, `query.ordered`).
+
+Line details. A multi-invoice `GET /Invoices` answers every invoice with `"LineItems": []` unless it asks for a
+`page` or filters by `IDs`, `InvoiceNumbers` or `Statuses`; a GET of one invoice by id or number always has its
+lines. Sources: Xero's Invoices page, "When you retrieve multiple invoices, only a summary of the contact is
+returned and no line details are returned … The line item details will be returned when you retrieve an
+individual invoice, either by specifying Invoice ID or Invoice Number or by using the optional paging parameter"
+(quoted in calcinai/xero-php #253 and XeroAPI/xero-node #200); spec `getInvoices` `page`, "Up to 100 invoices will
+be returned in a single API call with line items shown for each invoice"; XeroAPI/xero-ruby #9 (Xero staff:
+without pagination "it will return empty array as line items"); XeroAPI/Xero-NetStandard #199 (lines returned
+with the `Statuses` parameter, not with the same statuses in `where`); issue 12 ("Reads") for `IDs` and
+`InvoiceNumbers`. `ContactIDs` alone does not bring lines back (no source says it does: the stricter reading).
+
+History. `GET /{Endpoint}/{id}/History` answers `{"HistoryRecords": [...]}` (spec `getInvoiceHistory` and the
+other `…History` operations; `history`).
+
+Edits. `POST /Invoices/{id}` (spec `updateInvoice`) or `POST /CreditNotes/{id}` (`updateCreditNote`) changes a
+document's status or edits its lines, dates, contact and reference (`edits`).
 """
 
 from __future__ import annotations
@@ -12,12 +31,12 @@ from typing import Any
 from sandboxes.xero import banking as xero_banking
 from sandboxes.xero import contacts as xero_contacts
 from sandboxes.xero import documents as xero_documents
+from sandboxes.xero import edits, history, render
 from sandboxes.xero import journals as xero_journals
 from sandboxes.xero import messages as msg
 from sandboxes.xero import payments as xero_payments
-from sandboxes.xero import render
 from sandboxes.xero.books import Books, Document
-from sandboxes.xero.query import inefficient, page, where
+from sandboxes.xero.query import inefficient, modified_since, ordered, page, where
 from sandboxes.xero.rules import Check, Context
 from sandboxes.xero.writes import Kind, answer, batch, elements_of, envelope, single
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
@@ -34,6 +53,35 @@ def _render_document(books: Books) -> Callable[[Any], dict[str, Any]]:
         return render.document(document, payments, allocations)
 
     return rendered
+
+
+# The list parameters after which Xero lists invoices with their lines (see the module docstring).
+DETAILED_BY = ("page", "IDs", "InvoiceNumbers", "Statuses")
+HISTORY_OF = {
+    "invoices": "Invoices",
+    "creditnotes": "CreditNotes",
+    "payments": "Payments",
+    "banktransactions": "BankTransactions",
+    "banktransfers": "BankTransfers",
+    "manualjournals": "ManualJournals",
+    "contacts": "Contacts",
+}
+
+
+def _summarised(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "LineItems": []}
+
+
+def _recorded(create: Callable[[Context, dict[str, Any]], tuple[Any, Check]]) -> Any:
+    """`create`, keeping a "Created" history record for what it saves (documents and payments keep their own)."""
+
+    def created(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
+        record, check = create(ctx, raw)
+        if record is not None and not check.errors:
+            history.record(ctx.books, record.id, "Created", ctx.now, "Created through the API.")
+        return record, check
+
+    return created
 
 
 def _not_found() -> HttpError:
@@ -59,22 +107,30 @@ class AccountingApi:
                 "BankTransactions",
                 "BankTransactionID",
                 None,
-                xero_banking.create_transaction,
+                _recorded(xero_banking.create_transaction),
                 render.bank_transaction,
             ),
             "banktransfers": Kind(
                 "BankTransfers",
                 "BankTransferID",
                 None,
-                xero_banking.create_transfer,
+                _recorded(xero_banking.create_transfer),
                 render.bank_transfer,
                 True,
             ),
             "manualjournals": Kind(
-                "ManualJournals", "ManualJournalID", None, xero_journals.create, render.manual_journal
+                "ManualJournals",
+                "ManualJournalID",
+                None,
+                _recorded(xero_journals.create),
+                render.manual_journal,
             ),
             "contacts": Kind(
-                "Contacts", "ContactID", "HasValidationErrors", xero_contacts.create, render.contact
+                "Contacts",
+                "ContactID",
+                "HasValidationErrors",
+                _recorded(xero_contacts.create),
+                render.contact,
             ),
         }
         self.allocations = Kind("Allocations", "AllocationID", None, None, render.allocation)
@@ -120,7 +176,7 @@ class AccountingApi:
             ]
             return "Contacts", [render.contact(c) for c in contacts]
         if resource in ("invoices", "creditnotes"):
-            return self._document_records(request, credit=resource == "creditnotes")
+            return self._document_records(request, credit=resource == "creditnotes", one=one)
         if resource == "payments":
             return "Payments", [render.payment(p) for p in books.payments.values()]
         if resource == "banktransactions":
@@ -131,7 +187,9 @@ class AccountingApi:
             return "ManualJournals", [render.manual_journal(j) for j in books.journals.values()]
         raise _not_found()
 
-    def _document_records(self, request: Request, *, credit: bool) -> tuple[str, list[dict[str, Any]]]:
+    def _document_records(
+        self, request: Request, *, credit: bool, one: bool
+    ) -> tuple[str, list[dict[str, Any]]]:
         documents = _documents(self.books, credit)
         if not credit:
             ids = {i.lower() for i in request.listed("IDs")}
@@ -147,11 +205,18 @@ class AccountingApi:
                 and (not statuses or d.status in statuses)
             ]
         rendered = _render_document(self.books)
-        return ("CreditNotes" if credit else "Invoices"), [rendered(d) for d in documents]
+        records = [rendered(d) for d in documents]
+        if not credit and not one and not any(request.param(p) is not None for p in DETAILED_BY):
+            records = [_summarised(r) for r in records]
+        return ("CreditNotes" if credit else "Invoices"), records
 
     def _get(self, ctx: Context, request: Request, resource: str, rest: list[str]) -> Response:
         if self.high_volume and not rest and (refusal := inefficient(resource, request)):
             return Response(400, refusal.encode(), [("Content-Type", "text/plain; charset=utf-8")])
+        if len(rest) == 2 and rest[1].lower() == "history" and resource in HISTORY_OF:
+            return self._history(ctx, request, resource, rest[0])
+        if len(rest) > 1:
+            raise _not_found()
         key, records = self.records(request, resource, one=bool(rest))
         if rest:
             wanted = rest[0].lower()
@@ -173,9 +238,19 @@ class AccountingApi:
             return json_response(200, envelope(ctx, key, records))
         matches = where(request.param("where"))
         records = [r for r in records if matches(r)]
+        records = ordered(
+            modified_since(records, request.headers.get("if-modified-since")), request.param("order")
+        )
         shown, pagination = page(records, request)
         extra = {"pagination": pagination} if pagination else {}
         return json_response(200, envelope(ctx, key, shown, **extra))
+
+    def _history(self, ctx: Context, request: Request, resource: str, record_id: str) -> Response:
+        key, records = self.records(request, resource, one=True)
+        id_field = key.removesuffix("s") + "ID"
+        if not any(str(r.get(id_field, "")).lower() == record_id.lower() for r in records):
+            raise _not_found()
+        return json_response(200, envelope(ctx, "HistoryRecords", history.rendered(self.books, record_id)))
 
     # Writes ----------------------------------------------------------------------------------------------------
 
@@ -205,6 +280,9 @@ class AccountingApi:
         return tables.get(kind.key, {}).get(record_id.lower())
 
     def _change(self, ctx: Context, kind: Kind, record: Any, raw: dict[str, Any]) -> tuple[Any, Check]:
+        if kind.key != "Payments" and edits.is_edit(raw):
+            check = edits.edit(ctx, record, raw)
+            return (None if check.errors else record), check
         status = str(raw.get("Status") or "")
         if set(raw) - {kind.id_field, "Status", "Type"} or not status:
             check = Check()

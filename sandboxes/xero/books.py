@@ -255,6 +255,7 @@ class Books:
     bank_transfers: dict[str, BankTransfer] = field(default_factory=dict)
     journals: dict[str, ManualJournal] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
+    history: dict[str, list[Any]] = field(default_factory=dict)  # record id -> `history.HistoryRecord`s
 
     def account_by_code(self, code: str) -> Account | None:
         """The account with this code, whatever its status."""

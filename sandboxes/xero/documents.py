@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sandboxes.xero import history
 from sandboxes.xero import messages as msg
 from sandboxes.xero.books import Account, Allocation, Document, new_id
 from sandboxes.xero.rules import (
@@ -101,10 +102,16 @@ def create(ctx: Context, raw: dict[str, Any], *, credit: bool) -> tuple[Document
     )
     books.documents[document.id] = document
     settle(document, day)
+    history.record(books, document.id, "Created", ctx.now, _summary(document))
     return document, check
 
 
-def _has_settlements(ctx: Context, document: Document) -> bool:
+def _summary(document: Document) -> str:
+    return f"{document.number or document.type} to {document.contact.name} for {document.totals.total:.2f}."
+
+
+def has_settlements(ctx: Context, document: Document) -> bool:
+    """Whether a payment or an allocation is applied to the document."""
     books = ctx.books
     return any(books.payments[p].status == "AUTHORISED" for p in document.payment_ids) or any(
         not books.allocations[a].deleted for a in document.allocation_ids
@@ -117,7 +124,7 @@ def change_status(ctx: Context, document: Document, status: str) -> Check:
     status = status.upper()
     if status == document.status:
         return check
-    if status == "VOIDED" and document.status in ("AUTHORISED", "PAID") and _has_settlements(ctx, document):
+    if status == "VOIDED" and document.status in ("AUTHORISED", "PAID") and has_settlements(ctx, document):
         check.fail(msg.DOCUMENT_ALLOCATED)
         return check
     if status not in TRANSITIONS.get(document.status, ()):
@@ -131,6 +138,7 @@ def change_status(ctx: Context, document: Document, status: str) -> Check:
         document.status = status
         document.updated = ctx.now
         settle(document, ctx.today)
+        history.record(ctx.books, document.id, history.STATUS_CHANGES[status], ctx.now, _summary(document))
     return check
 
 
@@ -182,7 +190,15 @@ def allocate(ctx: Context, credit_note: Document, raw: dict[str, Any]) -> tuple[
         document.allocation_ids.append(allocation.id)
         document.updated = ctx.now
         settle(document, day)
+        history.record(books, document.id, "Credit Applied", ctx.now, _allocated(allocation))
     return allocation, check
+
+
+def _allocated(allocation: Allocation) -> str:
+    return (
+        f"{allocation.amount:.2f} of {allocation.credit_note.number or 'a credit note'} on "
+        f"{allocation.invoice.number or 'an invoice'}."
+    )
 
 
 def remove_allocation(ctx: Context, allocation: Allocation) -> Check:
@@ -199,4 +215,5 @@ def remove_allocation(ctx: Context, allocation: Allocation) -> Check:
         document.amount_credited -= allocation.amount
         document.updated = ctx.now
         settle(document, allocation.date)
+        history.record(ctx.books, document.id, "Credit Removed", ctx.now, _allocated(allocation))
     return check

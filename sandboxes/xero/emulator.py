@@ -14,7 +14,9 @@ Deliberate differences from Xero (each a choice where Xero's behaviour is undocu
 - messages marked "(unverified)" in `xero_messages` are our wording of rules whose exact text we have not seen;
 - a line naming an account that has no code is refused ("Account code must be specified"): the integration
   identifies accounts by code, and Xero's handling of codeless accounts over the API is undocumented;
-- existing documents change only their Status (void, delete, approve); other edits are refused;
+- an existing document changes its Status, or is edited (lines, dates, contact, reference) as `xero_edits`
+  says, never both in one request;
+- `GET /{Endpoint}/{id}/History` records and their wording: see `xero_history`;
 - a missing or unknown `xero-tenant-id` answers 403;
 - `X-Rate-Limit-Problem` values are lowercase (`minute`, `day`, `concurrent`, `appminute`);
 - one organisation per sandbox, amounts in its base currency only.
@@ -145,7 +147,8 @@ class XeroSandbox:
         return response.send(start_response)
 
     def _route(self, request: Request, seen: SeenRequest) -> Response:
-        path = request.path
+        # Xero's paths are case-insensitive: the official SDKs call `/Connections`, Xero's docs `/connections`.
+        path = request.path.lower()
         if path == "/connect/token" and request.method == "POST":
             return self.identity.token(request)
         if path == "/identity/connect/authorize" and request.method == "GET":
@@ -153,7 +156,7 @@ class XeroSandbox:
         if path == "/connections" and request.method == "GET":
             return self.identity.connections(request)
         if path.startswith(API_ROOT):
-            return self._accounting(request, path[len(API_ROOT) :], seen)
+            return self._accounting(request, request.path[len(API_ROOT) :], seen)
         raise HttpError(404, {"Detail": "Not a Xero path"})
 
     def _accounting(self, request: Request, below: str, seen: SeenRequest) -> Response:
@@ -224,7 +227,9 @@ class XeroSandbox:
     def archive_contact(self, contact_id: str) -> None:
         """Archive a contact, as a person might in Xero."""
         with self._lock:
-            self.books.contacts[contact_id.lower()].status = "ARCHIVED"
+            contact = self.books.contacts[contact_id.lower()]
+            contact.status = "ARCHIVED"
+            contact.updated = self.clock.now()
 
     def archive_account(self, code: str) -> None:
         """Archive the account with `code`, as a person might in Xero."""
@@ -242,7 +247,9 @@ class XeroSandbox:
     def reconcile_payment(self, payment_id: str) -> None:
         """Mark a payment reconciled against a bank statement line (after which it cannot be deleted)."""
         with self._lock:
-            self.books.payments[payment_id.lower()].is_reconciled = True
+            payment = self.books.payments[payment_id.lower()]
+            payment.is_reconciled = True
+            payment.updated = self.clock.now()
 
     # Tokens and limits -----------------------------------------------------------------------------------------
 

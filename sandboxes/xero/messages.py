@@ -89,6 +89,14 @@ BANK_ACCOUNT_REQUIRED = "A bank account must be specified"  # (unverified)
 TRANSFER_SAME_ACCOUNT = "The From and To bank accounts cannot be the same"  # (unverified)
 TRANSFER_TYPES = "Bank transactions of this type are created with BankTransfers"  # (unverified)
 ONLY_STATUS_CHANGES = "The sandbox changes only the Status of an existing document"
+EDIT_WITH_STATUS = "The sandbox changes a document's Status in a request of its own, not with an edit"
+
+
+def not_editable(fields: list[str]) -> str:
+    """An edit of a field the sandbox does not edit (its own wording: see `edits`)."""
+    return f"The sandbox does not edit {', '.join(fields)} of an existing document"
+
+
 VALIDATION_EXCEPTION = "A validation exception occurred"
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandboxes.xero import history
 from sandboxes.xero import messages as msg
 from sandboxes.xero.books import Account, Document, Payment, new_id
 from sandboxes.xero.documents import settle
@@ -84,7 +85,14 @@ def create(ctx: Context, raw: dict[str, Any]) -> tuple[Payment | None, Check]:
     document.payment_ids.append(payment.id)
     document.updated = ctx.now
     settle(document, day)
+    _recorded(ctx, payment, "Payment Received")
     return payment, check
+
+
+def _recorded(ctx: Context, payment: Payment, changes: str) -> None:
+    details = f"{changes}: {payment.amount:.2f} on {payment.date.isoformat()}."
+    history.record(ctx.books, payment.document.id, changes, ctx.now, details)
+    history.record(ctx.books, payment.id, changes, ctx.now, details)
 
 
 def delete(ctx: Context, payment: Payment) -> Check:
@@ -103,4 +111,5 @@ def delete(ctx: Context, payment: Payment) -> Check:
     payment.document.amount_paid -= payment.amount
     payment.document.updated = ctx.now
     settle(payment.document, payment.date)
+    _recorded(ctx, payment, "Payment Deleted")
     return check

@@ -99,6 +99,8 @@ class KindPasses:
             )
         self.organisation: XeroOrganisation = self.xero.organisation()
         self.report.xero_short_code = self.organisation.short_code
+        # One call a run: Xero accepts a document only in a currency the organisation has enabled.
+        self.currencies = self.xero.currencies() | {self.organisation.base_currency.upper()}
         with self.store.unit_of_work() as uow:
             mappings = uow.mappings.all()
         self.mapper = Mapper(mappings, self.actionstep.books(), self.xero.chart())
@@ -211,6 +213,7 @@ class KindPasses:
             lock_date=self.organisation.lock_date,
             mapper=self.mapper,
             in_xero=self.in_xero,
+            currencies=self.currencies,
         )
 
     def _decided(

@@ -1,6 +1,6 @@
 """One run's passes over the kinds: list what changed, decide each document, deliver what is to be sent.
 
-`KindPasses.execute` reads what every kind needs once (Xero's organisation and chart, Actionstep's books, the
+`KindPasses.execute` reads what every kind needs once (Xero's organisation, chart and enabled currencies, Actionstep's books, the
 mappings), then takes the kinds in `KIND_ORDER`: documents before the payments and allocations that settle them.
 Per kind it lists what changed since the kind's cursor, classifies each document (`classify`: the verdict),
 translates the ones to send (`posting`), delivers them in batches (`delivery`) and records every outcome as it

@@ -3,7 +3,7 @@
 Each scenario runs in a fresh subprocess so its peak RSS is its own. Figures:
 - documents/s (wall time, everything listed, classified, posted and recorded in a SQLite ledger);
 - Xero API calls against the minimum: ceil(n/50) per kind written, plus the fixed look-ups (organisation, accounts,
-  tax rates) and contact look-ups/creations;
+  tax rates, currencies) and contact look-ups/creations;
 - the same backlog with the sandbox enforcing Xero's 60 calls a minute on a virtual clock: the run's (virtual)
   duration against the rate-limit bound, and how many requests Xero refused with 429.
 """
@@ -94,7 +94,7 @@ def run() -> list[Measurement]:
             "engine", "credit-note allocations (one call each in Xero)", fast["allocations"], "calls"
         ),
         Measurement("engine", "contact creations", fast["contacts"], "calls"),
-        Measurement("engine", "look-ups (organisation, chart, tax, contacts, token)", others, "calls"),
+        Measurement("engine", "look-ups (organisation, chart, tax, currencies, contacts)", others, "calls"),
         Measurement("engine", "peak RSS (sandboxes in-process)", fast["rss_mb"], "MB", "<= 300"),
         Measurement("engine", "at 60 calls/min: virtual run time", limited["virtual"], "s"),
         Measurement("engine", "at 60 calls/min: rate-limit bound", bound, "s"),

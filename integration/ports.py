@@ -75,6 +75,9 @@ class XeroGateway(Protocol):
 
     def chart(self) -> XeroChart: ...
 
+    def currencies(self) -> frozenset[str]:
+        """The codes of the currencies the organisation has enabled, its base currency among them."""
+
     def all_contacts(self) -> list[tuple[str, str | None, str]]:
         """(ContactID, ContactNumber, Name) of every active contact."""
 

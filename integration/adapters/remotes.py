@@ -111,6 +111,9 @@ class XeroGatewayAdapter:
         ]
         return XeroChart(accounts, rates)
 
+    def currencies(self) -> frozenset[str]:
+        return frozenset(c.code.upper() for c in self.client.currencies())
+
     def all_contacts(self) -> list[tuple[str, str | None, str]]:
         return [
             (c.contact_id, c.contact_number, c.name or "")

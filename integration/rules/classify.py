@@ -2,7 +2,8 @@
 
 In order: unreadable records fail alone; deposits, withdrawals and journals are skipped by design; a linked
 document is locked (already linked, or changed after posting when Actionstep has a newer version); a document dated
-inside Xero's lock date waits; a document whose mappings are broken waits; a payment or allocation whose document is
+inside Xero's lock date waits; a document in a currency Xero's organisation has not enabled waits (Xero would refuse
+it: "Organisation is not subscribed to currency …"); a document whose mappings are broken waits; a payment or allocation whose document is
 not in Xero yet waits; everything else is sent. Pure: the caller supplies links, the lock date and the mapper.
 """
 
@@ -43,8 +44,10 @@ def classify(
     lock_date: date | None,
     mapper: Mapper,
     in_xero: Container[SourceRef],
+    currencies: Container[str] | None = None,
 ) -> Verdict:
-    """The fate of one listed document. `in_xero` answers whether a document it depends on is linked."""
+    """The fate of one listed document. `in_xero` answers whether a document it depends on is linked;
+    `currencies` holds the codes Xero's organisation has enabled (None: not checked)."""
     if isinstance(item, MalformedDocument):
         return _verdict(Outcome.FAILED, "doc.malformed", f"{item.number or item.source}: {item.problem}")
     if not item.kind.pushed:
@@ -64,6 +67,12 @@ def classify(
             Outcome.BLOCKED,
             "xero.lock_date",
             f"{item.number} is dated {item.date:%d %b %Y}, on or before Xero's lock date {lock_date:%d %b %Y}.",
+        )
+    if currencies is not None and item.currency.upper() not in currencies:
+        return _verdict(
+            Outcome.BLOCKED,
+            "doc.currency_not_enabled",
+            f"{item.number} is in {item.currency.upper()}, a currency the Xero organisation has not enabled.",
         )
     resolution = mapper.resolve(item)
     if resolution.targets is None:

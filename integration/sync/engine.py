@@ -2,7 +2,8 @@
 
 The run, as DESIGN.md §3 describes it:
 1. take the single-flight lease (a second run is refused, naming who started the first and when);
-2. refuse a Cash-basis Actionstep; read Xero's organisation (lock dates) and chart, Actionstep's books, the mappings;
+2. refuse a Cash-basis Actionstep; read Xero's organisation (lock dates), chart and currencies, Actionstep's books,
+   the mappings;
 3. per kind, in dependency order (documents before the payments and allocations that settle them), list what changed
    since the kind's cursor, classify each document (`classify`), translate the ones to send (`posting`) and deliver
    them in batches of at most 50 (`delivery`: outbox before send, outcome and link after);

@@ -1,6 +1,6 @@
 """One run's passes over the kinds: list what changed, decide each document, deliver what is to be sent.
 
-`KindPasses.execute` reads what every kind needs once (Xero's organisation and chart, Actionstep's books, the
+`KindPasses.execute` reads what every kind needs once (Xero's organisation, chart and enabled currencies, Actionstep's books, the
 mappings), then takes the kinds in `KIND_ORDER`: documents before the payments and allocations that settle them.
 Per kind it lists what changed since the kind's cursor, classifies each document (`classify`: the verdict),
 translates the ones to send (`posting`), delivers them in batches (`delivery`) and records every outcome as it
@@ -99,6 +99,8 @@ class KindPasses:
             )
         self.organisation: XeroOrganisation = self.xero.organisation()
         self.report.xero_short_code = self.organisation.short_code
+        # One call a run: Xero accepts a document only in a currency the organisation has enabled.
+        self.currencies = self.xero.currencies() | {self.organisation.base_currency.upper()}
         with self.store.unit_of_work() as uow:
             mappings = uow.mappings.all()
         self.mapper = Mapper(mappings, self.actionstep.books(), self.xero.chart())
@@ -211,6 +213,7 @@ class KindPasses:
             lock_date=self.organisation.lock_date,
             mapper=self.mapper,
             in_xero=self.in_xero,
+            currencies=self.currencies,
         )
 
     def _decided(

@@ -31,11 +31,8 @@ from integration.errors import AuthError, Unavailable
 from integration.ports import TokenStore
 from integration.xero.endpoints import XeroEndpoints
 from integration.xero.schemas import Connection
+from integration.xero.scopes import SCOPES
 
-SCOPES = (
-    "offline_access accounting.settings accounting.contacts accounting.invoices accounting.payments "
-    "accounting.banktransactions accounting.manualjournals"
-)
 _FORM = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 
 

@@ -31,6 +31,7 @@ from integration.xero.schemas import (
     BankTransfer,
     Contact,
     CreditNote,
+    Currency,
     Invoice,
     Organisation,
     Payment,
@@ -100,6 +101,11 @@ class XeroClient:
     def accounts(self) -> list[Account]:
         """The whole chart of accounts, archived accounts included (mapping checks need to see them)."""
         return self._list("Accounts", "Accounts", Account)
+
+    def currencies(self) -> list[Currency]:
+        """The currencies the organisation has enabled (its base currency among them): the only ones Xero accepts
+        on a document."""
+        return self._list("Currencies", "Currencies", Currency)
 
     def tax_rates(self) -> list[TaxRate]:
         """Every tax rate with the account classes it may be used with."""

@@ -9,7 +9,8 @@ Retries (tenacity, sleeping on the injected clock):
 - A 429 waits as long as Xero's `Retry-After` says (the governor holds every caller of the tenant back) and goes
   again; a 429 for the day's limit raises `DailyLimitReached` at once.
 
-Errors (the tree is documented in `integration.errors`): 401 after one refresh, or 403 → `AuthError`; a 400 or
+Errors (the tree is documented in `integration.errors`): 401 after one refresh, or 403 → `AuthError` (a 401
+`AuthorizationUnsuccessful` is a scope the connection lacks: `auth.missing_scope`, naming it, see `scopes.py`); a 400 or
 other 4xx → `Rejected` with Xero's own messages; callers that expect per-element answers read `Elements` first.
 """
 
@@ -28,6 +29,7 @@ from integration.errors import AuthError, RateLimited, Rejected, Unavailable
 from integration.xero import wire
 from integration.xero.governor import RateGovernor
 from integration.xero.messages import code_for
+from integration.xero.scopes import needed
 
 MAX_KEY_LENGTH = 128
 KEY_WINDOW = timedelta(minutes=6)
@@ -84,6 +86,14 @@ def _messages(payload: Any) -> list[str]:
     if not found:
         found = [str(payload[key]) for key in ("Message", "Detail", "Title") if payload.get(key)][:1]
     return found
+
+
+def _detail(response: httpx.Response) -> str | None:
+    try:
+        payload = wire.loads(response.content)
+    except ValueError:
+        return None
+    return str(payload.get("Detail")) if isinstance(payload, dict) and payload.get("Detail") else None
 
 
 def rejected(response: httpx.Response, what: str) -> Rejected:
@@ -171,6 +181,15 @@ class XeroRequester:
             raise RateLimited(
                 "xero", f"Xero kept answering 429 to {method} {path}.", retry_after=60.0
             ) from None
+        if response.status_code == 401 and _detail(response) == "AuthorizationUnsuccessful":
+            scope = needed(method, path) or "the scope this call needs"
+            raise AuthError(
+                "xero",
+                f"Xero refused {method} {path}: the connection was not granted the `{scope}` scope. Reconnect "
+                "Xero with `/xero connect xero` and allow every permission Xero asks for.",
+                code="auth.missing_scope",
+                status=401,
+            )
         if response.status_code in (401, 403):
             raise AuthError(
                 "xero",

@@ -65,6 +65,13 @@ class Account(XeroModel):
     bank_account_number: str | None = None
 
 
+class Currency(XeroModel):
+    """One currency the organisation has enabled (`GET /Currencies`)."""
+
+    code: str
+    description: str | None = None
+
+
 class TaxRate(XeroModel):
     """A tax rate (`GET /TaxRates`) with the account classes it may be used with."""
 

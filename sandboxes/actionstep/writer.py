@@ -101,6 +101,7 @@ class Writer:
         status: str = "Open",
         paid: Decimal | None = None,
         reference: str | None = None,
+        currency: str = "AUD",
     ) -> Written:
         """A matter bill (sales invoice); `paid` is what has been received against it (all of it when Closed)."""
         bill_id = self._id("bills")
@@ -115,7 +116,7 @@ class Writer:
             "theirReference": reference,
             "invoiceDate": self._day(day),
             "dueDate": self._day(day + timedelta(days=30)),
-            "currency": "AUD",
+            "currency": currency,
             "totalInclusive": money(subtotal + tax),
             "totalExclusive": money(subtotal),
             "totalSalesTax": money(tax),
@@ -146,6 +147,7 @@ class Writer:
         status: str = "Open",
         reference: str | None = None,
         allocations: Sequence[tuple[str, str, Decimal]] = (),
+        currency: str = "AUD",
     ) -> Written:
         """A supplier invoice, or a credit note (sale or purchase). An allocation is (link, target id, amount)
         with link "bill" for a sales invoice or "salePurchase" for a supplier invoice."""
@@ -173,7 +175,7 @@ class Writer:
             "theirReference": reference,
             "date": self._day(day),
             "dueDate": None if credit else self._day(day + timedelta(days=30)),
-            "currency": "AUD",
+            "currency": currency,
             "totalInclusive": money(subtotal + tax),
             "totalExclusive": money(subtotal),
             "totalSalesTax": money(tax),

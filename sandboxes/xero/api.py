@@ -144,7 +144,7 @@ class AccountingApi:
         kind = self.kinds.get(resource)
         if kind is None:
             raise HttpError(
-                405 if resource in ("organisation", "accounts", "taxrates") else 404,
+                405 if resource in ("organisation", "accounts", "taxrates", "currencies") else 404,
                 {"Detail": "Not supported"},
             )
         if request.method in ("PUT", "POST") and not rest:
@@ -166,6 +166,8 @@ class AccountingApi:
             return "Accounts", [render.account(a) for a in books.accounts.values()]
         if resource == "taxrates":
             return "TaxRates", [render.tax_rate(t) for t in books.tax_rates.values()]
+        if resource == "currencies":  # the organisation's enabled currencies (spec `GET /Currencies`)
+            return "Currencies", [{"Code": c, "Description": d} for c, d in books.currencies.items()]
         if resource == "contacts":
             ids = {i.lower() for i in request.listed("IDs")}
             archived = one or request.flag("includeArchived") or bool(ids)

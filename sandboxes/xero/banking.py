@@ -14,6 +14,7 @@ from sandboxes.xero.books import Account, BankTransaction, BankTransfer, new_id
 from sandboxes.xero.rules import (
     Check,
     Context,
+    check_currency,
     check_lock,
     line_amount_types,
     money,
@@ -56,6 +57,7 @@ def create_transaction(ctx: Context, raw: dict[str, Any]) -> tuple[BankTransacti
     bank = _bank_account(ctx, raw.get("BankAccount"), check)
     day = parse_date(raw.get("Date"), check, "Date") or ctx.today
     check_lock(ctx.books, day, check)
+    check_currency(ctx.books, raw, check)
     amounts = line_amount_types(raw, check)
     lines = [
         price_line(ctx, item, amounts, check, allow=_not_bank, draft=False)

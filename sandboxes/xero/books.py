@@ -256,6 +256,13 @@ class Books:
     journals: dict[str, ManualJournal] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
     history: dict[str, list[Any]] = field(default_factory=dict)  # record id -> `history.HistoryRecord`s
+    # Code -> description of the currencies the organisation has enabled; its base currency always among them.
+    currencies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_currency(self) -> str:
+        """The organisation's base currency (`Organisation.BaseCurrency`)."""
+        return str(self.organisation.get("BaseCurrency") or "AUD")
 
     def account_by_code(self, code: str) -> Account | None:
         """The account with this code, whatever its status."""

@@ -19,6 +19,7 @@ from sandboxes.xero.books import Account, Allocation, Document, new_id
 from sandboxes.xero.rules import (
     Check,
     Context,
+    check_currency,
     check_lock,
     line_amount_types,
     number,
@@ -66,6 +67,7 @@ def create(ctx: Context, raw: dict[str, Any], *, credit: bool) -> tuple[Document
     due = parse_date(raw.get("DueDate"), check, "DueDate")
     if not draft:
         check_lock(books, day, check)
+    currency = check_currency(books, raw, check)
     amounts = line_amount_types(raw, check)
     lines = [
         price_line(ctx, item, amounts, check, allow=_not_bank, draft=draft)
@@ -97,7 +99,7 @@ def create(ctx: Context, raw: dict[str, Any], *, credit: bool) -> tuple[Document
         lines=lines,
         totals=totals(lines, amounts),
         url=str(raw["Url"]) if raw.get("Url") else None,
-        currency=str(raw.get("CurrencyCode") or books.organisation.get("BaseCurrency", "AUD")),
+        currency=currency,
         updated=ctx.now,
     )
     books.documents[document.id] = document

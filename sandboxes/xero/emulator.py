@@ -6,7 +6,7 @@
 HTTP with any WSGI server; a dispatcher may also move the prefix into `SCRIPT_NAME`.
 
 Each API request passes, in order: fault injection, the bearer token (401), the `xero-tenant-id` header (403),
-the rate limits (429), the Idempotency-Key (replay or 400), then the resource rules of the `xero_*` modules. The
+the token's scopes (401, `scopes.py`), the rate limits (429), the Idempotency-Key (replay or 400), then the resource rules of the `xero_*` modules. The
 books live in memory behind one lock. The clock is injectable: sharing a `VirtualClock` with a client makes
 rate-limit waits, token expiry and the idempotency window pass instantly.
 
@@ -19,7 +19,10 @@ Deliberate differences from Xero (each a choice where Xero's behaviour is undocu
 - `GET /{Endpoint}/{id}/History` records and their wording: see `xero_history`;
 - a missing or unknown `xero-tenant-id` answers 403;
 - `X-Rate-Limit-Problem` values are lowercase (`minute`, `day`, `concurrent`, `appminute`);
-- one organisation per sandbox, amounts in its base currency only.
+- one organisation per sandbox; it starts with only its base currency enabled (`GET /Currencies`), a document in
+  any other currency is refused until `enable_currency` adds it, and an enabled foreign currency converts at rate
+  1 (Xero uses the day's XE rate);
+- adding a currency over the API (`PUT /Currencies`) is not served (405).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 
 from integration.clock import Clock, SystemClock
 from sandboxes import demo_chart
-from sandboxes.xero import render
+from sandboxes.xero import render, scopes
 from sandboxes.xero.api import AccountingApi
 from sandboxes.xero.books import Contact, new_id
 from sandboxes.xero.faults import Faults
@@ -168,9 +171,10 @@ class XeroSandbox:
                 raise TimeoutError("sandbox: injected timeout")
         if fault is not None and fault.kind == "fail" and not fault.remember:
             return json_response(fault.status, {"Title": "Service Unavailable", "Status": fault.status})
-        client_id = self.identity.client_of(request)
+        client_id, granted = self.identity.grant_of(request)
         if request.headers.get("xero-tenant-id", "").lower() != self.tenant_id.lower():
             raise HttpError(403, _FORBIDDEN)
+        scopes.require(granted, request.method, below)
         headers = self.limiter.admit(self.tenant_id, self.clock.now())
         try:
             failure = fault.status if fault is not None and fault.kind == "fail" else None
@@ -244,6 +248,11 @@ class XeroSandbox:
             self.books.organisation["PeriodLockDate"] = period
             self.books.organisation["EndOfYearLockDate"] = end_of_year
 
+    def enable_currency(self, code: str, description: str | None = None) -> None:
+        """Add a currency to the organisation, as a person does in Xero (Settings > Currencies)."""
+        with self._lock:
+            self.books.currencies[code.upper()] = description or code.upper()
+
     def reconcile_payment(self, payment_id: str) -> None:
         """Mark a payment reconciled against a bank statement line (after which it cannot be deleted)."""
         with self._lock:
@@ -253,9 +262,10 @@ class XeroSandbox:
 
     # Tokens and limits -----------------------------------------------------------------------------------------
 
-    def issue_tokens(self, *, refresh: bool = True) -> dict[str, Any]:
-        """A token set as a finished connect flow gives (with `expires_at` on the sandbox clock)."""
-        tokens = self.identity.issue(refresh=refresh)
+    def issue_tokens(self, *, refresh: bool = True, scope: str | None = None) -> dict[str, Any]:
+        """A token set as a finished connect flow gives (with `expires_at` on the sandbox clock), granted `scope`
+        (space-separated; every scope a posting app can hold unless given)."""
+        tokens = self.identity.issue(refresh=refresh, **({"scope": scope} if scope is not None else {}))
         tokens["expires_at"] = int(self.clock.now().timestamp()) + int(tokens["expires_in"])
         return tokens
 

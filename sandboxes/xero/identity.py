@@ -22,9 +22,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from integration.clock import Clock
+from sandboxes.xero import scopes
 from sandboxes.xero.render import utc_string
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
 
+# Every scope a test token gets unless it asks for fewer: the granular set a posting app can hold.
+ALL_SCOPES = (
+    "offline_access accounting.settings accounting.contacts accounting.invoices accounting.payments "
+    "accounting.banktransactions accounting.manualjournals"
+)
 ACCESS_LIFETIME = timedelta(minutes=30)
 REFRESH_GRACE = timedelta(minutes=30)
 REFRESH_UNUSED = timedelta(days=60)
@@ -35,6 +41,7 @@ CODE_LIFETIME = timedelta(minutes=5)
 class _Access:
     expires: datetime
     client_id: str
+    scopes: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -52,6 +59,10 @@ class _Code:
     scope: str
     challenge: str | None
     issued: datetime
+
+
+def _unknown_scopes(scope: str) -> list[str]:
+    return [s for s in scope.split() if s not in scopes.KNOWN]
 
 
 def _oauth_error(error: str, status: int = 400) -> HttpError:
@@ -84,6 +95,15 @@ class Identity:
         client_id, redirect_uri = request.param("client_id"), request.param("redirect_uri")
         if client_id != self._client[0] or not redirect_uri or request.param("response_type") != "code":
             raise HttpError(400, {"error": "invalid_request"})
+        scope = request.param("scope") or ""
+        if unknown := _unknown_scopes(scope):
+            # RFC 6749 §4.1.2.1: an unknown scope comes back to the app as `invalid_scope`; Xero does so for a
+            # scope the app may not use (the fidelity audit's Scopes row; XeroAPI/Xero-NetStandard #298).
+            query = {"error": "invalid_scope", "error_description": f"unknown scope: {' '.join(unknown)}"}
+            if request.param("state") is not None:
+                query["state"] = request.param("state") or ""
+            separator = "&" if "?" in redirect_uri else "?"
+            return Response(302, b"", [("Location", f"{redirect_uri}{separator}{urlencode(query)}")])
         code = secrets.token_urlsafe(24)
         challenge = request.param("code_challenge")
         if challenge and (request.param("code_challenge_method") or "plain") != "S256":
@@ -111,6 +131,8 @@ class Identity:
             elif grant == "refresh_token":
                 payload = self._refresh_grant(form, client_id)
             elif grant == "client_credentials":
+                if _unknown_scopes(form.get("scope") or ""):
+                    raise _oauth_error("invalid_scope")
                 payload = self._issue(client_id, form.get("scope") or "", refresh=False)
             else:
                 raise _oauth_error("unsupported_grant_type")
@@ -138,6 +160,10 @@ class Identity:
 
     def client_of(self, request: Request) -> str:
         """The app a bearer token belongs to; a 401 like Xero's when the token is missing, unknown or expired."""
+        return self.grant_of(request)[0]
+
+    def grant_of(self, request: Request) -> tuple[str, frozenset[str]]:
+        """The app a bearer token belongs to and the scopes it was granted; 401 as `client_of`."""
         header = request.headers.get("authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
         with self._lock:
@@ -153,14 +179,14 @@ class Identity:
                 },
                 [("WWW-Authenticate", 'Bearer error="invalid_token"')],
             )
-        return access.client_id
+        return access.client_id, access.scopes
 
     # Test helpers ----------------------------------------------------------------------------------------------
 
-    def issue(self, *, refresh: bool = True) -> dict[str, Any]:
+    def issue(self, *, refresh: bool = True, scope: str = ALL_SCOPES) -> dict[str, Any]:
         """A token set as the connect flow would have produced (for seeding a token store in tests)."""
         with self._lock:
-            return self._issue(self._client[0], "offline_access accounting.transactions", refresh=refresh)
+            return self._issue(self._client[0], scope, refresh=refresh)
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far stops working now (refresh tokens keep working)."""
@@ -222,7 +248,7 @@ class Identity:
     def _issue(self, client_id: str, scope: str, *, refresh: bool) -> dict[str, Any]:
         now = self._clock.now()
         access = "sbx-at-" + secrets.token_urlsafe(24)
-        self._access[access] = _Access(now + ACCESS_LIFETIME, client_id)
+        self._access[access] = _Access(now + ACCESS_LIFETIME, client_id, frozenset(scope.split()))
         payload: dict[str, Any] = {
             "access_token": access,
             "expires_in": int(ACCESS_LIFETIME.total_seconds()),

@@ -28,6 +28,13 @@ def account_removed(code: str) -> str:
 ACCOUNT_CODE_REQUIRED = "Account code must be specified"  # (unverified)
 
 
+def currency_not_subscribed(code: str) -> str:
+    """A document in a currency the organisation has not enabled. Seen verbatim in public client code that
+    matches on Xero's answer, and as Expensify's help for its error XRO068 ("Organization is not subscribed to
+    currency x"); not in Xero's own pages or spec."""
+    return f"Organisation is not subscribed to currency {code}"
+
+
 def tax_type_not_for_account(tax_type: str, code: str) -> str:
     """A tax type whose CanApplyTo* flag for the account's class is off."""
     return f"The TaxType code '{tax_type}' cannot be used with account code '{code}'."

@@ -94,6 +94,17 @@ def check_lock(books: Books, day: date | None, check: Check) -> None:
         check.fail(message)
 
 
+def check_currency(books: Books, raw: dict[str, Any], check: Check) -> str:
+    """The element's `CurrencyCode` (the base currency when absent); fails `check` when the organisation has not
+    enabled it. Source: Xero's "Currencies" page and the spec's `Currencies` endpoint (a currency must be added to
+    the organisation before it is used); the refusal's wording is in `messages.currency_not_subscribed`.
+    Accepted foreign currencies convert at rate 1 here, where Xero uses the day's XE rate (a documented choice)."""
+    code = str(raw.get("CurrencyCode") or books.base_currency).upper()
+    if code not in books.currencies:
+        check.fail(msg.currency_not_subscribed(code))
+    return code
+
+
 def resolve_account(
     books: Books, ref: Any, check: Check, *, allow: Callable[[Account], bool], draft: bool = False
 ) -> Account | None:

@@ -21,6 +21,14 @@ _CLASS_NAMES = {
     "LIABILITY": "Liabilities",
     "REVENUE": "Revenue",
 }
+# Descriptions as `GET /Currencies` gives them (spec example: `NZD`, "New Zealand Dollar").
+CURRENCY_NAMES = {
+    "AUD": "Australian Dollar",
+    "NZD": "New Zealand Dollar",
+    "GBP": "British Pound",
+    "USD": "United States Dollar",
+    "EUR": "Euro",
+}
 # Xero's Organisation.Timezone values for the countries the bot serves, as IANA zones.
 _TIMEZONES = {
     "AUSEASTERNSTANDARDTIME": "Australia/Sydney",
@@ -63,6 +71,7 @@ def seeded_books(
 ) -> Books:
     """Books holding the organisation (a copy), its chart and its tax rates."""
     books = Books(organisation=dict(organisation))
+    books.currencies[books.base_currency] = CURRENCY_NAMES.get(books.base_currency, books.base_currency)
     for raw in accounts:
         record = account(raw)
         books.accounts[record.id] = record

@@ -133,6 +133,12 @@ class FakeXero:
             raise self.failing
         return demo_xero_chart()
 
+    def currencies(self) -> frozenset[str]:
+        self.api_calls += 1
+        if self.failing is not None:
+            raise self.failing
+        return frozenset({"AUD"})
+
     def all_contacts(self) -> list[tuple[str, str | None, str]]:
         self.api_calls += 1
         return [(contact_id, number, name) for number, (contact_id, name) in self._contacts.items()]

@@ -25,6 +25,14 @@ DOCUMENTS: dict[str, CatalogueEntry] = entries(
         "the next sync uses it.",
     ),
     CatalogueEntry(
+        "doc.currency_not_enabled",
+        "Currency not enabled in Xero",
+        "The document is in a currency the Xero organisation has not enabled, and Xero accepts only enabled "
+        "currencies, so it was not sent.",
+        "Enable the currency in Xero (Settings > Currencies; it needs a plan with multi-currency) and sync again, "
+        "or correct the document's currency in Actionstep and approve it again.",
+    ),
+    CatalogueEntry(
         "doc.changed_after_posting",
         "Changed after posting",
         "The document changed in Actionstep after it was posted to Xero; posted documents are locked.",

@@ -43,6 +43,14 @@ RUNS: dict[str, CatalogueEntry] = entries(
         "Reconnect from the link in `/xero status`, or check the client id and secret.",
     ),
     CatalogueEntry(
+        "auth.missing_scope",
+        "Connection lacks a Xero permission",
+        "Xero refused a call because the connection was not granted the scope (permission) it needs; the message "
+        "names the scope.",
+        "Reconnect Xero with `/xero connect xero` and allow every permission Xero asks for; the README lists the "
+        "scopes the bot asks for and why.",
+    ),
+    CatalogueEntry(
         "auth.expiring",
         "Connection about to expire",
         "The connection's refresh token expires within a week if the bot does not use it, and then the bot can no "

@@ -28,10 +28,12 @@ def to_json(body: Any) -> bytes:
 class Caller:
     """An authenticated caller of one sandbox."""
 
-    def __init__(self, sandbox: XeroSandbox, *, base: str = "http://sandbox/xero") -> None:
+    def __init__(
+        self, sandbox: XeroSandbox, *, base: str = "http://sandbox/xero", scope: str | None = None
+    ) -> None:
         self.sandbox = sandbox
         self.http = httpx.Client(transport=httpx.WSGITransport(app=sandbox), base_url=base)
-        self.token = str(sandbox.issue_tokens()["access_token"])
+        self.token = str(sandbox.issue_tokens(scope=scope)["access_token"])
 
     def headers(self, key: str | None = None, **extra: str) -> dict[str, str]:
         headers = {

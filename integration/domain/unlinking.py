@@ -224,4 +224,3 @@ class RemovedAllocation:
     invoice_id: str | None = None
     invoice_number: str | None = None
     note: str | None = None
-

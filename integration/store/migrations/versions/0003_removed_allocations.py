@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("updated_at", integration.store.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("allocation_id", name=op.f("pk_removed_allocations")),
     )
-    op.create_index(
-        op.f("ix_removed_allocations_state"), "removed_allocations", ["state"], unique=False
-    )
+    op.create_index(op.f("ix_removed_allocations_state"), "removed_allocations", ["state"], unique=False)
 
 
 def downgrade() -> None:

@@ -5,7 +5,8 @@ the run (`unlink.changed`), and so does a void Xero would now refuse. Then each 
 change, unless Xero already shows it made (by us before a crash, or by a person), and commits its link change, its
 record in the request and its audit event in one transaction. The first step that fails stops the run with the
 request FAILED and the error naming the step; its Idempotency-Keys carry the request's version, so a retry never
-replays a failure Xero remembered.
+replays a failure Xero remembered. A credit-note allocation taken off an invoice is remembered in the ledger in the
+same transaction as its step, so the sync applies it again to the corrected invoice (`sync.reallocate`).
 """
 
 from __future__ import annotations

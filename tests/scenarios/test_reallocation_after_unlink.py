@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from integration.app import Service
-from integration.domain import AlertState, Outcome, Reapplied, ReallocationState, RunStatus
+from integration.domain import AlertState, Outcome, ReallocationState, Reapplied, RunStatus
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service, gateways

@@ -252,17 +252,21 @@ def _state(
         for p in doc.payments
     )
     contact = doc.contact.name if doc.contact else None
+    outstanding = doc.remaining_credit if isinstance(doc, xero.CreditNote) else doc.amount_due
     return XeroDocumentState(
-        xero_id, doc.type or "", number, doc.status, doc.total, doc.date, contact, payments, allocations
-    )
+        xero_id, doc.type or "", number, doc.status, doc.total, doc.date, contact, payments, allocations,
+        outstanding=outstanding,
+    )  # fmt: skip
 
 
 def _allocation(line: xero.AllocationLine, note_id: str, note_number: str | None) -> XeroAllocationState:
     invoice = line.invoice or {}
     number = invoice.get("InvoiceNumber") or None
+    invoice_id = invoice.get("InvoiceID") or None
     return XeroAllocationState(
-        str(line.allocation_id), note_id, note_number, str(number) if number else None, line.amount, line.date
-    )
+        str(line.allocation_id), note_id, note_number, str(number) if number else None, line.amount, line.date,
+        str(invoice_id) if invoice_id else None,
+    )  # fmt: skip
 
 
 def _payment_state(payment: xero.Payment) -> XeroDocumentState:

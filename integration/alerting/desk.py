@@ -28,7 +28,10 @@ from integration.store import Store
 
 RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
 # Problems a sync reports once, when it makes them: the next sync does not see them again, yet they remain.
-STICKY = {"doc.duplicate_copy": AlertSource.DUPLICATE}
+STICKY = {
+    "doc.duplicate_copy": AlertSource.DUPLICATE,
+    "doc.allocation_not_reapplied": AlertSource.DUPLICATE,  # settled for good once alerted: never seen again
+}
 
 
 def alert_target(alert_id: int) -> str:

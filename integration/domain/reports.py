@@ -83,6 +83,20 @@ class ItemResult:
     fix: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Reapplied:
+    """What a sync did with one removed allocation: re-applied it, or could not (`reason`)."""
+
+    credit_note_number: str
+    invoice_number: str
+    amount: Decimal
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
 @dataclass(slots=True)
 class SyncReport:
     """Everything a run did, for Slack, the command line and the ledger."""
@@ -100,6 +114,7 @@ class SyncReport:
     error: str | None = None
     error_code: str | None = None
     xero_short_code: str | None = None
+    reallocations: list[Reapplied] = field(default_factory=list)  # credit applied again after an unlink
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for item in self.items if item.outcome is outcome)

@@ -46,6 +46,7 @@ class XeroAllocationState:
     invoice_number: str | None
     amount: Decimal
     date: date | None
+    invoice_id: str | None = None  # read live; plans recorded before it was kept do not carry it
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,8 @@ class XeroDocumentState:
     """An invoice, credit note or payment read live from Xero, with what is applied to it.
 
     `xero_type` is Xero's (ACCREC, ACCPAY, ACCRECCREDIT, ACCPAYCREDIT, PAYMENT); for a payment `total` is its amount,
-    `reconciled` whether it is, and `settles` the number of the document it pays."""
+    `reconciled` whether it is, and `settles` the number of the document it pays. `outstanding` is what an
+    invoice still owes (AmountDue) or what a credit note has left to apply (RemainingCredit), when read live."""
 
     xero_id: str
     xero_type: str
@@ -66,6 +68,7 @@ class XeroDocumentState:
     allocations: tuple[XeroAllocationState, ...] = ()
     reconciled: bool = False
     settles: str | None = None
+    outstanding: Decimal = Decimal(0)
 
     @property
     def live(self) -> bool:
@@ -189,3 +192,35 @@ class UnlinkRequest:
     @property
     def done_keys(self) -> frozenset[str]:
         return frozenset(step.key for step in self.steps_done)
+
+
+class ReallocationState(StrEnum):
+    """Where a credit-note allocation an unlink removed stands; the values are what the ledger stores."""
+
+    REMOVED = "removed"  # taken off the voided invoice: waits for the corrected one to post
+    SENDING = "sending"  # sent to the corrected invoice without a confirmed answer: settled by reading first
+    REAPPLIED = "reapplied"
+    NOT_REAPPLIED = "not_reapplied"  # Xero could not take it: alerted, with what to allocate by hand
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedAllocation:
+    """A credit-note allocation that unlinking (and voiding) an invoice removed in Xero, remembered so it is applied
+    again, once, to the corrected invoice when that posts.
+
+    `source` is the invoice's Actionstep document and `old_invoice_id` the voided Xero copy it was applied to;
+    `invoice_id` and `invoice_number` name the corrected copy once it is (being) re-applied."""
+
+    allocation_id: str
+    source: SourceRef
+    old_invoice_id: str
+    credit_note_id: str
+    credit_note_number: str | None
+    old_invoice_number: str | None
+    amount: Decimal
+    date: date | None
+    request_id: int
+    state: ReallocationState = ReallocationState.REMOVED
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    note: str | None = None

@@ -255,6 +255,29 @@ class PendingDocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class RemovedAllocationRow(Base):
+    """A credit-note allocation an unlink removed from a voided invoice, until it is applied again to the corrected
+    invoice (or alerted as impossible). One row per Xero allocation, so an unlink step run twice records it once."""
+
+    __tablename__ = "removed_allocations"
+    allocation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_kind: Mapped[str] = mapped_column(String(32))
+    source_id: Mapped[str] = mapped_column(String(100))
+    old_invoice_id: Mapped[str] = mapped_column(String(64))
+    credit_note_id: Mapped[str] = mapped_column(String(64))
+    credit_note_number: Mapped[str | None] = mapped_column(String(255))
+    old_invoice_number: Mapped[str | None] = mapped_column(String(255))
+    amount: Mapped[Decimal]
+    allocated_on: Mapped[str | None] = mapped_column(String(10))
+    request_id: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    invoice_id: Mapped[str | None] = mapped_column(String(64))
+    invoice_number: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class LeaseRow(Base):
     """A named, expiring lock in the database: single-flight sync, token refresh, scheduled jobs across replicas.
 

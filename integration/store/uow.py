@@ -15,6 +15,7 @@ from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
 from integration.store.outbox import OutboxRepository
 from integration.store.pending import PendingRepository
+from integration.store.reallocations import ReallocationRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
 from integration.store.unlinks import UnlinkRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
     leases: LeaseRepository
     alerts: AlertRepository
     unlinks: UnlinkRepository
+    reallocations: ReallocationRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -53,6 +55,7 @@ class UnitOfWork:
         self.leases = LeaseRepository(session)
         self.alerts = AlertRepository(session)
         self.unlinks = UnlinkRepository(session)
+        self.reallocations = ReallocationRepository(session)
         return self
 
     def __exit__(

@@ -11,7 +11,8 @@ The run, as DESIGN.md §3 describes it:
    next time; a Xero outage stops the run cleanly with the unsent documents left for the next one;
 5. an unlinked document waits until it changes in Actionstep (a new version), then is posted again; when its earlier
    Xero copy was left in Xero the report names both copies (`doc.duplicate_copy`), and when that copy still holds
-   the number Xero refuses the new one and the report says so with the fix (`doc.number_held_by_old_copy`).
+   the number Xero refuses the new one and the report says so with the fix (`doc.number_held_by_old_copy`); credit
+   an unlink took off a voided invoice is applied again to the corrected one, once (`reallocate`), or alerted.
 The run and its lease are here; one kind's pass is in `kind_pass`, the problem book in `problems`, the cursor in
 `cursor`. Errors follow the tree in `errors`: fatal ones (auth, daily limit, Cash basis) stop the run; remote outages
 interrupt it; a bad document fails alone.

@@ -6,7 +6,8 @@ Per kind it lists what changed since the kind's cursor, classifies each document
 translates the ones to send (`posting`), delivers them in batches (`delivery`) and records every outcome as it
 goes; what is left unfinished is kept pending and read again by id next time, so the cursor moves on past it
 (`cursor`). A document posted again after an unlink is checked against the copy it was posted as before
-(`_after_unlink`).
+(`_after_unlink`), and once the invoices have posted, credit an unlink removed goes back on the corrected ones
+(`reallocate`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from integration.sync import cursor
 from integration.sync.contacts import ContactDirectory
 from integration.sync.delivery import Delivery
 from integration.sync.problems import ProblemBook, subject_of
+from integration.sync.reallocate import Reallocator
 
 KIND_ORDER = (
     DocumentKind.SALES_INVOICE,
@@ -58,6 +60,8 @@ KIND_ORDER = (
     DocumentKind.GENERAL_JOURNAL,
 )
 PREVIEW_ID = "(posted by this sync)"
+# Credit an unlink removed goes back on the corrected invoices once both invoice kinds posted, before the payments.
+REALLOCATE_AFTER = DocumentKind.SUPPLIER_INVOICE
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,11 @@ class KindPasses:
         try:
             for kind in KIND_ORDER:
                 self._kind(kind)
+                if kind is REALLOCATE_AFTER and not self.report.dry_run:
+                    reallocator = Reallocator(
+                        self.store, self.xero, self.problems, actor=f"run:{self.report.run_id}"
+                    )
+                    self.report.reallocations.extend(reallocator.run())
         finally:
             self.report.problems = self.problems.problems()
 

@@ -5,7 +5,8 @@ the run (`unlink.changed`), and so does a void Xero would now refuse. Then each 
 change, unless Xero already shows it made (by us before a crash, or by a person), and commits its link change, its
 record in the request and its audit event in one transaction. The first step that fails stops the run with the
 request FAILED and the error naming the step; its Idempotency-Keys carry the request's version, so a retry never
-replays a failure Xero remembered.
+replays a failure Xero remembered. A credit-note allocation taken off an invoice is remembered in the ledger in the
+same transaction as its step, so the sync applies it again to the corrected invoice (`sync.reallocate`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Callable
 
 from integration.clock import Clock
 from integration.domain import (
+    DocumentKind,
     ElementOutcome,
     Link,
+    RemovedAllocation,
     StepRecord,
     UnlinkPlan,
     UnlinkRequest,
@@ -30,6 +33,7 @@ from integration.rules.unlink_plan import status_change
 from integration.store import Store
 
 OnStep = Callable[[UnlinkRequest], None]
+INVOICE_KINDS = frozenset({DocumentKind.SALES_INVOICE, DocumentKind.SUPPLIER_INVOICE})
 
 
 def request_target(request_id: int) -> str:
@@ -117,6 +121,9 @@ class StepRunner:
         with self._store.unit_of_work() as uow:
             if step.unlink is not None:
                 uow.links.unlink(step.unlink, by=actor, voided_in_xero=copy_gone, at=record.at)
+            removed = _removed(request, step)
+            if removed is not None:
+                uow.reallocations.remember(removed)
             uow.unlinks.record_step(request.id, record)
             uow.audit.record(
                 actor, "unlink.step", request_target(request.id),
@@ -141,6 +148,29 @@ class StepRunner:
             detail = {"state": state.value} | ({"error": error, "code": code} if error else {})
             uow.audit.record(actor, f"unlink.{state.value}", request_target(request_id), detail=detail)
             uow.commit()
+
+
+def _removed(request: UnlinkRequest, step: UnlinkStep) -> RemovedAllocation | None:
+    """The credit-note allocation `step` took off an invoice, to apply again to the corrected invoice once it
+    posts (see `sync.reallocate`). A credit note's own allocations are not kept: the corrected credit note carries
+    them from Actionstep when it posts again."""
+    plan = request.plan
+    if step.change is not XeroChange.REMOVE_ALLOCATION or plan.kind not in INVOICE_KINDS:
+        return None
+    found = next((a for a in plan.allocations if a.allocation_id == step.xero_id), None)
+    if found is None:
+        return None
+    return RemovedAllocation(
+        allocation_id=found.allocation_id,
+        source=plan.source,
+        old_invoice_id=plan.link.xero_id,
+        credit_note_id=found.credit_note_id,
+        credit_note_number=found.credit_note_number,
+        old_invoice_number=found.invoice_number or plan.link.xero_number,
+        amount=found.amount,
+        date=found.date,
+        request_id=request.id,
+    )
 
 
 def _gone(xero: XeroDocumentState | None) -> bool:

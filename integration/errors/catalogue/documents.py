@@ -66,6 +66,14 @@ DOCUMENTS: dict[str, CatalogueEntry] = entries(
         "If the earlier copy is still live, void it in Xero first so the books hold it once.",
     ),
     CatalogueEntry(
+        "doc.allocation_not_reapplied",
+        "Credit not applied again after an unlink",
+        "Unlinking and voiding an invoice took a credit note's allocation off it, and Xero could not apply it to the "
+        "corrected invoice (the credit note is gone, voided or used elsewhere, or the invoice owes less).",
+        "Allocate the amount named in the message by hand in Xero (credit note > Allocate credit), or refund or "
+        "reallocate the credit as the firm decides; this alert stays open until someone Ignores it saying so.",
+    ),
+    CatalogueEntry(
         "doc.failed",
         "Document not posted",
         "A problem with this document kept it out of Xero; the rest of the sync went on.",

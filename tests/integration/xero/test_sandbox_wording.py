@@ -53,7 +53,9 @@ def test_a_tax_amount_override_is_refused_on_a_bank_transaction_but_its_own_figu
     assert errors(same) == [] and same["TotalTax"] == Decimal("26.14")
 
 
-def test_a_tax_amount_override_is_taken_on_a_tax_exclusive_invoice_line(caller: Caller, client_id: str) -> None:
+def test_a_tax_amount_override_is_taken_on_a_tax_exclusive_invoice_line(
+    caller: Caller, client_id: str
+) -> None:
     line = item("261.40", TaxAmount=Decimal("26.09"))
     (created,) = caller.created("Invoices", {"Invoices": [invoice("INV-1", client_id, line)]})
     assert errors(created) == [] and created["TotalTax"] == Decimal("26.09")

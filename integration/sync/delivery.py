@@ -11,12 +11,15 @@
    document is never taken for ours (freakboy3742/pyxero #328).
 5. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
    uncorrected version, so a re-post either creates the corrected copy or fails saying why.
+6. Xero's own words are kept verbatim in the item's note, with the catalogue code of the first reason; a reason
+   the catalogue does not know (`xero.unknown`) is logged once, when the item is judged, so it can be added.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +39,8 @@ from integration.errors import AlreadyLinked, describe
 from integration.ports import XeroGateway
 from integration.rules.posting import XeroPosting, batch_key, document_key
 from integration.store import Store
+
+log = logging.getLogger(__name__)
 
 LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
 SUPPLIER_TYPES = frozenset({"ACCPAY", "ACCPAYCREDIT"})
@@ -123,6 +128,7 @@ class Delivery:
         message = (
             "; ".join(text for _, text in outcome.errors) or "Xero refused the document without a reason."
         )
+        _log_unknown(posting.identity.number or posting.identity.reference, outcome.errors, code)
         return _Settled(Outcome.FAILED, code=code, message=message)
 
     def _settle(self, posting: XeroPosting, superseded: Collection[str]) -> _Settled | None:
@@ -153,16 +159,19 @@ class Delivery:
         self, result: BatchResult, entries: list[tuple[Document, XeroPosting, _Settled, str]]
     ) -> None:
         """Allocate what needs allocating, then record every outcome and link of the batch in one transaction."""
-        notes = {
+        allocation_failures = {
             key: self._allocate(settled.xero.xero_id, posting, key)
             for _, posting, settled, key in entries
             if settled.xero is not None and posting.allocations and not settled.xero.allocated
         }
+        notes = {key: failure[1] for key, failure in allocation_failures.items() if failure}
         succeeded: dict[str, str] = {}
         failed: dict[str, tuple[str, str]] = {}
         with self._store.unit_of_work() as uow:
             for doc, posting, settled, key in entries:
                 outcome, message, code = settled.outcome, settled.message or notes.get(key), settled.code
+                if code is None and (failure := allocation_failures.get(key)):
+                    code = failure[0]  # posted, but its allocation was refused: the reason's own code and fix
                 if settled.xero is not None:
                     try:
                         uow.links.add(
@@ -198,12 +207,22 @@ class Delivery:
             uow.outbox.settle_many(succeeded, failed)
             uow.commit()
 
-    def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> str | None:
+    def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> tuple[str, str] | None:
+        """Apply a posted credit note's allocations; on a refusal, the code of Xero's first reason and the note."""
         outcome = self._xero.allocate(credit_note_id, list(posting.allocations), f"{key}-alloc")
         if outcome.ok:
             return None
+        code = outcome.errors[0][0] if outcome.errors else "xero.unknown"
+        _log_unknown(posting.identity.number, outcome.errors, code)
         reason = "; ".join(text for _, text in outcome.errors)
-        return f"Posted, but its allocation could not be applied in Xero: {reason}"
+        return code, f"Posted, but its allocation could not be applied in Xero: {reason}"
+
+
+def _log_unknown(number: str | None, errors: Sequence[tuple[str, str]], code: str) -> None:
+    """Log, once per judged item, a refusal whose words the catalogue does not know yet, verbatim."""
+    if code == "xero.unknown":
+        words = "; ".join(text for _, text in errors) or "(no reason given)"
+        log.warning("xero.unknown: Xero refused %s: %s", number or "a document", words)
 
 
 def _differences(identity: Identity, posting: XeroPosting, doc: XeroDocument) -> list[str]:

@@ -85,7 +85,8 @@ def _recorded(create: Callable[[Context, dict[str, Any]], tuple[Any, Check]]) ->
 
 
 def _not_found() -> HttpError:
-    return HttpError(404, {"Title": "Not Found", "Status": 404, "Detail": msg.DOCUMENT_NOT_FOUND})
+    # Plain text, not JSON (XeroAPI/Xero-OpenAPI #163).
+    return HttpError(404, msg.NOT_FOUND_TEXT)
 
 
 class AccountingApi:
@@ -148,7 +149,7 @@ class AccountingApi:
                 {"Detail": "Not supported"},
             )
         if request.method in ("PUT", "POST") and not rest:
-            return batch(ctx, request, kind, self._status_update(kind) if request.method == "POST" else None)
+            return batch(ctx, request, kind, self._upsert(kind) if request.method == "POST" else None)
         if resource == "creditnotes" and len(rest) >= 2 and rest[1].lower() == "allocations":
             return self._allocations(ctx, request, rest)
         if request.method == "POST" and len(rest) == 1:
@@ -262,16 +263,31 @@ class AccountingApi:
     def _create_credit_note(self, ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
         return xero_documents.create(ctx, raw, credit=True)
 
-    def _status_update(self, kind: Kind) -> Callable[[Context, dict[str, Any]], tuple[Any, Check]]:
-        def update(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
-            record = self._find(kind, str(raw.get(kind.id_field, "")))
-            if record is None:
-                check = Check()
-                check.fail(msg.DOCUMENT_NOT_FOUND)
-                return None, check
-            return self._change(ctx, kind, record, raw)
+    def _upsert(self, kind: Kind) -> Callable[[Context, dict[str, Any]], tuple[Any, Check]]:
+        """POST: an element naming an id changes that record; a sales invoice (ACCREC) naming the number of an
+        existing one, without an id, changes that invoice rather than being refused (freakboy3742/pyxero #328);
+        anything else is created, as with PUT."""
 
-        return update
+        def upsert(ctx: Context, raw: dict[str, Any]) -> tuple[Any, Check]:
+            if raw.get(kind.id_field):
+                record = self._find(kind, str(raw[kind.id_field]))
+                if record is None:
+                    check = Check()
+                    check.fail(msg.DOCUMENT_NOT_FOUND)
+                    return None, check
+                return self._change(ctx, kind, record, raw)
+            same_number = self._sales_invoice_numbered(kind, raw)
+            if same_number is not None:
+                return self._change(ctx, kind, same_number, {**raw, kind.id_field: same_number.id})
+            assert kind.create is not None
+            return kind.create(ctx, raw)
+
+        return upsert
+
+    def _sales_invoice_numbered(self, kind: Kind, raw: dict[str, Any]) -> Document | None:
+        if kind.key != "Invoices" or not raw.get("InvoiceNumber") or raw.get("Type", "ACCREC") != "ACCREC":
+            return None
+        return self.books.document_by_number(str(raw["InvoiceNumber"]), credit=False, type_="ACCREC")
 
     def _find(self, kind: Kind, record_id: str) -> Any:
         tables: dict[str, dict[str, Any]] = {
@@ -286,7 +302,8 @@ class AccountingApi:
             check = edits.edit(ctx, record, raw)
             return (None if check.errors else record), check
         status = str(raw.get("Status") or "")
-        if set(raw) - {kind.id_field, "Status", "Type"} or not status:
+        named = {"InvoiceNumber"} if raw.get("InvoiceNumber") == getattr(record, "number", None) else set()
+        if set(raw) - {kind.id_field, "Status", "Type", *named} or not status:
             check = Check()
             check.fail(msg.ONLY_STATUS_CHANGES)
             return None, check

@@ -1,7 +1,8 @@
 """Bank transactions (spend and receive money) and bank transfers in the sandbox.
 
 A bank transaction needs a Type (RECEIVE or SPEND; the *-TRANSFER types only come from transfers), a contact, a
-BANK account and line items, priced like invoice lines. A transfer moves an amount between two different bank
+BANK account and line items, priced like invoice lines, except that a TaxAmount differing from Xero's own
+calculation is refused, not taken (XeroAPI/xero-node #768). A transfer moves an amount between two different bank
 accounts and creates the SPEND-TRANSFER / RECEIVE-TRANSFER transactions behind it.
 """
 
@@ -60,7 +61,7 @@ def create_transaction(ctx: Context, raw: dict[str, Any]) -> tuple[BankTransacti
     check_currency(ctx.books, raw, check)
     amounts = line_amount_types(raw, check)
     lines = [
-        price_line(ctx, item, amounts, check, allow=_not_bank, draft=False)
+        price_line(ctx, item, amounts, check, allow=_not_bank, draft=False, tax_override=False)
         for item in raw.get("LineItems") or []
     ]
     if not lines:

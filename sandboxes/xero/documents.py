@@ -170,6 +170,8 @@ def allocate(ctx: Context, credit_note: Document, raw: dict[str, Any]) -> tuple[
         check.fail(msg.not_valid_status("Credit Note"))
     if invoice is None or invoice.is_credit:
         check.fail(msg.DOCUMENT_NOT_FOUND)
+    elif invoice.status == "PAID":
+        check.fail(msg.ALLOCATION_PAID_OFF)  # calcinai/xero-php #251
     elif invoice.status != "AUTHORISED":
         check.fail(msg.not_valid_status("Invoice"))
     elif invoice.type != credit_note.type.removesuffix("CREDIT"):
@@ -178,10 +180,10 @@ def allocate(ctx: Context, credit_note: Document, raw: dict[str, Any]) -> tuple[
         check.fail(msg.ALLOCATION_CONTACT_MISMATCH)
     if amount is None or amount <= 0:
         check.fail(msg.AMOUNT_POSITIVE)
-    elif amount > credit_note.outstanding:
-        check.fail(msg.ALLOCATION_EXCEEDS_CREDIT)
-    elif invoice is not None and amount > invoice.outstanding:
-        check.fail(msg.ALLOCATION_EXCEEDS_DUE)
+    elif amount > credit_note.outstanding or (
+        invoice is not None and invoice.status != "PAID" and amount > invoice.outstanding
+    ):
+        check.fail(msg.ALLOCATION_EXCEEDS)  # waynerobinson/xeroizer #320
     check_lock(books, day, check)
     if check.errors or invoice is None or amount is None:
         return None, check

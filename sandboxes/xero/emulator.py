@@ -36,6 +36,7 @@ from typing import Any
 
 from integration.clock import Clock, SystemClock
 from sandboxes import demo_chart
+from sandboxes.xero import messages as msg
 from sandboxes.xero import render, scopes
 from sandboxes.xero.api import AccountingApi
 from sandboxes.xero.books import Contact, new_id
@@ -44,7 +45,15 @@ from sandboxes.xero.gate import IdempotencyKeys, Limits, RateLimiter
 from sandboxes.xero.identity import Identity
 from sandboxes.xero.rules import Context
 from sandboxes.xero.seed import organisation_today, seeded_books
-from sandboxes.xero.wsgi import HttpError, Request, Response, StartResponse, json_response
+from sandboxes.xero.wsgi import (
+    HttpError,
+    Request,
+    Response,
+    StartResponse,
+    error_response,
+    json_response,
+    text_response,
+)
 
 __all__ = ["DEMO_CONTACTS", "Limits", "SeenRequest", "XeroSandbox"]
 
@@ -54,6 +63,12 @@ DEMO_CONTACTS: list[dict[str, Any]] = [
     {"Name": "Northwind Holdings Pty Ltd", "EmailAddress": "accounts@northwind.example"},
 ]
 _FORBIDDEN = {"Type": None, "Title": "Forbidden", "Status": 403, "Detail": "AuthenticationUnsuccessful"}
+
+
+def _outage(status: int) -> Response:
+    """Xero's 5xx answers are plain text; 503 covers both outages and "Organisation offline" (Xero's HTTP response
+    codes page)."""
+    return text_response(status, msg.OFFLINE_TEXT if status == 503 else msg.SERVER_ERROR_TEXT)
 
 
 @dataclass(slots=True)
@@ -145,7 +160,7 @@ class XeroSandbox:
         try:
             response = self._route(request, seen)
         except HttpError as error:
-            response = json_response(error.status, error.payload, error.headers)
+            response = error_response(error)
         seen.status = seen.status or response.status
         return response.send(start_response)
 
@@ -160,7 +175,7 @@ class XeroSandbox:
             return self.identity.connections(request)
         if path.startswith(API_ROOT):
             return self._accounting(request, request.path[len(API_ROOT) :], seen)
-        raise HttpError(404, {"Detail": "Not a Xero path"})
+        raise HttpError(404, msg.NOT_FOUND_TEXT)
 
     def _accounting(self, request: Request, below: str, seen: SeenRequest) -> Response:
         fault = self.faults.take(request.method, below)
@@ -170,7 +185,7 @@ class XeroSandbox:
                 seen.status = "timeout"
                 raise TimeoutError("sandbox: injected timeout")
         if fault is not None and fault.kind == "fail" and not fault.remember:
-            return json_response(fault.status, {"Title": "Service Unavailable", "Status": fault.status})
+            return _outage(fault.status)
         client_id, granted = self.identity.grant_of(request)
         if request.headers.get("xero-tenant-id", "").lower() != self.tenant_id.lower():
             raise HttpError(403, _FORBIDDEN)
@@ -195,14 +210,14 @@ class XeroSandbox:
             if key is not None and (remembered := self.keys.replay(scope, key, request, now)) is not None:
                 return Response(remembered.status, remembered.body, list(remembered.headers))
             if failure is not None:  # an internal error, remembered under the key as Xero remembers them
-                response = json_response(failure, {"Title": "Internal Server Error", "Status": failure})
+                response = _outage(failure)
             else:
                 try:
                     response = self._api.handle(
                         self._context(request), request, [p for p in below.split("/") if p]
                     )
                 except HttpError as error:
-                    response = json_response(error.status, error.payload, error.headers)
+                    response = error_response(error)
             if key is not None:
                 self.keys.remember(
                     scope, key, request, now, Response(response.status, response.body, list(response.headers))

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from integration.clock import Clock
+from sandboxes.xero import messages as msg
 from sandboxes.xero import scopes
 from sandboxes.xero.render import utc_string
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
@@ -169,14 +170,11 @@ class Identity:
         with self._lock:
             access = self._access.get(token)
         if access is None or access.expires <= self._clock.now():
+            # An expired token says when it expired (freakboy3742/pyxero PR #337); an unknown one does not.
+            detail = msg.token_expired(access.expires) if access is not None else "AuthenticationUnsuccessful"
             raise HttpError(
                 401,
-                {
-                    "Type": None,
-                    "Title": "Unauthorized",
-                    "Status": 401,
-                    "Detail": "AuthenticationUnsuccessful",
-                },
+                {"Type": None, "Title": "Unauthorized", "Status": 401, "Detail": detail},
                 [("WWW-Authenticate", 'Bearer error="invalid_token"')],
             )
         return access.client_id, access.scopes

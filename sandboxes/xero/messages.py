@@ -7,7 +7,7 @@ wording we have not seen; the client matches them by meaning, so a change here s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -62,12 +62,14 @@ def not_valid_status(noun: str) -> str:
     return f"{noun} not of valid status for modification"
 
 
-PAYMENT_NOT_AUTHORISED = "Payments can only be made against AUTHORISED documents"  # (unverified)
+# A payment on a PAID invoice draws both of these together (a public production log, unconfirmed).
+PAYMENT_NOT_AUTHORISED = "Payments can only be made against Authorised documents"
 PAYMENT_EXCEEDS = "Payment amount exceeds the amount outstanding on this document"
-ALLOCATION_EXCEEDS_CREDIT = (
-    "The amount allocated exceeds the remaining credit on this credit note"  # (unverified)
+# waynerobinson/xeroizer #320; the sandbox also answers it when the invoice owes less than the amount (its choice).
+ALLOCATION_EXCEEDS = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+ALLOCATION_PAID_OFF = (
+    "The invoice you are trying to allocate to has already been paid off"  # calcinai/xero-php #251
 )
-ALLOCATION_EXCEEDS_DUE = "The amount allocated exceeds the amount outstanding on the invoice"  # (unverified)
 ALLOCATION_CONTACT_MISMATCH = "The ContactID and the TargetTransaction ContactID do not match"
 ALLOCATION_TYPE_MISMATCH = "The credit note type is not valid for this invoice"  # (unverified)
 RECONCILED_PAYMENT = "This payment has been reconciled and cannot be deleted"  # (unverified)
@@ -123,6 +125,27 @@ def journal_unbalanced(debits: Decimal, credits: Decimal) -> str:
 def idempotency_conflict(key: str) -> str:
     """A key reused with a different method, URL or body."""
     return f"Idempotency Key: {key} is used with a different request."
+
+
+def line_total_mismatch(given: Decimal, expected: Decimal) -> str:
+    """A LineAmount that is not Quantity × UnitAmount less discount (XeroAPI/Xero-NetStandard #74, #412)."""
+    return f"The line total {given:.2f} does not match the expected line total {expected:.2f}"
+
+
+def tax_amount_incorrect(given: Decimal, tax_type: str, expected: Decimal) -> str:
+    """A TaxAmount override on a bank transaction line (XeroAPI/xero-node #768)."""
+    return f"Tax amount {given:.2f} is incorrect for {tax_type} tax type, should be {expected:.2f}"
+
+
+def token_expired(expired_at: datetime) -> str:
+    """The 401 Detail for an access token past its expiry (freakboy3742/pyxero PR #337)."""
+    return f"TokenExpired: token expired at {expired_at:%m/%d/%Y %H:%M:%S}"
+
+
+# Plain-text bodies, not JSON: XeroAPI/Xero-OpenAPI #163 (404) and Xero's HTTP response codes page (503).
+NOT_FOUND_TEXT = "The resource you're looking for cannot be found"
+OFFLINE_TEXT = "Organisation offline"
+SERVER_ERROR_TEXT = "An unhandled error occurred in the Xero API"  # (unverified)
 
 
 IDEMPOTENCY_KEY_TOO_LONG = "Idempotency Key exceeds the maximum length of 128 characters"  # (unverified)

@@ -59,7 +59,8 @@ def create(ctx: Context, raw: dict[str, Any]) -> tuple[Payment | None, Check]:
     day = parse_date(raw.get("Date"), check, "Date") or ctx.today
     amount = number(raw.get("Amount"))
     if document is not None:
-        if document.status == "PAID":
+        if document.status == "PAID":  # both errors together, as a production log shows (unconfirmed)
+            check.fail(msg.PAYMENT_NOT_AUTHORISED)
             check.fail(msg.PAYMENT_EXCEEDS)
         elif document.status != "AUTHORISED":
             check.fail(msg.PAYMENT_NOT_AUTHORISED)

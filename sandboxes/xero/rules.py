@@ -7,7 +7,10 @@
   Without a TaxType the account's default applies.
 - Lock dates: nothing may be dated on or before the end-of-year or period lock date (drafts excepted).
 - Money: each line's tax is computed and rounded to the cent on its own, then summed ("Xero calculates tax on a
-  per line basis, rounding to two decimal places"); a TaxAmount sent on the line overrides the calculation.
+  per line basis, rounding to two decimal places"). A TaxAmount sent on an invoice or credit note line overrides
+  the calculation; on a bank transaction line one that differs is refused (XeroAPI/xero-node #768).
+- A LineAmount sent with a UnitAmount must equal Quantity × UnitAmount less discount, or the line is refused;
+  Xero does not recompute it silently (XeroAPI/Xero-NetStandard #74, #412).
 """
 
 from __future__ import annotations
@@ -164,8 +167,12 @@ def price_line(
     *,
     allow: Callable[[Account], bool],
     draft: bool,
+    tax_override: bool = True,
 ) -> Line:
-    """One line with Xero's arithmetic: LineAmount from Quantity × UnitAmount less discount, tax per line."""
+    """One line with Xero's arithmetic: LineAmount from Quantity × UnitAmount less discount, tax per line.
+
+    `tax_override` says whether a TaxAmount that differs from the computed tax is taken (invoices, credit notes)
+    or refused (bank transactions)."""
     raw = raw if isinstance(raw, dict) else {}
     quantity, unit, given = (
         number(raw.get("Quantity")),
@@ -184,6 +191,8 @@ def price_line(
         elif discount_amount is not None:
             gross -= discount_amount
         line_amount = money(gross)
+        if given is not None and money(given) != line_amount:
+            check.fail(msg.line_total_mismatch(given, line_amount))
     elif given is not None:
         line_amount = money(given)
         quantity = quantity if quantity not in (None, Decimal(0)) else Decimal(1)
@@ -197,11 +206,12 @@ def price_line(
     )
     rate = resolve_tax(ctx.books, raw.get("TaxType"), account, check) if priced else None
     override = number(raw.get("TaxAmount"))
-    tax = (
-        money(override)
-        if override is not None and line_amount_types != "NoTax"
-        else line_tax(line_amount, rate, line_amount_types)
-    )
+    tax = line_tax(line_amount, rate, line_amount_types)
+    if override is not None and money(override) != tax:
+        if not tax_override:
+            check.fail(msg.tax_amount_incorrect(override, rate.tax_type if rate else "NONE", tax))
+        elif line_amount_types != "NoTax":
+            tax = money(override)
     return Line(
         id=new_id(),
         description=raw.get("Description"),

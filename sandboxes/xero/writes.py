@@ -4,8 +4,8 @@ With `summarizeErrors=false` the answer is always 200 and each element comes bac
 (`StatusAttributeString: "OK"`, plus any `Warnings`) or the element as sent with `ValidationErrors`, the failure
 flag of its kind (`HasErrors` on invoices and credit notes, `HasValidationErrors` on payments and contacts) and
 `StatusAttributeString: "ERROR"`. Without it (Xero's real default, whatever the spec says) one failed element turns
-the answer into a 400 ValidationException listing every element without ids, though the valid ones were saved,
-which is what Xero does.
+the answer into a 400 ValidationException whose `Elements` list only the failed elements, though the valid ones
+were saved (XeroAPI/xero-ruby #247): a client cannot tell from that answer which of its elements were created.
 """
 
 from __future__ import annotations
@@ -88,10 +88,7 @@ def answer(
     )
     any_failed = any(record is None for _, record, _ in outcomes)
     if summarise and any_failed:
-        elements = [
-            failed(kind, raw, check) if record is None else {**raw, "ValidationErrors": []}
-            for raw, record, check in outcomes
-        ]
+        elements = [failed(kind, raw, check) for raw, record, check in outcomes if record is None]
         return json_response(
             400,
             {
@@ -108,11 +105,12 @@ def answer(
     return json_response(200, envelope(ctx, kind.key, records))
 
 
-def batch(ctx: Context, request: Request, kind: Kind, update: Create | None = None) -> Response:
-    """Create each element in turn (or, with `update`, change the ones that name an existing id)."""
+def batch(ctx: Context, request: Request, kind: Kind, upsert: Create | None = None) -> Response:
+    """Create each element in turn (PUT), or hand each to `upsert` (POST), which changes an existing record or
+    creates a new one."""
     outcomes = []
     for raw in elements_of(request, kind.key):
-        handler = update if update is not None and raw.get(kind.id_field) else kind.create
+        handler = upsert or kind.create
         if handler is None:
             raise HttpError(405, {"Detail": f"{kind.key} are not created here"})
         record, check = handler(ctx, raw)

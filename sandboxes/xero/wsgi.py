@@ -18,7 +18,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
 class HttpError(Exception):
-    """Stop handling a request and answer `status` with `payload`."""
+    """Stop handling a request and answer `status` with `payload`: JSON, or plain text when it is a `str`."""
 
     def __init__(self, status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__(status)
@@ -127,3 +127,15 @@ def dumps(payload: Any) -> bytes:
 def json_response(status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> Response:
     """A JSON response with `status` and extra `headers`."""
     return Response(status, dumps(payload), [("Content-Type", "application/json; charset=utf-8"), *headers])
+
+
+def text_response(status: int, text: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
+    """A plain-text response, as Xero answers a 404 or an outage."""
+    return Response(status, text.encode(), [("Content-Type", "text/plain; charset=utf-8"), *headers])
+
+
+def error_response(error: HttpError) -> Response:
+    """The response for a raised `HttpError`."""
+    if isinstance(error.payload, str):
+        return text_response(error.status, error.payload, error.headers)
+    return json_response(error.status, error.payload, error.headers)

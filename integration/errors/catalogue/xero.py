@@ -33,7 +33,7 @@ XERO: dict[str, CatalogueEntry] = entries(
         "xero.invalid_status",
         "Document not in a state Xero can change",
         "Xero will not change the document in its current status (for example a paid or voided invoice).",
-        "Check the document in Xero; remove payments first if it has any.",
+        "Check the document's Status in Xero; remove payments first if it has any.",
     ),
     CatalogueEntry(
         "xero.contact_archived",
@@ -70,6 +70,54 @@ XERO: dict[str, CatalogueEntry] = entries(
         "Payment is reconciled",
         "Xero cannot delete a payment that has been reconciled against a bank statement line.",
         "Unreconcile it in Xero first, or unlink without voiding in Xero.",
+    ),
+    CatalogueEntry(
+        "xero.payment_not_authorised",
+        "Payment on a document that is not approved in Xero",
+        "Xero takes payments only on approved (AUTHORISED) invoices and credit notes; the payment's document is a "
+        "draft, awaiting approval or voided in Xero.",
+        "Open the invoice or credit note this payment is for in Xero and check its Status: approve it there, or "
+        "link the payment in Actionstep to the document that is approved, then sync again.",
+    ),
+    CatalogueEntry(
+        "xero.document_paid",
+        "Invoice already paid in Xero",
+        "The invoice this payment is for is already fully paid in Xero (Xero answers that it is not Authorised and "
+        "that the payment is more than its amount outstanding).",
+        "Open the invoice's payments in Xero: a payment entered there by hand duplicates this one. Delete the "
+        "duplicate in Xero, or remove this payment in Actionstep, then sync again.",
+    ),
+    CatalogueEntry(
+        "xero.allocation_exceeds_outstanding",
+        "Credit note allocation more than what is left",
+        "The credit note's allocation Amount is more than is left on the credit note, or still owed on the "
+        "invoice, in Xero.",
+        "Compare the credit note's remaining credit and the invoice's amount due in Xero: a payment or credit "
+        "entered there by hand may have settled part of it. Allocate the rest by hand in Xero, or correct the "
+        "allocation in Actionstep.",
+    ),
+    CatalogueEntry(
+        "xero.allocation_paid_off",
+        "Credit note allocated to an invoice already paid",
+        "The invoice the credit note is allocated to is already fully paid in Xero.",
+        "Check the invoice's payments in Xero: remove a payment entered there by hand, then allocate the credit "
+        "note by hand in Xero, or change the credit note's allocation in Actionstep.",
+    ),
+    CatalogueEntry(
+        "xero.line_total_mismatch",
+        "Line total is not quantity × price",
+        "Xero checks each line's amount (LineAmount) against its quantity × unit price, less any discount, and "
+        "refuses a line where they differ.",
+        "Correct the document's line in Actionstep so its amount equals quantity × unit price (Xero's message "
+        "names both totals), then sync again.",
+    ),
+    CatalogueEntry(
+        "xero.tax_amount_incorrect",
+        "Tax amount not what Xero calculates",
+        "On a bank transaction Xero refuses a line's tax amount (TaxAmount) that differs from its own calculation "
+        "for the line's tax type.",
+        "Correct the transaction line's tax in Actionstep to the amount Xero names, or map the line's tax code to "
+        "the tax type it should use, then sync again.",
     ),
     CatalogueEntry(
         "xero.unknown",

@@ -88,6 +88,58 @@ def delete_reconciled_payment(xero: XeroClient, sandbox: XeroSandbox, contact: s
     return xero.delete_payment(payment.xero_id, "unpay")
 
 
+def void_a_draft(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    draft = _invoice(xero, contact, Status="DRAFT")
+    assert draft.xero_id
+    return xero.set_status("invoice", draft.xero_id, "VOIDED", "void")
+
+
+def payment_on_a_paid_invoice(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    invoice_id, payment = _paid(xero, contact)
+    assert payment.ok
+    return xero.create("Payments", [build.payment(invoice_id, "5.00")], "pay-again")[0]
+
+
+def _credit(xero: XeroClient, contact: str, amount: str = "50.00") -> str:
+    note = xero.create("CreditNotes", [build.credit_note("CN-1", contact, amount)], "cn")[0]
+    assert note.xero_id
+    return note.xero_id
+
+
+def allocation_over_the_credit(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    invoice = _invoice(xero, contact)
+    return xero.allocate_credit_note(
+        _credit(xero, contact),
+        [{"Invoice": {"InvoiceID": invoice.xero_id}, "Amount": Decimal("56.00"), "Date": "2026-07-20"}],
+        "al",
+    )[0]
+
+
+def allocation_to_a_paid_invoice(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    invoice_id, payment = _paid(xero, contact)
+    assert payment.ok
+    return xero.allocate_credit_note(
+        _credit(xero, contact),
+        [{"Invoice": {"InvoiceID": invoice_id}, "Amount": Decimal("5.00"), "Date": "2026-07-20"}],
+        "al",
+    )[0]
+
+
+def line_total_mismatch(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    return _invoice(xero, contact, LineItems=[build.line(LineAmount=Decimal("99.99"))])
+
+
+def bank_transaction_tax_override(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
+    spend = build.trust_receipt(
+        "Filing fee",
+        contact,
+        Type="SPEND",
+        LineAmountTypes="Exclusive",
+        LineItems=[build.line("261.40", account="420", tax="INPUT", TaxAmount=Decimal("26.09"))],
+    )
+    return xero.create("BankTransactions", [spend], "spend")[0]
+
+
 def contact_not_identified(xero: XeroClient, sandbox: XeroSandbox, contact: str) -> ElementResult:
     return _invoice(xero, contact, Contact={})
 
@@ -100,7 +152,31 @@ CASES: dict[str, tuple[Provoke, str]] = {
         "The TaxType code 'OUTPUT' cannot be used with account code '420'.",
     ),
     "xero.lock_date": (inside_lock_date, "The document date cannot be before the period lock date"),
-    "xero.invalid_status": (payment_on_a_draft, "Payments can only be made against AUTHORISED documents"),
+    "xero.invalid_status": (void_a_draft, "Invoice not of valid status for modification"),
+    "xero.payment_not_authorised": (
+        payment_on_a_draft,
+        "Payments can only be made against Authorised documents",
+    ),
+    "xero.document_paid": (
+        payment_on_a_paid_invoice,
+        "Payments can only be made against Authorised documents",
+    ),
+    "xero.allocation_exceeds_outstanding": (
+        allocation_over_the_credit,
+        "Credit Note cannot be allocated as amount is greater than amount outstanding",
+    ),
+    "xero.allocation_paid_off": (
+        allocation_to_a_paid_invoice,
+        "The invoice you are trying to allocate to has already been paid off",
+    ),
+    "xero.line_total_mismatch": (
+        line_total_mismatch,
+        "The line total 99.99 does not match the expected line total 100.00",
+    ),
+    "xero.tax_amount_incorrect": (
+        bank_transaction_tax_override,
+        "Tax amount 26.09 is incorrect for INPUT tax type, should be 26.14",
+    ),
     "xero.contact_archived": (
         archived_contact,
         "The contact with the specified contact details has been archived.",
@@ -127,7 +203,8 @@ def test_xeros_refusal_reaches_the_caller_with_its_catalogue_code_and_its_own_wo
     provoke, words = CASES[code]
     result = provoke(xero, sandbox, northwind)
     assert not result.ok and result.xero_id is None
-    assert result.codes == (code,)
+    assert result.codes[0] == code
+    assert result.codes[1:] == (("xero.payment_exceeds_outstanding",) if code == "xero.document_paid" else ())
     assert words in result.errors[0][1]
 
 

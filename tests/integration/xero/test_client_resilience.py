@@ -184,3 +184,20 @@ def test_each_tenant_shares_one_governor_between_clients(
         first.organisation()
         second.organisation()
     assert sandbox.limiter.refused == 0 and clock.slept == pytest.approx(60)
+
+
+def test_plain_text_answers_are_read_without_crashing_a_404_is_left_out_and_an_offline_organisation_is_unavailable(
+    xero: XeroClient, sandbox: XeroSandbox
+) -> None:
+    assert xero.find_credit_notes(ids=["00000000-0000-0000-0000-000000000000"]) == []
+    sandbox.faults.fail_next(10, status=503)
+    with pytest.raises(Unavailable) as raised:
+        xero.organisation()
+    assert raised.value.status == 503
+
+
+def test_an_expired_token_is_refreshed_once_and_the_call_goes_through(
+    xero: XeroClient, sandbox: XeroSandbox
+) -> None:
+    sandbox.expire_tokens()
+    assert xero.organisation().name

@@ -31,7 +31,7 @@ def test_summarize_errors_false_answers_200_with_each_element_in_order(
     assert errors(elements[1]) == ["Account code '999' is not a valid code for this document."]
 
 
-def test_without_summarize_errors_one_bad_element_makes_a_400_yet_the_good_ones_are_saved(
+def test_without_summarize_errors_a_400_lists_only_the_failed_elements_yet_the_good_ones_are_saved(
     caller: Caller, sandbox: XeroSandbox, client_id: str
 ) -> None:
     body = {"Invoices": [invoice("INV-1", client_id), invoice("INV-2", client_id, item(tax="NOPE"))]}
@@ -42,9 +42,9 @@ def test_without_summarize_errors_one_bad_element_makes_a_400_yet_the_good_ones_
         payload["Type"] == "ValidationException" and payload["Message"] == "A validation exception occurred"
     )
     assert [errors(e) for e in payload["Elements"]] == [
-        [],
         ["The TaxType code NOPE does not exist or cannot be used for this type of transaction."],
     ]
+    assert payload["Elements"][0]["InvoiceNumber"] == "INV-2"
     assert all("InvoiceID" not in e for e in payload["Elements"])
     assert [i["InvoiceNumber"] for i in sandbox.invoices()] == ["INV-1"]
 

@@ -63,7 +63,7 @@ def test_payments_go_only_to_authorised_documents_and_to_bank_accounts(
 ) -> None:
     (draft,) = caller.created("Invoices", {"Invoices": [invoice("INV-1", client_id, Status="DRAFT")]})
     assert errors(pay(caller, draft["InvoiceID"], "1.00")) == [
-        "Payments can only be made against AUTHORISED documents"
+        "Payments can only be made against Authorised documents"
     ]
     (live,) = caller.created("Invoices", {"Invoices": [invoice("INV-2", client_id)]})
     to_revenue = pay(caller, live["InvoiceID"], "1.00", Account={"Code": "200"})
@@ -148,11 +148,28 @@ def test_an_allocation_cannot_exceed_the_credit_left_or_what_the_invoice_owes(
     caller: Caller, client_id: str, authorised: dict[str, Any]
 ) -> None:
     note = _credit(caller, client_id, "200.00")
-    assert errors(_allocate(caller, note, authorised["InvoiceID"], "221.00")) == [
-        "The amount allocated exceeds the remaining credit on this credit note"
+    over = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+    assert errors(_allocate(caller, note, authorised["InvoiceID"], "221.00")) == [over]
+    assert errors(_allocate(caller, note, authorised["InvoiceID"], "110.01")) == [over]
+
+
+def test_an_allocation_to_an_invoice_already_paid_off_is_refused_in_xeros_words(
+    caller: Caller, client_id: str, authorised: dict[str, Any]
+) -> None:
+    note = _credit(caller, client_id, "50.00")
+    assert errors(pay(caller, authorised["InvoiceID"], "110.00")) == []
+    assert errors(_allocate(caller, note, authorised["InvoiceID"], "10.00")) == [
+        "The invoice you are trying to allocate to has already been paid off"
     ]
-    assert errors(_allocate(caller, note, authorised["InvoiceID"], "110.01")) == [
-        "The amount allocated exceeds the amount outstanding on the invoice"
+
+
+def test_a_payment_on_a_paid_invoice_draws_two_errors_together(
+    caller: Caller, authorised: dict[str, Any]
+) -> None:
+    assert errors(pay(caller, authorised["InvoiceID"], "110.00")) == []
+    assert errors(pay(caller, authorised["InvoiceID"], "5.00")) == [
+        "Payments can only be made against Authorised documents",
+        "Payment amount exceeds the amount outstanding on this document",
     ]
 
 

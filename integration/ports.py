@@ -1,7 +1,7 @@
 """Ports: the protocols the engine's parts talk through, so none of them imports another's implementation.
 
 - `XeroGateway`, `ActionstepGateway`: what the sync, unlinking and the app need from the two remotes, in our own
-  types (`integration.domain`). `integration.adapters.remotes` adapts the real clients to them; tests pass fakes.
+  types (`integration.domain`); `XeroWatch`, what drift watching polls. `integration.adapters.remotes` adapts the real clients to them; tests pass fakes.
 - `TokenStore`, `StoredToken`: what the remote clients need to keep their OAuth tokens. `integration.xero` and
   `integration.actionstep` may not import the store; `integration.adapters.token_store` backs this with the ledger.
 """
@@ -25,10 +25,12 @@ from integration.domain import (
     MalformedDocument,
     Matter,
     SourceBooks,
+    XeroChangeRecord,
     XeroChart,
     XeroDocument,
     XeroDocumentState,
     XeroOrganisation,
+    XeroRecord,
 )
 
 
@@ -107,6 +109,24 @@ class XeroGateway(Protocol):
         self, xero_type: str, xero_id: str, status: Literal["VOIDED", "DELETED"], key: str
     ) -> ElementOutcome:
         """Void or delete an invoice or credit note (`xero_type` as Xero names it: ACCREC, ACCPAYCREDIT…)."""
+
+
+class XeroWatch(Protocol):
+    """What drift watching needs from Xero: pages of what changed since a moment, and one record's History."""
+
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Xero so far."""
+
+    def day_calls_remaining(self) -> int | None:
+        """What is left of Xero's daily call budget (None before any answer)."""
+
+    def changed(self, endpoint: str, since: datetime | None, page: int) -> tuple[list[XeroRecord], bool]:
+        """One page of `endpoint`'s records changed after `since`, oldest change first, and whether another page
+        may follow."""
+
+    def history(self, endpoint: str, xero_id: str) -> list[XeroChangeRecord] | None:
+        """Who changed the record and when, as Xero's History says; None when Xero no longer has it."""
 
 
 class ActionstepGateway(Protocol):

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     xerobot_unlink_two_person: bool = Field(
         default=False, description="true: whoever asks for an unlink cannot confirm it"
     )
+    xerobot_drift_budget_percent: int = Field(
+        default=10, ge=0, le=100, description="share of the day's Xero calls drift watching may use"
+    )
 
     @field_validator("xerobot_public_url")
     @classmethod

@@ -27,11 +27,14 @@ from integration.domain import (
     SourceBooks,
     XeroAccount,
     XeroAllocationState,
+    XeroChangeRecord,
     XeroChart,
     XeroDocument,
     XeroDocumentState,
     XeroOrganisation,
+    XeroPayment,
     XeroPaymentState,
+    XeroRecord,
     XeroTaxRate,
 )
 from integration.errors import Unavailable
@@ -237,6 +240,18 @@ class XeroGatewayAdapter:
         kind: Literal["invoice", "credit_note"] = "credit_note" if xero_type.endswith("CREDIT") else "invoice"
         return _outcome(self.client.set_status(kind, xero_id, status, key))
 
+    def changed(self, endpoint: str, since: datetime | None, page: int) -> tuple[list[XeroRecord], bool]:
+        """One page of what changed in `endpoint` after `since`, in our terms (see `XeroWatch`)."""
+        raw, more = self.client.changed_page(endpoint, since, page)
+        return [_record(endpoint, item) for item in raw], more
+
+    def history(self, endpoint: str, xero_id: str) -> list[XeroChangeRecord] | None:
+        found = self.client.history(endpoint, xero_id)
+        if found is None:
+            return None
+        records = [xero.HistoryRecord.model_validate(item) for item in found]
+        return [XeroChangeRecord(r.user, r.date_utc, r.changes or "", r.details or "") for r in records]
+
 
 def _state(
     doc: xero.Invoice | xero.CreditNote,
@@ -277,6 +292,41 @@ def _payment_state(payment: xero.Payment) -> XeroDocumentState:
         payment.id, "PAYMENT", payment.reference or None, payment.status, payment.amount, payment.date, contact,
         reconciled=payment.is_reconciled, settles=settles or None,
     )  # fmt: skip
+
+
+def _record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
+    """A polled record in our terms: what drift compares with what the bot posted."""
+    if endpoint == "Invoices" or endpoint == "CreditNotes":
+        doc: xero.Invoice | xero.CreditNote = (
+            xero.Invoice.model_validate(item)
+            if endpoint == "Invoices"
+            else xero.CreditNote.model_validate(item)
+        )
+        due = doc.amount_due if isinstance(doc, xero.Invoice) else doc.remaining_credit
+        return XeroRecord(
+            endpoint, doc.id, doc.status, doc.updated_date_utc, doc.number, doc.total, doc.total_tax, doc.date,
+            doc.contact_id, tuple(XeroPayment(p.payment_id, p.amount) for p in doc.payments), amount_due=due,
+        )  # fmt: skip
+    if endpoint == "Payments":
+        payment = xero.Payment.model_validate(item)
+        return XeroRecord(
+            endpoint, payment.id, payment.status, payment.updated_date_utc, payment.reference, payment.amount,
+            date=payment.date, settles=payment.document_id,
+        )  # fmt: skip
+    if endpoint == "BankTransactions":
+        entry = xero.BankTransaction.model_validate(item)
+        return XeroRecord(
+            endpoint, entry.id, entry.status, entry.updated_date_utc, entry.reference, entry.total, None,
+            entry.date, entry.contact_id,
+        )  # fmt: skip
+    if endpoint == "BankTransfers":
+        transfer = xero.BankTransfer.model_validate(item)
+        return XeroRecord(
+            endpoint, transfer.id, transfer.status, transfer.created_date_utc, transfer.reference, transfer.amount,
+            date=transfer.date,
+        )  # fmt: skip
+    contact = xero.Contact.model_validate(item)
+    return XeroRecord(endpoint, contact.contact_id, contact.contact_status, contact.updated_date_utc)
 
 
 def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:

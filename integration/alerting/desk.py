@@ -10,7 +10,7 @@ did not see everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from integration.domain import (
@@ -102,6 +102,25 @@ class AlertDesk:
                 (changes.new if what == "new" else changes.repeated).append(alert)
             if complete:
                 changes.resolved = uow.alerts.resolve_missing(source, seen)
+            uow.commit()
+        return changes
+
+    def raise_drift(self, problems: Iterable[Problem], examined: Collection[str], *,
+                    numbers: Mapping[str, str] | None = None) -> AlertChanges:  # fmt: skip
+        """Raise or count each drift; resolve the open drift alerts about a subject that was looked at again
+        (`examined`) and no longer drifts. A subject not looked at keeps its alert: nothing changed it."""
+        problems = list(problems)
+        changes = self.raise_problems(problems, AlertSource.DRIFT, numbers=numbers, complete=False)
+        seen = {p.fingerprint for p in problems}
+        with self._store.unit_of_work() as uow:
+            for alert in uow.alerts.unresolved():
+                if (
+                    alert.source is AlertSource.DRIFT
+                    and alert.subject in examined
+                    and alert.fingerprint not in seen
+                    and uow.alerts.resolve(alert.id)
+                ):
+                    changes.resolved.append(uow.alerts.get(alert.id) or alert)
             uow.commit()
         return changes
 

@@ -172,8 +172,9 @@ def build_service(
         timedelta(minutes=settings.xerobot_unlink_expiry_minutes), settings.xerobot_unlink_two_person
     )
     return Service(
-        store, actionstep, xero, engine, connector=connector, closing=(http,), unlink_policy=policy
-    )
+        store, actionstep, xero, engine, connector=connector, closing=(http,), unlink_policy=policy,
+        watch=xero, drift_budget_percent=settings.xerobot_drift_budget_percent,
+    )  # fmt: skip
 
 
 def seed_mappings(store: Store, rows: Iterable[tuple[str, str, str]], *, actor: str) -> int:

@@ -2,7 +2,7 @@
 
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
 `unlinks`, `slots` and `connector` are use cases in their own right; everything else is a method that hands the
-call to its use case: `syncing` (sync, preview, retry, check), `mappings`, `status` (status, summary, health).
+call to its use case: `syncing` (sync, preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from integration.alerting.desk import AlertDesk
 from integration.app import audit
 from integration.app.alerts import Alerts
 from integration.app.connect import Connector
+from integration.app.drift import DriftWatching
 from integration.app.mappings import FixResult, Mappings
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
@@ -23,13 +24,14 @@ from integration.app.unlinks import Unlinks
 from integration.clock import SystemClock
 from integration.domain import (
     ConnectionHealth,
+    DriftPass,
     Mapping,
     MappingKind,
     Problem,
     SyncReport,
     XeroAccount,
 )
-from integration.ports import ActionstepGateway, XeroGateway
+from integration.ports import ActionstepGateway, XeroGateway, XeroWatch
 from integration.rules.summary import Summary
 from integration.store import Store
 from integration.sync.engine import SyncEngine
@@ -54,6 +56,8 @@ class Service:
         connector: Connector | None = None,
         closing: tuple[Closeable, ...] = (),
         unlink_policy: UnlinkPolicy | None = None,
+        watch: XeroWatch | None = None,
+        drift_budget_percent: int = 10,
     ) -> None:
         self._store = store
         self._actionstep = actionstep
@@ -67,6 +71,10 @@ class Service:
             store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open
         )
         self.alerts = Alerts(desk)
+        self._drift = (
+            DriftWatching(store, watch, desk, budget_percent=drift_budget_percent) if watch else None
+        )
+        self._drift_desk = desk
         self.unlinks = Unlinks(unlinker)
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
@@ -93,6 +101,17 @@ class Service:
     def check(self) -> list[Problem]:
         """Mapping health: every broken mapping, with the pending documents each one blocks."""
         return self._syncing.check()
+
+    def drift(self) -> DriftPass:
+        """One drift pass: what changed in Xero on documents the bot posted, raised as alerts (and resolved when
+        gone); skipped, with the reason, when Xero is not watched here or its call budget is short."""
+        if self._drift is None:
+            return DriftPass(skipped="Xero is not watched for changes here", complete=False)
+        return self._drift.run()
+
+    def open_drift(self) -> int:
+        """How many drift alerts are open."""
+        return DriftWatching.count_open(self._drift_desk)
 
     def mappings(self) -> list[Mapping]:
         return self._mappings.all()

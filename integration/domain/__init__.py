@@ -60,6 +60,15 @@ from integration.domain.documents import (
     TrustTransfer,
     to_cents,
 )
+from integration.domain.drift import (
+    Drift,
+    DriftFinding,
+    DriftKind,
+    DriftPass,
+    XeroChangeRecord,
+    XeroPayment,
+    XeroRecord,
+)
 from integration.domain.ledger import (
     Link,
     LinkState,
@@ -132,6 +141,10 @@ __all__ = [
     "Direction",
     "Document",
     "DocumentKind",
+    "Drift",
+    "DriftFinding",
+    "DriftKind",
+    "DriftPass",
     "ElementOutcome",
     "Endpoint",
     "GeneralJournal",
@@ -178,11 +191,14 @@ __all__ = [
     "XeroAccount",
     "XeroAllocationState",
     "XeroChange",
+    "XeroChangeRecord",
     "XeroChart",
     "XeroDocument",
     "XeroDocumentState",
     "XeroOrganisation",
+    "XeroPayment",
     "XeroPaymentState",
+    "XeroRecord",
     "XeroTaxRate",
     "to_cents",
 ]

@@ -24,6 +24,7 @@ class AlertSource(StrEnum):
     DUPLICATE = (
         "duplicate"  # a second copy in Xero: no later look can tell it was dealt with, so a person says so
     )
+    DRIFT = "drift"  # a change made in Xero to a posted document; resolved when a later look finds it gone
 
 
 # Problem subjects that one mapping can fix (see `mapping.py`), and the mapping kind each names.

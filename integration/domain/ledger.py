@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -32,6 +32,12 @@ class Link:
     unlinked_at: datetime | None = None
     unlinked_by: str | None = None
     voided_in_xero: bool = False
+    # What the bot posted, kept so a later change made in Xero can be told apart (drift); None on links made
+    # before these were recorded, and then only the total and number are compared.
+    posted_tax: Decimal | None = None
+    posted_date: date | None = None
+    posted_contact_id: str | None = None
+    settles_xero_id: str | None = None  # a payment: the Xero document it pays
 
 
 class PostingState(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,10 @@ def _to_link(row: LinkRow) -> Link:
         unlinked_at=row.unlinked_at,
         unlinked_by=row.unlinked_by,
         voided_in_xero=row.voided_in_xero,
+        posted_tax=row.posted_tax,
+        posted_date=date.fromisoformat(row.posted_date) if row.posted_date else None,
+        posted_contact_id=row.posted_contact_id,
+        settles_xero_id=row.settles_xero_id,
     )
 
 
@@ -51,6 +55,10 @@ class LinkRepository:
             state=LinkState.LINKED.value,
             linked_at=link.linked_at or utcnow(),
             linked_by=link.linked_by,
+            posted_tax=link.posted_tax,
+            posted_date=link.posted_date.isoformat() if link.posted_date else None,
+            posted_contact_id=link.posted_contact_id,
+            settles_xero_id=link.settles_xero_id,
         )
         try:
             with self._session.begin_nested():
@@ -135,6 +143,42 @@ class LinkRepository:
             )
             found.update({row.xero_id.lower(): _to_link(row) for row in rows})
         return found
+
+    def active_settling(self, xero_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """The active links of payments the bot posted against these Xero documents, by document id (lower case)."""
+        wanted = [x.lower() for x in xero_ids]
+        found: dict[str, list[Link]] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self._session.scalars(
+                select(LinkRow).where(
+                    func.lower(LinkRow.settles_xero_id).in_(wanted[start : start + 500]),
+                    LinkRow.state == LinkState.LINKED.value,
+                )
+            )
+            for row in rows:
+                found.setdefault((row.settles_xero_id or "").lower(), []).append(_to_link(row))
+        return found
+
+    def active_by_contact(self, contact_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """The active links posted for these Xero contacts, by contact id (lower case)."""
+        wanted = [x.lower() for x in contact_ids]
+        found: dict[str, list[Link]] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self._session.scalars(
+                select(LinkRow).where(
+                    func.lower(LinkRow.posted_contact_id).in_(wanted[start : start + 500]),
+                    LinkRow.state == LinkState.LINKED.value,
+                )
+            )
+            for row in rows:
+                found.setdefault((row.posted_contact_id or "").lower(), []).append(_to_link(row))
+        return found
+
+    def count_active(self) -> int:
+        """How many documents are linked now."""
+        return int(
+            self._session.scalar(select(func.count()).where(LinkRow.state == LinkState.LINKED.value)) or 0
+        )
 
     def linked_numbers(self, kinds: Iterable[DocumentKind]) -> list[str]:
         """The Actionstep numbers of every active link of these kinds, for "did you mean…"."""

@@ -112,6 +112,11 @@ class LinkRow(Base):
     unlinked_at: Mapped[datetime | None]
     unlinked_by: Mapped[str | None] = mapped_column(String(100))
     voided_in_xero: Mapped[bool] = mapped_column(default=False)
+    # What the bot posted, for drift: a change made in Xero is found by comparing with these (0004).
+    posted_tax: Mapped[Decimal | None]
+    posted_date: Mapped[str | None] = mapped_column(String(10))
+    posted_contact_id: Mapped[str | None] = mapped_column(String(100))
+    settles_xero_id: Mapped[str | None] = mapped_column(String(100), index=True)
 
 
 class PostingRow(Base):

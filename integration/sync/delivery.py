@@ -40,6 +40,7 @@ from integration.ports import XeroGateway
 from integration.rules.posting import XeroPosting, batch_key, document_key
 from integration.store import Store
 
+TAXED = (Endpoint.INVOICES, Endpoint.CREDIT_NOTES)  # where the posting's tax is the document's own
 log = logging.getLogger(__name__)
 
 LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
@@ -184,6 +185,10 @@ class Delivery:
                                 xero_type=settled.xero.xero_type,
                                 total=posting.total,
                                 linked_by=f"run:{self._run_id}",
+                                posted_tax=posting.tax if posting.endpoint in TAXED else None,
+                                posted_date=posting.identity.date,
+                                posted_contact_id=posting.identity.contact_id,
+                                settles_xero_id=posting.identity.settles,
                             )
                         )
                     except AlreadyLinked:

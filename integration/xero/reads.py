@@ -7,7 +7,7 @@ of `schemas.py`. `XeroClient` adds the writes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -219,6 +219,44 @@ class XeroReader:
             if (not wanted_ids or t.id.lower() in wanted_ids)
             and (not wanted_refs or t.reference in wanted_refs)
         ]
+
+    def changed_page(
+        self, endpoint: str, since: datetime | None, page: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """One page of `endpoint`'s records created or changed after `since` (`If-Modified-Since`, oldest change
+        first), and whether another page may follow. Invoices come with their payments (a `page` asks Xero for
+        the full records); contacts include archived ones. Xero does not page bank transfers, so their one call
+        returns them all."""
+        query: dict[str, str] = {"order": "UpdatedDateUTC ASC"}
+        paged = endpoint != "BankTransfers"
+        if endpoint == "BankTransfers":
+            query = {}
+        else:
+            query.update(page=str(page), pageSize=str(PAGE_SIZE))
+        if endpoint == "Contacts":
+            query["includeArchived"] = "true"
+        headers = (
+            {"If-Modified-Since": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]}
+            if since
+            else {}
+        )
+        response = self._requester.request("GET", endpoint, params=query, headers=headers)
+        if response.status_code == 304:
+            return [], False
+        if response.status_code != 200:
+            raise rejected(response, f"the lookup {endpoint}")
+        batch = items(self._read(response, f"the lookup {endpoint}"), endpoint)
+        return batch, paged and len(batch) >= PAGE_SIZE
+
+    def history(self, endpoint: str, record_id: str) -> list[dict[str, Any]] | None:
+        """The record's History (`GET /{Endpoint}/{id}/History`: who changed it, when, Xero's words), newest
+        as Xero lists it; None when Xero no longer has the record (404)."""
+        response = self._requester.request("GET", f"{endpoint}/{record_id}/History")
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise rejected(response, f"the history of {endpoint}/{record_id}")
+        return items(self._read(response, f"the history of {endpoint}/{record_id}"), "HistoryRecords")
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
         response = self._requester.request("GET", path, params=params)

@@ -143,9 +143,11 @@ class XeroRequester:
         params: dict[str, Any] | None = None,
         body: Any = None,
         idempotency_key: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """The final response (any status below 500 except 429), or a typed error."""
-        headers = {"xero-tenant-id": self._tenant_id, "Accept": "application/json"}
+        """The final response (any status below 500 except 429), or a typed error. `headers` add to ours (e.g.
+        `If-Modified-Since`)."""
+        headers = {**(headers or {}), "xero-tenant-id": self._tenant_id, "Accept": "application/json"}
         content = None
         if body is not None:
             content = wire.dumps(body)

@@ -107,6 +107,7 @@ class Contact(XeroModel):
     contact_number: str | None = None
     contact_status: str = "ACTIVE"
     email_address: str | None = None
+    updated_date_utc: MsDateTime = None
 
 
 class ContactRef(XeroModel):
@@ -221,6 +222,7 @@ class Payment(XeroModel):
     invoice: DocumentRef | None = None
     credit_note: DocumentRef | None = None
     account: AccountRef | None = None
+    updated_date_utc: MsDateTime = None
 
     @property
     def document_id(self) -> str | None:
@@ -254,6 +256,17 @@ class BankTransfer(XeroModel):
     to_bank_transaction_id: str | None = None
     from_is_reconciled: bool = False
     to_is_reconciled: bool = False
+    created_date_utc: MsDateTime = None
+
+
+class HistoryRecord(XeroModel):
+    """One line of a record's History (spec `HistoryRecord`): Xero's words for the change, its details, who and
+    when."""
+
+    changes: str | None = None
+    details: str | None = None
+    user: str | None = None
+    date_utc: MsDateTime = None
 
 
 class Connection(BaseModel):

@@ -1,14 +1,16 @@
 """The catalogue: every stable problem code a bookkeeper can meet, with its plain cause and the fix.
 
 Codes are grouped by who meets them: `runs` (set-up, connections, remotes: what stops or interrupts a run),
-`documents` (one document that cannot be posted), `mapping`, `xero` (Xero's validation messages) and `requests`
-(unlinking and alerts). `describe` is the only way to read an entry, and it refuses a code that is not here, so a
-mistyped code fails loudly (and `tests/unit/test_error_catalogue.py` finds every code used in the source).
+`documents` (one document that cannot be posted), `mapping`, `xero` (Xero's validation messages), `requests`
+(unlinking and alerts) and `drift` (changes made in Xero that the bot did not make). `describe` is the only way to
+read an entry, and it refuses a code that is not here, so a mistyped code
+fails loudly (and `tests/unit/test_error_catalogue.py` finds every code used in the source).
 """
 
 from __future__ import annotations
 
 from integration.errors.catalogue.documents import DOCUMENTS
+from integration.errors.catalogue.drift import DRIFT
 from integration.errors.catalogue.entry import CatalogueEntry, entries
 from integration.errors.catalogue.mapping import MAPPING
 from integration.errors.catalogue.requests import REQUESTS
@@ -16,7 +18,12 @@ from integration.errors.catalogue.runs import RUNS
 from integration.errors.catalogue.xero import XERO
 
 CATALOGUE: dict[str, CatalogueEntry] = entries(
-    *RUNS.values(), *DOCUMENTS.values(), *REQUESTS.values(), *MAPPING.values(), *XERO.values()
+    *RUNS.values(),
+    *DOCUMENTS.values(),
+    *REQUESTS.values(),
+    *MAPPING.values(),
+    *XERO.values(),
+    *DRIFT.values(),
 )
 
 

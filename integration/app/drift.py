@@ -1,0 +1,103 @@
+"""Drift watching: one pass that finds the changes made in Xero to documents the bot posted, and raises them.
+
+A pass finishes its own work, like a sync: it polls (`drift.watcher`), raises one alert per drifted document
+(source DRIFT, deduplicated by fingerprint), resolves the alerts of documents that changed again and no longer
+drift or that are no longer linked, and returns the findings with what changed among the alerts (`DriftPass`).
+It skips, with the reason logged and returned, when its share of the day's Xero calls is not left; it runs once at
+a time across processes (a lease), like the sync.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from integration.alerting.desk import AlertDesk
+from integration.domain import AlertSource, AlertState, DriftFinding, DriftPass, Problem
+from integration.drift.watcher import DriftWatcher
+from integration.errors import describe
+from integration.leases import LeaseBusy, held
+from integration.ports import XeroWatch
+from integration.rules import drift as rules
+from integration.store import Store
+
+log = logging.getLogger(__name__)
+LEASE = "drift"
+LEASE_TTL = timedelta(minutes=30)
+
+
+def problem_of(finding: DriftFinding) -> Problem:
+    """The alert a finding raises: its most serious kind names it, its words say all that changed."""
+    return Problem(
+        finding.kind.code,
+        finding.subject,
+        rules.describe(finding),
+        describe(finding.kind.code).fix,
+        documents=(finding.source_ref,),
+    )
+
+
+class DriftWatching:
+    """Runs drift passes for one firm; `Service.drift`."""
+
+    def __init__(
+        self, store: Store, watch: XeroWatch, alerts: AlertDesk, *, budget_percent: int = 10
+    ) -> None:
+        self._store = store
+        self._watch = watch
+        self._alerts = alerts
+        self._budget_percent = budget_percent
+
+    def run(self) -> DriftPass:
+        """One pass: poll, compare, raise and resolve; the findings and what changed among the alerts."""
+        refusal = rules.budget_refusal(self._watch.day_calls_remaining(), self._budget_percent)
+        if refusal is not None:
+            log.info("Drift pass skipped: %s", refusal)
+            return DriftPass(skipped=refusal, complete=False, open_alerts=self.open_count())
+        try:
+            with held(self._store, LEASE, LEASE_TTL, detail="drift"):
+                return self._pass()
+        except LeaseBusy:
+            reason = "another drift pass is running"
+            log.info("Drift pass skipped: %s", reason)
+            return DriftPass(skipped=reason, complete=False, open_alerts=self.open_count())
+
+    def _pass(self) -> DriftPass:
+        result = DriftWatcher(self._store, self._watch).run()
+        examined = {f"xero:{x}" for x in result.examined} | {f"xero-contact:{x}" for x in result.examined}
+        examined |= self._no_longer_linked()
+        numbers = {str(f.source_ref): f.source_number for f in result.findings}
+        changes = self._alerts.raise_drift(map(problem_of, result.findings), examined, numbers=numbers)
+        return DriftPass(
+            findings=result.findings,
+            changes=changes,
+            examined=len(result.examined),
+            calls=result.calls,
+            complete=result.error is None,
+            error=result.error,
+            open_alerts=self.open_count(),
+        )
+
+    def _no_longer_linked(self) -> set[str]:
+        """Subjects of open drift alerts whose document was unlinked since: nothing of ours drifts there now."""
+        subjects = {
+            a.subject
+            for a in self._alerts.unresolved()
+            if a.source is AlertSource.DRIFT and a.subject.startswith("xero:")
+        }
+        if not subjects:
+            return set()
+        with self._store.unit_of_work() as uow:
+            linked = uow.links.active_by_xero_id(s.removeprefix("xero:") for s in subjects)
+        return {s for s in subjects if s.removeprefix("xero:") not in linked}
+
+    def open_count(self) -> int:
+        """Open (not ignored, not resolved) drift alerts."""
+        return self.count_open(self._alerts)
+
+    @staticmethod
+    def count_open(alerts: AlertDesk) -> int:
+        """Open (not ignored, not resolved) drift alerts on `alerts`."""
+        return sum(
+            1 for a in alerts.unresolved() if a.source is AlertSource.DRIFT and a.state is AlertState.OPEN
+        )

@@ -1,0 +1,117 @@
+"""Drift: what Xero now holds of a document the bot posted, and how it differs from what the bot posted.
+
+`XeroRecord` is one record of a polled endpoint in our own terms; `Drift` is one difference a person made in Xero;
+`DriftFinding` gathers a document's drifts with who made the change and when, as Xero's History says;
+`DriftPass` is what one polling pass found and did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from integration.domain.alerts import AlertChanges
+from integration.domain.documents import SourceRef
+
+
+class DriftKind(StrEnum):
+    """The kinds of drift, most serious first; each value is the tail of its catalogue code (`drift.<value>`)."""
+
+    DELETED = "deleted"
+    VOIDED = "voided"
+    PAYMENT_DELETED = "payment_deleted"
+    PAID_ELSEWHERE = "paid_elsewhere"
+    EDITED = "edited"
+    CONTACT_ARCHIVED = "contact_archived"
+
+    @property
+    def code(self) -> str:
+        return f"drift.{self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class XeroPayment:
+    """A payment applied to a document, as the document lists it."""
+
+    payment_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class XeroRecord:
+    """One record of a polled endpoint (`Invoices`, `CreditNotes`, `Payments`, `BankTransactions`,
+    `BankTransfers`, `Contacts`), as Xero holds it now."""
+
+    endpoint: str
+    xero_id: str
+    status: str | None
+    updated: datetime | None = None
+    number: str | None = None
+    total: Decimal | None = None
+    tax: Decimal | None = None
+    date: date | None = None
+    contact_id: str | None = None
+    payments: tuple[XeroPayment, ...] = ()
+    settles: str | None = None  # a payment: the id of the document it pays
+    amount_due: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class XeroChangeRecord:
+    """One line of a document's History in Xero: who changed it, when, and Xero's words."""
+
+    user: str | None
+    at: datetime | None
+    changes: str
+    details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """One difference: `what` changed from `before` to `after` (text, as a bookkeeper reads it)."""
+
+    kind: DriftKind
+    what: str
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DriftFinding:
+    """A linked document that differs in Xero from what the bot posted."""
+
+    xero_id: str
+    xero_number: str | None
+    source_ref: SourceRef  # the Actionstep document (the first of them, for a contact)
+    source_number: str
+    source_label: str  # "sales invoice", "payment received", …
+    drifts: tuple[Drift, ...]
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+    contact: bool = False  # the finding is about a Xero contact, not one document
+
+    @property
+    def kind(self) -> DriftKind:
+        """The most serious drift: it names the alert."""
+        order = list(DriftKind)
+        return min((d.kind for d in self.drifts), key=order.index)
+
+    @property
+    def subject(self) -> str:
+        return f"{'xero-contact' if self.contact else 'xero'}:{self.xero_id.lower()}"
+
+
+@dataclass(slots=True)
+class DriftPass:
+    """One polling pass: what it found, the alerts it changed, the calls it made, and why it stopped or skipped."""
+
+    findings: list[DriftFinding] = field(default_factory=list)
+    changes: AlertChanges = field(default_factory=AlertChanges)
+    examined: int = 0  # linked documents that changed and were compared
+    calls: int = 0
+    complete: bool = True
+    skipped: str | None = None  # why the pass did not run (off, over budget)
+    error: str | None = None  # why it stopped before the end (an outage): it resumes from its cursors
+    open_alerts: int = 0

@@ -1,0 +1,143 @@
+"""One drift pass: poll each endpoint, compare every changed linked document with what the bot posted, ask Xero's
+History who changed each drifted one (one call per drifted document), and move the cursors on.
+
+A pass stops at the first error it cannot get past (an outage, the daily limit): what it compared before is
+returned, and the endpoint it was reading keeps its cursor, so the next pass reads those changes again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from integration.domain import (
+    Drift,
+    DriftFinding,
+    DriftKind,
+    Link,
+    XeroChangeRecord,
+    XeroRecord,
+)
+from integration.drift.polling import ENDPOINTS, Poller
+from integration.errors import Fatal, Retriable
+from integration.ports import XeroWatch
+from integration.rules.drift import compare
+from integration.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class WatchResult:
+    """What a pass found (`findings`), which linked Xero ids it compared (`examined`, lower case, contacts
+    included), and why it stopped early (`error`: None when every endpoint was read)."""
+
+    findings: list[DriftFinding] = field(default_factory=list)
+    examined: set[str] = field(default_factory=set)
+    calls: int = 0
+    error: str | None = None
+
+
+class DriftWatcher:
+    """Finds drift by polling; `DriftWatching` (app) raises what it finds as alerts."""
+
+    def __init__(self, store: Store, watch: XeroWatch) -> None:
+        self._store = store
+        self._watch = watch
+        self._poller = Poller(store, watch)
+
+    def run(self) -> WatchResult:
+        """One pass over every polled endpoint."""
+        result = WatchResult()
+        before = self._watch.api_calls
+        try:
+            for endpoint in ENDPOINTS:
+                since, records = self._poller.changes(endpoint)
+                found = self._contacts(records) if endpoint == "Contacts" else self._documents(records)
+                for finding in found:
+                    result.findings.append(self._who(finding, endpoint))
+                result.examined |= self._examined(endpoint, records)
+                self._poller.advance(endpoint, since, records)
+        except (Retriable, Fatal) as error:
+            log.warning("The drift pass stopped early and resumes from its cursors next time: %s", error)
+            result.error = str(error)
+        result.calls = self._watch.api_calls - before
+        return result
+
+    def _linked(self, records: list[XeroRecord]) -> dict[str, Link]:
+        with self._store.unit_of_work() as uow:
+            return uow.links.active_by_xero_id(r.xero_id for r in records)
+
+    def _examined(self, endpoint: str, records: list[XeroRecord]) -> set[str]:
+        if endpoint == "Contacts":
+            return {r.xero_id.lower() for r in records}
+        return set(self._linked(records))
+
+    def _documents(self, records: list[XeroRecord]) -> list[DriftFinding]:
+        linked = self._linked(records)
+        listed = [p.payment_id for r in records for p in r.payments]
+        with self._store.unit_of_work() as uow:
+            bot_payments = set(uow.links.active_by_xero_id(listed)) if listed else set()
+        found = []
+        for record in records:
+            link = linked.get(record.xero_id.lower())
+            if link is None:
+                continue
+            drifts = compare(link, record, bot_payment_ids=bot_payments)
+            if drifts:
+                found.append(_finding(link, drifts))
+        return found
+
+    def _contacts(self, records: list[XeroRecord]) -> list[DriftFinding]:
+        """One finding per archived contact the bot posted documents for (not one per document: a contact may
+        have hundreds), naming its documents."""
+        archived = {r.xero_id.lower() for r in records if (r.status or "").upper() == "ARCHIVED"}
+        if not archived:
+            return []
+        with self._store.unit_of_work() as uow:
+            by_contact = uow.links.active_by_contact(archived)
+        found = []
+        for contact_id, links in sorted(by_contact.items()):
+            numbers = sorted(link.source_number for link in links)
+            shown = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+            found.append(
+                DriftFinding(
+                    contact_id,
+                    None,
+                    links[0].source,
+                    shown,
+                    "the contact of",
+                    (Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived"),),
+                    contact=True,
+                )
+            )
+        return found
+
+    def _who(self, finding: DriftFinding, endpoint: str) -> DriftFinding:
+        """The finding with who changed it and when (Xero's History); a record Xero no longer has is deleted."""
+        history = self._watch.history(endpoint, finding.xero_id)
+        if history is None:
+            gone = DriftKind.PAYMENT_DELETED if endpoint == "Payments" else DriftKind.DELETED
+            return replace(finding, drifts=(Drift(gone, "no longer in Xero"),))
+        latest = _latest(history)
+        if latest is None:
+            return finding
+        return replace(finding, changed_by=latest.user, changed_at=latest.at)
+
+
+def _finding(link: Link, drifts: list[Drift]) -> DriftFinding:
+    return DriftFinding(
+        link.xero_id,
+        link.xero_number,
+        link.source,
+        link.source_number,
+        link.source.kind.label,
+        tuple(drifts),
+    )
+
+
+def _latest(history: list[XeroChangeRecord]) -> XeroChangeRecord | None:
+    dated = [(h.at, index, h) for index, h in enumerate(history) if h.at is not None]
+    if dated:
+        return max(dated, key=lambda entry: (entry[0], entry[1]))[2]
+    return history[-1] if history else None

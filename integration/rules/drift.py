@@ -1,0 +1,143 @@
+"""Drift rules: compare what Xero now holds of a linked document with what the bot posted; pure, no I/O.
+
+`compare` lists the drifts of one document; `describe` words a finding for the alerts channel (what changed, before
+→ after, who and when, what it breaks in Actionstep); `budget_refusal` says whether a pass may spend its share of
+the day's Xero calls; `next_cursor` is where an endpoint's next poll starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from integration.domain import Drift, DriftFinding, DriftKind, Link, XeroRecord
+
+# Xero's daily limit per tenant (developer.xero.com/documentation/guides/oauth2/limits: 5,000 calls a day).
+DAY_LIMIT = 5000
+DOCUMENT_ENDPOINTS = frozenset({"Invoices", "CreditNotes"})
+PAYMENT_ENDPOINTS = frozenset({"Payments"})
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def compare(
+    link: Link,
+    record: XeroRecord | None,
+    *,
+    bot_payment_ids: Collection[str] = (),
+    contact_archived: bool = False,
+) -> list[Drift]:
+    """How Xero's `record` of the linked document differs from what the bot posted (`link`); None when Xero no
+    longer has it. `bot_payment_ids` are the Xero ids (lower case) of payments the bot posted."""
+    is_payment = link.settles_xero_id is not None or (
+        record is not None and record.endpoint in PAYMENT_ENDPOINTS
+    )
+    if record is None:
+        kind = DriftKind.PAYMENT_DELETED if is_payment else DriftKind.DELETED
+        return [Drift(kind, "no longer in Xero")]
+    status = (record.status or "").upper()
+    if status == "DELETED":
+        kind = DriftKind.PAYMENT_DELETED if is_payment else DriftKind.DELETED
+        return [Drift(kind, "status", "posted", "deleted")]
+    if status == "VOIDED":
+        return [Drift(DriftKind.VOIDED, "status", "posted", "voided")]
+    drifts = _edits(link, record)
+    if record.endpoint in DOCUMENT_ENDPOINTS:
+        foreign = [p for p in record.payments if p.payment_id.lower() not in bot_payment_ids]
+        if foreign:
+            paid = sum((p.amount for p in foreign), Decimal(0))
+            whole = record.amount_due is not None and record.amount_due == 0
+            drifts.append(
+                Drift(
+                    DriftKind.PAID_ELSEWHERE,
+                    "paid in Xero" if whole else "part-paid in Xero",
+                    "unpaid by others",
+                    f"{_money(paid)} paid by {len(foreign)} payment(s) the bot did not post",
+                )
+            )
+    if contact_archived:
+        drifts.append(Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived"))
+    return drifts
+
+
+def _edits(link: Link, record: XeroRecord) -> list[Drift]:
+    found: list[Drift] = []
+    if record.total is not None and record.total != link.total:
+        found.append(Drift(DriftKind.EDITED, "total", _money(link.total), _money(record.total)))
+    if link.posted_tax is not None and record.tax is not None and record.tax != link.posted_tax:
+        found.append(Drift(DriftKind.EDITED, "tax", _money(link.posted_tax), _money(record.tax)))
+    if link.posted_date is not None and record.date is not None and record.date != link.posted_date:
+        found.append(Drift(DriftKind.EDITED, "date", link.posted_date.isoformat(), record.date.isoformat()))
+    if (
+        link.posted_contact_id
+        and record.contact_id
+        and record.contact_id.lower() != link.posted_contact_id.lower()
+    ):
+        found.append(Drift(DriftKind.EDITED, "contact", link.posted_contact_id, record.contact_id))
+    if (
+        record.endpoint in DOCUMENT_ENDPOINTS
+        and link.xero_number
+        and record.number
+        and record.number != link.xero_number
+    ):
+        found.append(Drift(DriftKind.EDITED, "number", link.xero_number, record.number))
+    return found
+
+
+_BREAKS = {
+    DriftKind.DELETED: "Actionstep still shows {source} as posted, but it is not in Xero's books: its payments "
+    "will fail and it will not be posted again until it is unlinked.",
+    DriftKind.VOIDED: "Actionstep still shows {source} as posted; receipts and payments for it will fail "
+    '("Payments can only be made against Authorised documents").',
+    DriftKind.PAYMENT_DELETED: "Actionstep says {source} is paid; Xero says the document is owing again, "
+    "which shows only at reconciliation.",
+    DriftKind.PAID_ELSEWHERE: "The Actionstep receipt for {number} will fail or pay twice: {number} is already "
+    "paid in Xero.",
+    DriftKind.EDITED: "Xero no longer matches Actionstep for {source}; a receipt for the Actionstep amount may fail "
+    '("Payment amount exceeds the amount outstanding") or leave a balance.',
+    DriftKind.CONTACT_ARCHIVED: "New documents and payments for this contact will be refused by Xero.",
+}
+
+
+def describe(finding: DriftFinding) -> str:
+    """The alert's words: what changed (before → after), who and when, and what it breaks in Actionstep."""
+    number = finding.xero_number or finding.source_number
+    source = f"{finding.source_label} {finding.source_number}"
+    changes = "; ".join(
+        f"{d.what}: {d.before} → {d.after}" if d.before is not None and d.after is not None else d.what
+        for d in finding.drifts
+    )
+    who = ""
+    if finding.changed_by or finding.changed_at:
+        who = " by " + (finding.changed_by or "someone")
+        if finding.changed_at:
+            who += f" on {finding.changed_at:%Y-%m-%d %H:%M} UTC"
+    breaks = " ".join(
+        dict.fromkeys(_BREAKS[d.kind].format(source=source, number=number) for d in finding.drifts)
+    )
+    return f"{number} ({source}) was changed in Xero{who}: {changes}. {breaks}"
+
+
+def budget_refusal(remaining: int | None, percent: int, *, day_limit: int = DAY_LIMIT) -> str | None:
+    """Why a pass must not run now, or None: drift watching may use `percent` of the day's calls, and a pass is
+    skipped when fewer calls than that are left today, so it never eats what the syncs need."""
+    if percent <= 0:
+        return "drift watching has no share of Xero's daily calls (XEROBOT_DRIFT_BUDGET_PERCENT=0)"
+    share = day_limit * percent // 100
+    if remaining is not None and remaining < share:
+        return (
+            f"only {remaining} of today's Xero calls are left, below drift watching's share of {share} "
+            f"({percent}% of {day_limit})"
+        )
+    return None
+
+
+def next_cursor(current: datetime | None, records: Iterable[XeroRecord]) -> datetime | None:
+    """Where the endpoint's next poll starts: the newest change seen (Xero returns records changed after it)."""
+    moments = [r.updated for r in records if r.updated is not None]
+    if current is not None:
+        moments.append(current)
+    return max(moments) if moments else None

@@ -187,7 +187,7 @@ class Delivery:
                                 linked_by=f"run:{self._run_id}",
                                 posted_tax=posting.tax if posting.endpoint in TAXED else None,
                                 posted_date=posting.identity.date,
-                                posted_contact_id=posting.identity.contact_id,
+                                posted_contact_id=settled.xero.contact_id or _contact_of(posting),
                                 settles_xero_id=posting.identity.settles,
                             )
                         )
@@ -221,6 +221,12 @@ class Delivery:
         _log_unknown(posting.identity.number, outcome.errors, code)
         reason = "; ".join(text for _, text in outcome.errors)
         return code, f"Posted, but its allocation could not be applied in Xero: {reason}"
+
+
+def _contact_of(posting: XeroPosting) -> str | None:
+    """The ContactID the posting named, when it named one by id."""
+    contact = posting.body.get("Contact")
+    return str(contact["ContactID"]) if isinstance(contact, dict) and contact.get("ContactID") else None
 
 
 def _log_unknown(number: str | None, errors: Sequence[tuple[str, str]], code: str) -> None:

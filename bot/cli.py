@@ -26,8 +26,15 @@ from bot.console import DEMO_SCRIPT, run_console
 from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
-from bot.terminal import print_report, print_summary, print_unlink_outcome, problems_panel, unlink_panel
-from integration.app import bootstrap, startup, to_dict
+from bot.terminal import (
+    print_drift,
+    print_report,
+    print_summary,
+    print_unlink_outcome,
+    problems_panel,
+    unlink_panel,
+)
+from integration.app import bootstrap, drift_to_dict, startup, to_dict
 from integration.domain import MappingKind, RunStatus, UnlinkState
 from integration.errors import ConfigError, TwoPersonRule, XerobotError
 from integration.settings import Settings, load_settings
@@ -116,6 +123,25 @@ def sync(
     else:
         print_report(console, report)
     if report.status is not RunStatus.OK:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def drift(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Look once for changes made in Xero to documents the bot posted; exit 1 when any drift alert is open."""
+    service = startup.start(settings())
+    try:
+        found = service.drift()
+    finally:
+        service.close()
+    if as_json:
+        console.print_json(data=drift_to_dict(found))
+    else:
+        print_drift(console, found)
+    if found.findings or found.open_alerts:
         raise typer.Exit(1)
 
 

@@ -28,8 +28,8 @@ from integration.app.slots import ACTOR, DEFAULT_TTL, SlotDesk
 from integration.errors import SyncInProgress
 
 log = logging.getLogger(__name__)
-SUMMARY, AUTO_SYNC, HEALTH = "summary", "auto-sync", "health-check"
-TITLES = {HEALTH: "Health check", SUMMARY: "Daily summary", AUTO_SYNC: "Auto-sync"}
+SUMMARY, AUTO_SYNC, HEALTH, DRIFT = "summary", "auto-sync", "health-check", "drift"
+TITLES = {HEALTH: "Health check", SUMMARY: "Daily summary", AUTO_SYNC: "Auto-sync", DRIFT: "Drift watch"}
 HEALTH_BEFORE_SUMMARY = timedelta(minutes=30)
 POLL_SECONDS = 20.0
 
@@ -46,6 +46,7 @@ class Plan:
     grace: timedelta = timedelta(hours=6)
     poll: float = POLL_SECONDS
     lease: timedelta = DEFAULT_TTL  # how long a replica that dies mid-run keeps its slot from the others
+    drift: Schedule | None = None  # polling Xero for changes made there (XEROBOT_DRIFT_EVERY)
 
     def schedules(self) -> dict[str, Schedule]:
         """Each job that runs, by name."""
@@ -53,6 +54,7 @@ class Plan:
             HEALTH: self.health,
             SUMMARY: self.summary if self.summary_channel else None,
             AUTO_SYNC: self.auto_sync,
+            DRIFT: self.drift,
         }
         return {name: schedule for name, schedule in jobs.items() if schedule is not None}
 
@@ -61,12 +63,14 @@ def plan_from(settings: BotSettings) -> Plan:
     zone, at = settings.timezone, settings.xerobot_summary_time
     health_at = (datetime.combine(date(2000, 1, 3), at) - HEALTH_BEFORE_SUMMARY).time()
     every = settings.xerobot_sync_every
+    drift_every = settings.xerobot_drift_every
     return Plan(
         summary=Daily(at, zone),
         summary_channel=settings.xerobot_summary_channel,
         auto_sync=Every(timedelta(minutes=every)) if every else None,
         health=Daily(health_at, zone),
         grace=settings.missed_run_grace,
+        drift=Every(timedelta(minutes=drift_every)) if drift_every else None,
     )
 
 
@@ -109,7 +113,12 @@ class Scheduler:
         self._client = client
         self._notifier = notifier
         self._slots = slots or service.slots
-        actions = {HEALTH: self._health, SUMMARY: self._summary, AUTO_SYNC: self._auto_sync}
+        actions = {
+            HEALTH: self._health,
+            SUMMARY: self._summary,
+            AUTO_SYNC: self._auto_sync,
+            DRIFT: self._drift,
+        }
         self.jobs = {name: Job(name, schedule, actions[name]) for name, schedule in plan.schedules().items()}
         self._aps = BackgroundScheduler(timezone=UTC)
 
@@ -170,6 +179,12 @@ class Scheduler:
             log.info("Auto-sync for %s skipped: a sync is already running", slot.isoformat())
             return
         self._notifier.publish(done.changes)
+
+    def _drift(self, slot: datetime) -> None:
+        found = self._service.drift()
+        if found.skipped:
+            log.info("Drift watch for %s skipped: %s", slot.isoformat(), found.skipped)
+        self._notifier.publish(found.changes)
 
     def _health(self, slot: datetime) -> None:
         self._notifier.publish(self._service.health_check().changes)

@@ -56,6 +56,9 @@ class BotSettings(BaseSettings):
     xerobot_summary_time: time = time(8, 0)
     xerobot_timezone: str = "Australia/Sydney"
     xerobot_sync_every: int = Field(default=0, description="minutes between auto-syncs; 0 = off")
+    xerobot_drift_every: int = Field(
+        default=60, description="minutes between looks for changes made in Xero; 0 = off"
+    )
     xerobot_missed_run_grace_hours: float = 6.0
 
     @field_validator("slack_bot_token")
@@ -120,6 +123,16 @@ class BotSettings(BaseSettings):
         text = str(value).strip()
         if not text.isdigit():
             raise ValueError("expected whole minutes between automatic syncs, such as 30 (0 turns them off)")
+        return int(text)
+
+    @field_validator("xerobot_drift_every", mode="before")
+    @classmethod
+    def _drift_every(cls, value: Any) -> int:
+        text = str(value).strip()
+        if not text.isdigit():
+            raise ValueError(
+                "expected whole minutes between looks for changes made in Xero, such as 60 (0 = off)"
+            )
         return int(text)
 
     @field_validator("xerobot_missed_run_grace_hours", mode="before")

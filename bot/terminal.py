@@ -1,5 +1,5 @@
-"""Reports, problems, summaries and unlink plans rendered for a terminal (rich): what `xerobot sync`, `check`,
-`summary`, `unlink` and `demo` print."""
+"""Reports, problems, summaries, drift findings and unlink plans rendered for a terminal (rich): what `xerobot
+sync`, `check`, `summary`, `drift`, `unlink` and `demo` print."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.views.status import NextRun
-from integration.app import OUTCOME_LABELS, Summary, headline, tallies
+from integration.app import OUTCOME_LABELS, Summary, drift_words, headline, tallies
 from integration.domain import (
+    DriftPass,
     Outcome,
     Problem,
     RunStatus,
@@ -59,6 +60,23 @@ def problems_panel(problems: list[Problem], title: str = "Needs attention") -> P
         rows.append(Text.assemble(("  Fix: ", "bold"), problem.fix))
     return Panel(
         Group(*rows) if rows else Text("Nothing: all mappings are healthy.", style="green"), title=title
+    )
+
+
+def print_drift(console: Console, found: DriftPass) -> None:
+    """One drift pass: each finding in plain words, then how the pass went."""
+    if found.skipped:
+        console.print(Text(f"Drift pass skipped: {found.skipped}.", style="bold yellow"))
+    rows = [Text.assemble((f"[{f.kind.code}] ", "magenta"), drift_words(f)) for f in found.findings]
+    title = f"Changed in Xero ({len(found.findings)})"
+    console.print(
+        Panel(Group(*rows) if rows else Text("Nothing changed in Xero.", style="green"), title=title)
+    )
+    if found.error:
+        console.print(Text(f"Stopped early, resumes from here next time: {found.error}", style="bold yellow"))
+    console.print(
+        f"{found.examined} linked document(s) compared, {found.calls} Xero call(s); "
+        f"{found.open_alerts} drift alert(s) open."
     )
 
 

@@ -11,6 +11,8 @@ from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
 from integration.rules.deeplinks import xero_url
+from integration.rules.drift import describe as drift_words
+from integration.rules.drift import pass_to_dict as drift_to_dict
 from integration.rules.health import HealthCheck
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
 from integration.rules.schedule import Daily, Every, Schedule
@@ -40,6 +42,8 @@ __all__ = [
     "UnlinkOutcome",
     "UnlinkPolicy",
     "alert_target",
+    "drift_to_dict",
+    "drift_words",
     "duration_seconds",
     "headline",
     "request_target",

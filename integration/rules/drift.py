@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from integration.domain import Drift, DriftFinding, DriftKind, Link, XeroRecord
+from integration.domain import Drift, DriftFinding, DriftKind, DriftPass, Link, XeroRecord
 
 # Xero's daily limit per tenant (developer.xero.com/documentation/guides/oauth2/limits: 5,000 calls a day).
 DAY_LIMIT = 5000
@@ -141,3 +141,32 @@ def next_cursor(current: datetime | None, records: Iterable[XeroRecord]) -> date
     if current is not None:
         moments.append(current)
     return max(moments) if moments else None
+
+
+def pass_to_dict(found: DriftPass) -> dict[str, object]:
+    """A pass as JSON-ready data (`xerobot drift --json`)."""
+    return {
+        "complete": found.complete,
+        "skipped": found.skipped,
+        "error": found.error,
+        "examined": found.examined,
+        "calls": found.calls,
+        "open_alerts": found.open_alerts,
+        "findings": [
+            {
+                "code": f.kind.code,
+                "xero_id": f.xero_id,
+                "xero_number": f.xero_number,
+                "source": str(f.source_ref),
+                "source_number": f.source_number,
+                "changed_by": f.changed_by,
+                "changed_at": f.changed_at.isoformat() if f.changed_at else None,
+                "changes": [
+                    {"kind": d.kind.value, "what": d.what, "before": d.before, "after": d.after}
+                    for d in f.drifts
+                ],
+                "message": describe(f),
+            }
+            for f in found.findings
+        ],
+    }

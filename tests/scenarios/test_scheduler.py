@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 
 from bot.notifier import Notifier
-from bot.scheduler import AUTO_SYNC, HEALTH, SUMMARY, Plan, Scheduler, next_runs, plan_from
+from bot.scheduler import AUTO_SYNC, DRIFT, HEALTH, SUMMARY, Plan, Scheduler, next_runs, plan_from
 from bot.serve import Server
 from bot.settings import BotSettings
 from integration.app.slots import SlotDesk
@@ -162,11 +162,24 @@ def test_the_plan_follows_the_settings() -> None:
         (r.name, f"{r.at.astimezone(ZoneInfo('Australia/Perth')):%H:%M}") for r in next_runs(plan, now)
     ] == [
         ("Auto-sync", "08:20"),
+        ("Drift watch", "09:00"),
         ("Health check", "05:45"),
         ("Daily summary", "06:15"),
     ]
     quiet = plan_from(BotSettings(_env_file=None))
-    assert set(quiet.schedules()) == {HEALTH}  # no channel, no summary; auto-sync off by default
+    assert set(quiet.schedules()) == {HEALTH, DRIFT}  # no channel, no summary; auto-sync off by default
+    off = plan_from(BotSettings(_env_file=None, xerobot_drift_every="0"))
+    assert set(off.schedules()) == {HEALTH}
+
+
+def test_the_drift_watch_runs_once_per_slot_across_replicas(firm: Firm, slack: FakeSlack) -> None:
+    clock = VirtualClock(datetime(2026, 11, 2, 9, 0, 5, tzinfo=UTC))
+    plan = Plan(
+        summary=None, summary_channel=None, auto_sync=None, health=None, drift=Every(timedelta(hours=1))
+    )
+    first, second = (replica(firm, slack, clock, plan) for _ in range(2))
+    assert first.tick(DRIFT) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    assert second.tick(DRIFT) is None and first.tick(DRIFT) is None
 
 
 def test_serve_runs_the_plan_and_status_shows_when_each_job_runs_next(firm: Firm, slack: FakeSlack) -> None:

@@ -65,6 +65,13 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
         )
     else:
         budget.add(section("*Open alerts:* none. :white_check_mark:"))
+    if status.open_drift:
+        budget.add(
+            context(
+                f":mag: {plural(status.open_drift, 'document')} changed in Xero since the bot posted "
+                f"{'it' if status.open_drift == 1 else 'them'} (drift alerts above)."
+            )
+        )
     if ignored:
         budget.add(context(f"{plural(len(ignored), 'alert')} ignored; Undo on the alert brings one back."))
     budget.add(section(connections_text(status.connections)))

@@ -74,6 +74,11 @@ class Status:
     def open_alerts(self) -> list[Alert]:
         return [a for a in self.alerts if a.state is AlertState.OPEN]
 
+    @property
+    def open_drift(self) -> int:
+        """Open alerts about changes made in Xero to documents the bot posted."""
+        return sum(1 for a in self.open_alerts if a.source is AlertSource.DRIFT)
+
 
 class StatusBoard:
     """Status, summary and health for one firm."""

@@ -81,6 +81,7 @@ def test_an_invoice_voided_in_xero_is_one_alert_naming_who_and_what_it_breaks(
     assert sale["InvoiceNumber"] in alert.message and "posted → voided" in alert.message
     assert "Payments can only be made against Authorised documents" in alert.message
     assert found.open_alerts == 1
+    assert service.status().open_drift == 1
 
 
 def test_an_edit_in_xero_is_reported_with_before_and_after(firm: tuple[Service, Sandboxes]) -> None:

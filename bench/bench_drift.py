@@ -49,7 +49,7 @@ def _create(xero: XeroSandbox, count: int) -> list[dict[str, object]]:
                     "LineItems": [
                         {"Description": "Fees", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
                     ],
-                }  # fmt: skip
+                }
                 for n in range(start, min(start + 50, count))
             ]
         }
@@ -110,7 +110,7 @@ def run() -> list[Measurement]:
             quiet.calls,
             "calls",
             f"<= {POLLED} (one per endpoint)",
-        ),  # fmt: skip
+        ),
         Measurement("drift", f"{CHANGED} of {LINKED:,} voided in Xero: Xero calls", changed.calls, "calls"),
         Measurement(
             "drift", "calls per changed document", changed.calls / CHANGED, "calls", "~1 (its History)"

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from bot import ids
+from integration.app import Service
 from integration.domain import Outcome, PaymentReceived, SourceRef
 from integration.rules.bankfeed import AdoptMode, PaymentMatching
 from integration.sync.engine import SyncEngine
@@ -44,11 +46,11 @@ def payments_posted(firm: Firm) -> list[str]:
 
 @contextmanager
 def firm_with(database_url: str, mode: AdoptMode) -> Iterator[Firm]:
+    """The demo firm with its service built for `mode`, as `bootstrap` builds it from the setting."""
     with demo_firm(database_url) as firm:
         engine = SyncEngine(firm.store, firm.actionstep, firm.xero, matching=PaymentMatching(mode, 7))
-        firm.service._syncing._engine = engine  # noqa: SLF001 (the mode under test)
-        firm.service.xero_payments._matching = engine.matching  # noqa: SLF001
-        yield firm
+        service = Service(firm.store, firm.actionstep, firm.xero, engine)
+        yield replace(firm, service=service)
 
 
 def test_a_receipt_the_bank_feed_already_matched_is_adopted_in_auto_and_never_posted_twice(

@@ -14,7 +14,11 @@ ALERT_IGNORE = "alert.ignore"
 ALERT_UNIGNORE = "alert.unignore"
 ALERT_DETAILS = "alert.details"
 ALERT_FIX = "alert.fix"
-ALERT_ACTIONS = (ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX)
+ALERT_LINK_PAYMENT = "alert.link_payment"  # a payment Xero already shows: link the Actionstep one to it
+ALERT_POST_ANYWAY = "alert.post_anyway"
+ALERT_ACTIONS = (
+    ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX, ALERT_LINK_PAYMENT, ALERT_POST_ANYWAY,
+)  # fmt: skip
 
 # Modals
 IGNORE_MODAL = "alert.ignore.modal"

@@ -30,6 +30,7 @@ from integration.domain import (
     XeroDocument,
     XeroDocumentState,
     XeroOrganisation,
+    XeroPaymentState,
     XeroRecord,
 )
 
@@ -100,6 +101,10 @@ class XeroGateway(Protocol):
         """The invoice, credit note (with its payments and allocations) or payment (`xero_type` PAYMENT) with this
         id as Xero holds it now; None when Xero has no such record. Whether a payment is reconciled comes from
         `GET /Payments`, never from the list embedded in its document, where Xero does not say."""
+
+    def payments_on(self, document_ids: Iterable[str]) -> dict[str, list[XeroPaymentState]]:
+        """The payments Xero holds (not deleted) on these invoices, by invoice id in lower case: one `GET /Payments`
+        per 40 invoices, each payment with whether it is reconciled."""
 
     def delete_payment(self, payment_id: str, key: str) -> ElementOutcome: ...
 

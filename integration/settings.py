@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -67,6 +67,22 @@ class Settings(BaseSettings):
     xerobot_drift_budget_percent: int = Field(
         default=10, ge=0, le=100, description="share of the day's Xero calls drift watching may use"
     )
+
+    xerobot_payment_match_days: int = Field(
+        default=7,
+        ge=0,
+        le=90,
+        description="days apart a payment already in Xero may be dated and still be the Actionstep one",
+    )
+    xerobot_adopt_xero_payments: Literal["ask", "auto", "off"] = Field(
+        default="ask",
+        description="a payment Xero already shows (a bank feed's): ask with an alert, adopt it at once, or post",
+    )
+
+    @field_validator("xerobot_adopt_xero_payments", mode="before")
+    @classmethod
+    def _adopt(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("xerobot_public_url")
     @classmethod

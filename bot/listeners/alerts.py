@@ -1,4 +1,5 @@
-"""The buttons on an alert message (Retry, Ignore, Undo, Details, Fix mapping) and the modals they open.
+"""The buttons on an alert message (Retry, Ignore, Undo, Details, Fix mapping; Link to the Xero payment and Post
+anyway on a payment Xero already shows) and the modals they open.
 
 Each click is acked at once and audited, allowed or not. Acting is the Service's job, and it re-checks the alert's
 live state: a double click, a colleague clicking too, or a retried delivery changes the alert once, and whoever came
@@ -30,6 +31,8 @@ ACTS = {
     ids.ALERT_IGNORE: "ignore alerts",
     ids.ALERT_UNIGNORE: "undo an ignore",
     ids.ALERT_FIX: "fix mappings",
+    ids.ALERT_LINK_PAYMENT: "link payments to Xero",
+    ids.ALERT_POST_ANYWAY: "post payments",
 }
 
 
@@ -95,6 +98,37 @@ def register(app: App, deps: Deps) -> None:
                 deps.notifier.publish(result.changes)
 
         in_job("retrying the alert", respond, retry)
+
+    @app.action(ids.ALERT_LINK_PAYMENT)
+    def on_link_payment(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        if (who := clicked(body, respond)) is None:
+            return
+        user, alert_id = who
+
+        def link() -> None:
+            result = deps.service.xero_payments.link(alert_id, user)
+            deps.notifier.show(alert_id)
+            respond(replace_original=False, **replies.outcome(result.text).payload())
+
+        in_job("linking a payment", respond, link)
+
+    @app.action(ids.ALERT_POST_ANYWAY)
+    def on_post_anyway(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        if (who := clicked(body, respond)) is None:
+            return
+        user, alert_id = who
+
+        def post() -> None:
+            result = deps.service.xero_payments.post_anyway(alert_id, user)
+            deps.notifier.show(alert_id)
+            respond(replace_original=False, **replies.outcome(result.text).payload())
+            if result.retry is not None and result.retry.report is not None:
+                deps.notifier.reply(result.retry.alert, report_message(result.retry.report))
+                deps.notifier.publish(result.retry.changes)
+
+        in_job("posting a payment", respond, post)
 
     @app.action(ids.ALERT_IGNORE)
     def on_ignore(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:

@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import clip, escape, mention, plural, safe, when
+from integration.app import PAID_IN_XERO
 from integration.domain import AccountClass, Activity, Alert, AlertState, MappingKind, XeroAccount
 from integration.errors import describe
 
@@ -40,6 +41,8 @@ ACTIVITY = {
     "alert.unignore": "undid the ignore",
     "alert.retry": "retried it",
     "alert.fix": "fixed the mapping",
+    "alert.link_xero_payment": "linked it to the payment in Xero",
+    "alert.post_anyway": "chose to post it anyway",
 }
 
 
@@ -113,6 +116,18 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
         return [details]
     if alert.state is AlertState.IGNORED:
         return [ButtonElement(text="Undo ignore", action_id=ids.ALERT_UNIGNORE, value=value), details]
+    if alert.code == PAID_IN_XERO:
+        return [
+            ButtonElement(
+                text="Link to the Xero payment",
+                action_id=ids.ALERT_LINK_PAYMENT,
+                value=value,
+                style="primary",
+            ),
+            ButtonElement(text="Post anyway", action_id=ids.ALERT_POST_ANYWAY, value=value),
+            ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
+            details,
+        ]
     buttons = [
         ButtonElement(text="Retry", action_id=ids.ALERT_RETRY, value=value, style="primary"),
         ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),

@@ -144,4 +144,6 @@ def _posted(item: ItemResult, short_code: str | None) -> str:
     url = xero_url(short_code, item.source.kind, item.xero_id)
     label = link(url, number) if url else escape(number)
     adopted = " (already in Xero, linked)" if item.outcome is Outcome.ADOPTED else ""
+    if item.outcome is Outcome.ADOPTED and (item.message or "").startswith("Adopted from Xero"):
+        adopted = " (adopted from Xero: paid there first, linked, not sent again)"
     return f"• {label} · {item.source.kind.label} · {money(item.total)}{adopted}"

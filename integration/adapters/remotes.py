@@ -207,6 +207,21 @@ class XeroGatewayAdapter:
         )
         return _state(invoice, invoice.id, invoice.number, allocations, self._reconciled(invoice))
 
+    def payments_on(self, document_ids: Iterable[str]) -> dict[str, list[XeroPaymentState]]:
+        ids = sorted({i for i in document_ids if i})
+        found: dict[str, list[XeroPaymentState]] = {}
+        if not ids:
+            return found
+        for payment in self.client.find_payments(invoice_ids=ids):
+            if payment.status == "DELETED" or not payment.document_id:
+                continue
+            found.setdefault(payment.document_id.lower(), []).append(
+                XeroPaymentState(
+                    payment.id, payment.amount, payment.date, payment.reference or None, payment.is_reconciled
+                )
+            )
+        return found
+
     def _reconciled(self, doc: xero.Invoice | xero.CreditNote) -> frozenset[str]:
         """The ids (lower case) of the payments on `doc` that are reconciled.
 

@@ -10,6 +10,7 @@ from integration.app.mappings import FixResult
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
+from integration.app.xero_payments import PaymentAction
 from integration.rules.deeplinks import xero_url
 from integration.rules.drift import describe as drift_words
 from integration.rules.drift import pass_to_dict as drift_to_dict
@@ -17,18 +18,21 @@ from integration.rules.health import HealthCheck
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
 from integration.rules.schedule import Daily, Every, Schedule
 from integration.rules.summary import KindTally, PendingUnlink, Summary
+from integration.sync.delivery import PAID_IN_XERO
 from integration.sync.kind_pass import Progress
 from integration.unlinking.steps import request_target
 from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 
 __all__ = [
     "OUTCOME_LABELS",
+    "PAID_IN_XERO",
     "Daily",
     "Every",
     "FixResult",
     "HealthCheck",
     "HealthResult",
     "KindTally",
+    "PaymentAction",
     "PendingUnlink",
     "Progress",
     "RetryResult",

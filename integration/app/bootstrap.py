@@ -26,6 +26,7 @@ from integration.app.service import Service
 from integration.clock import Clock, SystemClock
 from integration.domain import Mapping, MappingKind
 from integration.errors import AuthError, ConfigError
+from integration.rules.bankfeed import AdoptMode, PaymentMatching
 from integration.settings import Settings, load_settings
 from integration.store import Store, TokenCipher
 from integration.store.database import current_revision, head_revision, make_engine, upgrade
@@ -166,7 +167,10 @@ def build_service(
     store = store or open_store(settings)
     http = httpx.Client(transport=transport, timeout=httpx.Timeout(60.0, connect=10.0))
     xero, actionstep = build_remotes(settings, store, http, clock)
-    engine = SyncEngine(store, actionstep, xero, clock=clock)
+    matching = PaymentMatching(
+        AdoptMode(settings.xerobot_adopt_xero_payments), settings.xerobot_payment_match_days
+    )
+    engine = SyncEngine(store, actionstep, xero, clock=clock, matching=matching)
     connector = Connector(settings, store, http, clock)
     policy = UnlinkPolicy(
         timedelta(minutes=settings.xerobot_unlink_expiry_minutes), settings.xerobot_unlink_two_person

@@ -1,8 +1,9 @@
 """The one facade the Slack face and the command line call. It speaks in domain types only.
 
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
-`unlinks`, `slots` and `connector` are use cases in their own right; everything else is a method that hands the
-call to its use case: `syncing` (sync, preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
+`xero_payments` (Link / Post anyway on a payment Xero already shows), `unlinks`, `slots` and `connector` are use
+cases in their own right; everything else is a method that hands the call to its use case: `syncing` (sync,
+preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
 from integration.app.unlinks import Unlinks
+from integration.app.xero_payments import XeroPayments
 from integration.clock import SystemClock
 from integration.domain import (
     ConnectionHealth,
@@ -76,6 +78,7 @@ class Service:
         )
         self._drift_desk = desk
         self.unlinks = Unlinks(unlinker)
+        self.xero_payments = XeroPayments(store, actionstep, xero, desk, self._syncing, engine.matching)
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
         self.connector = connector  # None where links cannot be served (the console demo)

@@ -11,7 +11,13 @@
    document is never taken for ours (freakboy3742/pyxero #328).
 5. A copy an earlier version was posted as, and that was unlinked since (`superseded`), is never adopted: it is the
    uncorrected version, so a re-post either creates the corrected copy or fails saying why.
-6. Xero's own words are kept verbatim in the item's note, with the catalogue code of the first reason; a reason
+6. A receipt or supplier payment is first compared with the payments Xero already shows on its invoice that the bot
+   did not post (a bank-feed match made in Xero first): one with the same amount and a date within the window is
+   the same money, so a second payment is never sent. Per `PaymentMatching.mode` it is linked at once (`auto`,
+   reported as adopted from Xero) or held with a `payment.paid_in_xero` problem for a person to decide (`ask`); a
+   close one that differs is always held. One `GET /Payments` per 40 invoices a batch pays, only when the batch
+   has payments to send. A person's "Post anyway" for that Xero payment (an audit event) lets it be sent.
+7. Xero's own words are kept verbatim in the item's note, with the catalogue code of the first reason; a reason
    the catalogue does not know (`xero.unknown`) is logged once, when the item is judged, so it can be added.
 """
 
@@ -25,6 +31,7 @@ from dataclasses import dataclass, field
 
 from integration.domain import (
     Document,
+    DocumentKind,
     ElementOutcome,
     Endpoint,
     Identity,
@@ -37,6 +44,7 @@ from integration.domain import (
 )
 from integration.errors import AlreadyLinked, describe
 from integration.ports import XeroGateway
+from integration.rules.bankfeed import AdoptMode, PaymentMatching, describe_match, match_payment
 from integration.rules.posting import XeroPosting, batch_key, document_key
 from integration.store import Store
 
@@ -45,6 +53,14 @@ log = logging.getLogger(__name__)
 
 LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
 SUPPLIER_TYPES = frozenset({"ACCPAY", "ACCPAYCREDIT"})
+PAYMENT_KINDS = frozenset({DocumentKind.PAYMENT_RECEIVED, DocumentKind.SUPPLIER_PAYMENT})
+PAID_IN_XERO = "payment.paid_in_xero"
+POST_ANYWAY = "payment.post_anyway"  # the audit action that lets a held payment be sent
+
+
+def document_target(ref: SourceRef) -> str:
+    """How audit events name an Actionstep document."""
+    return f"document:{ref}"
 
 
 def body_digest(body: dict[str, object]) -> str:
@@ -68,10 +84,13 @@ class _Settled:
 class Delivery:
     """Sends batches for one run and records everything it learns in the ledger."""
 
-    def __init__(self, store: Store, xero: XeroGateway, *, run_id: int) -> None:
+    def __init__(
+        self, store: Store, xero: XeroGateway, *, run_id: int, matching: PaymentMatching | None = None
+    ) -> None:
         self._store = store
         self._xero = xero
         self._run_id = run_id
+        self._matching = matching or PaymentMatching()
 
     def send(
         self,
@@ -97,6 +116,7 @@ class Delivery:
                     entries.append((doc, posting, settled, keys[doc.ref]))
                     continue
             to_send.append((doc, posting))
+        to_send = self._paid_in_xero(to_send, old, keys, entries)
         if to_send:
             with self._store.unit_of_work() as uow:
                 uow.outbox.mark_sent_many([keys[doc.ref] for doc, _ in to_send], run_id=self._run_id)
@@ -108,6 +128,77 @@ class Delivery:
                 entries.append((doc, posting, judged, keys[doc.ref]))
         self._record(result, entries)
         return result
+
+    def _paid_in_xero(
+        self,
+        to_send: list[tuple[Document, XeroPosting]],
+        superseded: Mapping[SourceRef, Collection[str]],
+        keys: Mapping[SourceRef, str],
+        entries: list[tuple[Document, XeroPosting, _Settled, str]],
+    ) -> list[tuple[Document, XeroPosting]]:
+        """Take out of `to_send` the payments Xero already shows, settled as adopted or held in `entries`."""
+        payments = [
+            (doc, posting)
+            for doc, posting in to_send
+            if doc.ref.kind in PAYMENT_KINDS and posting.identity.settles
+        ]
+        if self._matching.mode is AdoptMode.OFF or not payments:
+            return to_send
+        seen = self._xero.payments_on(p.identity.settles or "" for _, p in payments)
+        every = [p.xero_id for found in seen.values() for p in found]
+        if not every:
+            return to_send
+        with self._store.unit_of_work() as uow:
+            ours = set(uow.links.active_by_xero_id(every))
+            invoices = uow.links.active_for(r for d, _ in payments for r in d.depends_on)
+        taken = set(ours)
+        held: dict[SourceRef, _Settled] = {}
+        for doc, posting in payments:
+            gone = {x.lower() for x in superseded.get(doc.ref, ())}
+            others = [
+                p
+                for p in seen.get((posting.identity.settles or "").lower(), [])
+                if p.xero_id.lower() not in gone
+            ]
+            match = match_payment(posting.total, doc.date, others, days=self._matching.days, taken=taken)
+            if match is None or self._posted_anyway(doc.ref, match.payment.xero_id):
+                continue
+            taken.add(match.payment.xero_id.lower())
+            invoice = next(
+                (
+                    invoices[r].xero_number or invoices[r].source_number
+                    for r in doc.depends_on
+                    if r in invoices
+                ),
+                "its invoice",
+            )
+            if match.exact and self._matching.mode is AdoptMode.AUTO:
+                payment = match.payment
+                found = XeroDocument(
+                    payment.xero_id, "PAYMENT", None, payment.reference, payment.amount, "AUTHORISED",
+                    date=payment.date,
+                )  # fmt: skip
+                when = f" dated {payment.date:%d %b %Y}" if payment.date else ""
+                note = (
+                    f"Adopted from Xero: {invoice} was already paid there by a payment of {payment.amount:,.2f}"
+                    f"{when} that this bot did not post (Xero id {payment.xero_id}); linked, not sent again."
+                )
+                held[doc.ref] = _Settled(Outcome.ADOPTED, found, message=note)
+            else:
+                message = describe_match(doc.number, invoice, match, posting.total, doc.date)
+                held[doc.ref] = _Settled(Outcome.BLOCKED, code=PAID_IN_XERO, message=message)
+        for doc, posting in to_send:
+            if doc.ref in held:
+                entries.append((doc, posting, held[doc.ref], keys[doc.ref]))
+        return [(doc, posting) for doc, posting in to_send if doc.ref not in held]
+
+    def _posted_anyway(self, ref: SourceRef, payment_id: str) -> bool:
+        """Whether a person chose to post this payment although Xero shows `payment_id` (rare: read per match)."""
+        with self._store.unit_of_work() as uow:
+            events = uow.audit.for_target(document_target(ref), prefix=POST_ANYWAY, limit=20)
+        return any(
+            str(e.detail.get("xero_payment", "")).lower() == payment_id.lower() for e in events if e.detail
+        )
 
     def _judge(self, posting: XeroPosting, outcome: ElementOutcome, superseded: Collection[str]) -> _Settled:
         if outcome.ok and outcome.xero_id:

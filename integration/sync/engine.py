@@ -29,6 +29,7 @@ from integration.domain import Outcome, RunStatus, SyncReport
 from integration.errors import Retriable, SyncInProgress, XerobotError
 from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
+from integration.rules.bankfeed import PaymentMatching
 from integration.store import Store
 from integration.store.leases import LeaseHolder
 from integration.sync.kind_pass import KindPasses, Progress
@@ -48,6 +49,7 @@ class SyncEngine:
         clock: Clock | None = None,
         batch_size: int = 50,
         lease_ttl: timedelta = timedelta(seconds=90),
+        matching: PaymentMatching | None = None,
     ) -> None:
         if not 1 <= batch_size <= 50:
             raise ValueError("Xero batches hold 1 to 50 elements")
@@ -57,6 +59,7 @@ class SyncEngine:
         self.clock = clock or SystemClock()
         self.batch_size = batch_size
         self.lease_ttl = lease_ttl
+        self.matching = matching or PaymentMatching()
 
     def run(
         self,
@@ -86,7 +89,9 @@ class SyncEngine:
             with self.store.unit_of_work() as uow:
                 report.run_id = uow.runs.start(trigger, actor, dry_run=dry_run, at=report.started_at)
                 uow.commit()
-            KindPasses(self.store, self.actionstep, self.xero, self.batch_size, report, progress).execute()
+            KindPasses(
+                self.store, self.actionstep, self.xero, self.batch_size, report, progress, self.matching
+            ).execute()
             report.status = RunStatus.OK
         except Retriable as error:
             report.status, report.error, report.error_code = RunStatus.INTERRUPTED, str(error), error.code

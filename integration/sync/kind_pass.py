@@ -34,6 +34,7 @@ from integration.domain import (
 )
 from integration.errors import CashBasis, PostingError, Retriable, describe
 from integration.ports import ActionstepGateway, XeroGateway
+from integration.rules.bankfeed import PaymentMatching
 from integration.rules.classify import Verdict, classify, fix_for
 from integration.rules.deeplinks import xero_url
 from integration.rules.mapping import Mapper
@@ -83,6 +84,7 @@ class KindPasses:
         batch_size: int,
         report: SyncReport,
         progress: Callable[[Progress], None] | None,
+        matching: PaymentMatching | None = None,
     ) -> None:
         self.store = store
         self.actionstep = actionstep
@@ -90,6 +92,7 @@ class KindPasses:
         self.batch_size = batch_size
         self.report = report
         self.progress = progress
+        self.matching = matching
         self.problems = ProblemBook()
         self.in_xero: dict[SourceRef, str] = {}
         self.counts: dict[Outcome, int] = defaultdict(int)
@@ -112,7 +115,7 @@ class KindPasses:
         self.no_tax_type = "BASEXCLUDED" if "BASEXCLUDED" in self.mapper.chart.taxes else "NONE"
         self.contacts = ContactDirectory(self.xero, self.actionstep)
         assert self.report.run_id is not None
-        self.delivery = Delivery(self.store, self.xero, run_id=self.report.run_id)
+        self.delivery = Delivery(self.store, self.xero, run_id=self.report.run_id, matching=self.matching)
         try:
             for kind in KIND_ORDER:
                 self._kind(kind)
@@ -280,7 +283,7 @@ class KindPasses:
         items = [self._after_unlink(item, unlinked.get(item.source)) for item in result.items]
         for item in items:
             state.saw(by_ref[item.source].modified_at, item.outcome.finished, item)
-            if item.outcome is Outcome.FAILED and item.error_code:
+            if item.outcome in (Outcome.FAILED, Outcome.BLOCKED) and item.error_code:
                 self.problems.add(
                     item.error_code, f"post:{item.source}", item.message or "", item.fix or "", item.source
                 )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from integration.domain import (
@@ -202,6 +203,27 @@ class FakeXero:
         return XeroDocumentState(
             xero_id, document.xero_type, number, status, document.total, None, payments=payments
         )
+
+    def payments_on(self, document_ids: Iterable[str]) -> dict[str, list[XeroPaymentState]]:
+        self.api_calls += 1
+        wanted = {i.lower() for i in document_ids}
+        found: dict[str, list[XeroPaymentState]] = {}
+        by_id = {d.xero_id: d for d in self.posted}
+        for payment, invoice in self._paid.items():
+            if invoice.lower() in wanted and self.statuses.get(payment) != "DELETED":
+                doc = by_id[payment]
+                found.setdefault(invoice.lower(), []).append(
+                    XeroPaymentState(payment, doc.total, doc.date, doc.reference, doc.reference is None)
+                )
+        return found
+
+    def bank_feed_payment(self, invoice_id: str, amount: Decimal, when: date) -> str:
+        """A payment made in Xero, as a bank-feed match would make it: no reference, reconciled; its id."""
+        payment = XeroDocument(str(uuid.uuid4()), "PAYMENT", None, None, amount, "AUTHORISED", date=when)
+        with self._lock:
+            self.posted.append(payment)
+            self._paid[payment.xero_id] = invoice_id
+        return payment.xero_id
 
     def delete_payment(self, payment_id: str, key: str) -> ElementOutcome:
         return self.set_status("PAYMENT", payment_id, "DELETED", key)

@@ -28,13 +28,16 @@ def demo_service(
     *,
     backlog: int = 0,
     transport: httpx.BaseTransport | None = None,
+    environment: dict[str, str] | None = None,
 ) -> tuple[Service, Sandboxes]:
     """The demo firm on both sandboxes (virtual clock), the demo mappings in `store`, and a service over them;
-    `transport` wraps the sandboxes (e.g. to record what is sent)."""
+    `transport` wraps the sandboxes (e.g. to record what is sent); `environment` adds settings by variable name."""
     sandboxes = sandboxes or Sandboxes.demo(
         clock=VirtualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC)), backlog=backlog
     )
-    env = {name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()}
+    env = {
+        name.lower(): value for name, value in {**settings_for(SANDBOX_BASE), **(environment or {})}.items()
+    }
     settings = load_settings(**env)
     bootstrap.seed_mappings(store, DEMO_MAPPINGS, actor="demo")
     service = bootstrap.build_service(

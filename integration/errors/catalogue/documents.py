@@ -33,6 +33,14 @@ DOCUMENTS: dict[str, CatalogueEntry] = entries(
         "or correct the document's currency in Actionstep and approve it again.",
     ),
     CatalogueEntry(
+        "payment.paid_in_xero",
+        "Already paid in Xero",
+        "Xero already shows the invoice paid by a payment this bot did not post (usually a bank-feed line matched "
+        "in Xero first), so the Actionstep payment was held rather than sent a second time.",
+        "Link to the Xero payment when it is the same money; Post anyway when it is another payment; Ignore to "
+        "leave it held. The message says what differs, if anything.",
+    ),
+    CatalogueEntry(
         "doc.changed_after_posting",
         "Changed after posting",
         "The document changed in Actionstep after it was posted to Xero; posted documents are locked.",

@@ -1,7 +1,7 @@
 """Ports: the protocols the engine's parts talk through, so none of them imports another's implementation.
 
 - `XeroGateway`, `ActionstepGateway`: what the sync, unlinking and the app need from the two remotes, in our own
-  types (`integration.domain`); `XeroWatch`, what drift watching polls. `integration.adapters.remotes` adapts the real clients to them; tests pass fakes.
+  types (`integration.domain`); `XeroWatch`, what drift watching polls. `integration.adapters` (`xero_gateway`, `actionstep_gateway`) adapts the real clients to them; tests pass fakes.
 - `TokenStore`, `StoredToken`: what the remote clients need to keep their OAuth tokens. `integration.xero` and
   `integration.actionstep` may not import the store; `integration.adapters.token_store` backs this with the ledger.
 """

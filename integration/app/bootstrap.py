@@ -18,9 +18,11 @@ from sqlalchemy.engine import make_url
 
 from integration.actionstep.auth import ActionstepAuth, ActionstepTokenSession
 from integration.actionstep.client import ActionstepClient
+from integration.adapters.actionstep_gateway import ActionstepGatewayAdapter
+from integration.adapters.lazy import Lazy
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
-from integration.adapters.remotes import ActionstepGatewayAdapter, Lazy, XeroGatewayAdapter
 from integration.adapters.token_store import LedgerTokenStore
+from integration.adapters.xero_gateway import XeroGatewayAdapter
 from integration.app.connect import Connector
 from integration.app.service import Service
 from integration.clock import Clock, SystemClock

@@ -36,9 +36,10 @@ import httpx
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from integration.actionstep.auth import ActionstepTokenSession
+from integration.adapters.actionstep_gateway import ActionstepGatewayAdapter
 from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
-from integration.adapters.remotes import ActionstepGatewayAdapter, XeroGatewayAdapter
 from integration.adapters.token_store import LedgerTokenStore
+from integration.adapters.xero_gateway import XeroGatewayAdapter
 from integration.app import bootstrap
 from integration.app.service import Service
 from integration.clock import Clock, SystemClock

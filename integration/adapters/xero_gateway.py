@@ -1,30 +1,22 @@
-"""Adapters from the real clients to the engine's gateways (`integration.ports`).
+"""`XeroGatewayAdapter`: the Xero gateways of `integration.ports` over the real `XeroClient`.
 
-Each adapter only renames and reshapes: wire models in, our types out. Lookups pick the client filter that Xero
-answers fastest for each kind of identity (numbers for invoices and credit notes, references otherwise).
+It only renames and reshapes: wire models in, our types out. Lookups use the filters Xero answers fastest for each
+kind of identity (numbers for invoices, contact or date then number for credit notes, references otherwise).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
-from integration.actionstep.client import ActionstepClient
+from integration.adapters.lazy import Lazy
 from integration.domain import (
     AccountClass,
-    AccountingBasis,
-    Contact,
-    Document,
-    DocumentKind,
     ElementOutcome,
     Endpoint,
     Identity,
-    MalformedDocument,
-    Matter,
-    SourceBooks,
     XeroAccount,
     XeroAllocationState,
     XeroChangeRecord,
@@ -40,28 +32,6 @@ from integration.domain import (
 from integration.errors import Unavailable
 from integration.xero import ElementResult, XeroClient
 from integration.xero import schemas as xero
-
-ClientT = TypeVar("ClientT")
-
-
-class Lazy(Generic[ClientT]):
-    """A client built on first use, so commands that never call a remote never connect to it."""
-
-    def __init__(self, factory: Callable[[], ClientT]) -> None:
-        self._factory = factory
-        self._value: ClientT | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def built(self) -> bool:
-        return self._value is not None
-
-    def get(self) -> ClientT:
-        with self._lock:
-            if self._value is None:
-                self._value = self._factory()
-            return self._value
-
 
 _CLASSES = {c.value: c for c in AccountClass}
 
@@ -360,43 +330,3 @@ def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocum
 
 def _dates(identity: Identity) -> tuple[date, ...]:
     return (identity.date,) if identity.date else ()
-
-
-class ActionstepGatewayAdapter:
-    """`ActionstepGateway` over an `ActionstepClient`."""
-
-    def __init__(self, client: ActionstepClient | Lazy[ActionstepClient]) -> None:
-        self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
-
-    @property
-    def client(self) -> ActionstepClient:
-        return self._client.get()
-
-    @property
-    def api_calls(self) -> int:
-        return self.client.api_calls if self._client.built else 0
-
-    def accounting_basis(self) -> AccountingBasis:
-        return self.client.accounting_basis()
-
-    def books(self) -> SourceBooks:
-        client = self.client
-        return SourceBooks(
-            accounts={a.id: a for a in client.accounts()},
-            timekeepers={t.id: t for t in client.timekeepers()},
-            tax_codes={t.code: t for t in client.tax_codes()},
-        )
-
-    def contacts(self, ids: Iterable[str]) -> dict[str, Contact]:
-        return self.client.contacts(ids)
-
-    def matters(self, ids: Iterable[str]) -> dict[str, Matter]:
-        return self.client.matters(ids)
-
-    def documents(self, kind: DocumentKind, since: datetime | None) -> Iterator[Document | MalformedDocument]:
-        return self.client.documents(kind, since)
-
-    def documents_by_id(
-        self, kind: DocumentKind, ids: Iterable[str]
-    ) -> Iterator[Document | MalformedDocument]:
-        return self.client.documents_by_id(kind, ids)

@@ -1,0 +1,95 @@
+"""Drift rules: what Xero now holds of a linked document, against what the bot posted."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from integration.domain import DocumentKind, DriftKind, Link, SourceRef, XeroPayment, XeroRecord
+from integration.rules.drift import budget_refusal, compare, next_cursor
+
+POSTED = Link(
+    SourceRef(DocumentKind.SALES_INVOICE, "1"),
+    "v1",
+    "INV-1",
+    "inv-x",
+    "INV-1",
+    "ACCREC",
+    Decimal("110.00"),
+    posted_tax=Decimal("10.00"),
+    posted_date=date(2026, 8, 1),
+    posted_contact_id="C-1",
+)
+
+
+def record(**changes: object) -> XeroRecord:
+    fields: dict[str, object] = {
+        "endpoint": "Invoices",
+        "xero_id": "inv-x",
+        "status": "AUTHORISED",
+        "number": "INV-1",
+        "total": Decimal("110.00"),
+        "tax": Decimal("10.00"),
+        "date": date(2026, 8, 1),
+        "contact_id": "c-1",
+        **changes,
+    }
+    return XeroRecord(**fields)  # type: ignore[arg-type]
+
+
+def kinds(drifts: list) -> list[tuple[DriftKind, str]]:  # type: ignore[type-arg]
+    return [(d.kind, d.what) for d in drifts]
+
+
+def test_a_document_as_posted_has_no_drift_whatever_the_case_of_its_contact_id() -> None:
+    assert compare(POSTED, record()) == []
+
+
+def test_a_document_xero_no_longer_has_is_deleted_and_a_voided_one_voided() -> None:
+    assert kinds(compare(POSTED, None)) == [(DriftKind.DELETED, "no longer in Xero")]
+    assert kinds(compare(POSTED, record(status="VOIDED"))) == [(DriftKind.VOIDED, "status")]
+
+
+def test_every_edited_field_is_named_with_before_and_after() -> None:
+    edited = compare(
+        POSTED,
+        record(
+            total=Decimal("120.00"), tax=Decimal("11.00"), date=date(2026, 8, 2), contact_id="C-2", number="X"
+        ),
+    )
+    assert [(d.what, d.before, d.after) for d in edited] == [
+        ("total", "110.00", "120.00"),
+        ("tax", "10.00", "11.00"),
+        ("date", "2026-08-01", "2026-08-02"),
+        ("contact", "C-1", "C-2"),
+        ("number", "INV-1", "X"),
+    ]
+
+
+def test_a_payment_the_bot_did_not_post_is_paid_elsewhere_and_its_own_payment_is_not() -> None:
+    payments = (XeroPayment("PAY-OURS", Decimal("50.00")), XeroPayment("pay-feed", Decimal("60.00")))
+    found = compare(POSTED, record(payments=payments, amount_due=Decimal(0)), bot_payment_ids={"pay-ours"})
+    assert [(d.kind, d.what, d.after) for d in found] == [
+        (DriftKind.PAID_ELSEWHERE, "paid in Xero", "60.00 paid by 1 payment(s) the bot did not post")
+    ]
+    assert compare(POSTED, record(payments=payments[:1]), bot_payment_ids={"pay-ours"}) == []
+
+
+def test_a_deleted_bot_payment_is_a_payment_deleted() -> None:
+    payment = Link(SourceRef(DocumentKind.PAYMENT_RECEIVED, "9"), "v1", "RCT-9", "pay-1", None, "ACCRECPAYMENT",
+                   Decimal("5.00"), settles_xero_id="inv-x")  # fmt: skip
+    assert kinds(compare(payment, None)) == [(DriftKind.PAYMENT_DELETED, "no longer in Xero")]
+
+
+def test_a_pass_is_refused_when_less_than_its_share_of_the_day_is_left() -> None:
+    assert budget_refusal(None, 10) is None
+    assert budget_refusal(500, 10) is None
+    assert "499" in (budget_refusal(499, 10) or "")
+    assert "XEROBOT_DRIFT_BUDGET_PERCENT=0" in (budget_refusal(5000, 0) or "")
+
+
+def test_the_next_poll_starts_at_the_newest_change_seen_and_never_goes_back() -> None:
+    early, late = datetime(2026, 8, 1, tzinfo=UTC), datetime(2026, 8, 2, tzinfo=UTC)
+    assert next_cursor(None, []) is None
+    assert next_cursor(early, [record(updated=late)]) == late
+    assert next_cursor(late, [record(updated=early)]) == late

@@ -129,6 +129,14 @@ def print_summary(console: Console, summary: Summary, next_runs: Sequence[NextRu
                 local(alert.first_seen), Text(f"[{alert.code}] {alert.message}"), f"{alert.count:,}"
             )
         console.print(failures)
+    if summary.drift:
+        drift = Table(title=f"Changed in Xero ({len(summary.drift):,}, oldest first)", title_justify="left")
+        for column in ("document", "what changed", "who and when"):
+            drift.add_column(column, overflow="fold")
+        for line in summary.drift:
+            who = " on ".join(p for p in (line.who, line.at) if p) or "Xero did not say"
+            drift.add_row(Text(line.document), Text(line.changes), Text(who))
+        console.print(drift)
     for unlink in summary.unlinks:
         when = local(unlink.requested_at)
         console.print(

@@ -159,3 +159,15 @@ DEMO_MAPPINGS: list[tuple[str, str, str]] = [
     ("role", "trust_liability", "850"),
     ("role", "trust_transfers", "855"),
 ]
+
+# A receipt's bank statement line, already matched in Xero before the bot pays the invoice: RCT-5004 pays INV-1010
+# (1,305.00 plus 130.50 GST) on 11 Aug 2026, the day the bank feed shows the money (`sandboxes.xero.feed`).
+XERO_BANK_FEED: list[dict[str, Any]] = [
+    {
+        "InvoiceNumber": "INV-1010",
+        "Amount": "1435.50",
+        "Date": "2026-08-11",
+        "Account": {"Code": "090"},
+        "Reference": "Bank feed: Tan & Sons Builders",
+    },
+]

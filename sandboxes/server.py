@@ -82,7 +82,9 @@ class Sandboxes:
 
 
 def settings_for(base_url: str) -> dict[str, str]:
-    """The environment that points the bot at sandboxes served at `base_url` (e.g. http://127.0.0.1:8765)."""
+    """The environment that points the bot at sandboxes served at `base_url` (e.g. http://127.0.0.1:8765). The demo
+    firm's bank feed matched RCT-5004 in Xero first (`demo_chart.XERO_BANK_FEED`), so the bot adopts payments Xero
+    already shows rather than asking."""
     base = base_url.rstrip("/")
     return {
         "XERO_CLIENT_ID": "sandbox",
@@ -93,4 +95,5 @@ def settings_for(base_url: str) -> dict[str, str]:
         "ACTIONSTEP_CLIENT_SECRET": "sandbox",
         "ACTIONSTEP_TOKEN_URL": f"{base}/actionstep/api/oauth/token",
         "ACTIONSTEP_REFRESH_TOKEN": "sandbox",
+        "XEROBOT_ADOPT_XERO_PAYMENTS": "auto",
     }

@@ -1,7 +1,8 @@
 """The daily summary message: what was posted since the last one, what needs someone, and whether the bot is well.
 
 The most useful line comes first: "All clear" on a quiet day (so silence never means the bot is down), otherwise
-what needs attention. Long lists (open alerts, unlink requests) end with "…and N more" so the message stays inside
+what needs attention. Changes made in Xero to documents the bot posted (open drift alerts) have their own "Changed
+in Xero" section: the first few, each with what changed and who and when. Long lists (open alerts, unlink requests) end with "…and N more" so the message stays inside
 Slack's limits however bad the day was.
 """
 
@@ -17,12 +18,13 @@ from bot.views.message import Budget, Message, context, section
 from bot.views.report import KIND_NAMES
 from bot.views.status import NextRun, connections_text, next_runs_text, permalink
 from bot.views.text import escape, link, mention, money, plural, safe, when
-from integration.app import KindTally, Summary
+from integration.app import DriftLine, KindTally, Summary
 from integration.domain import Alert
 
 TITLE = "Daily sync summary"
 SHOWN_ALERTS = 15
 SHOWN_UNLINKS = 10
+SHOWN_DRIFT = 5
 
 
 def age(span: timedelta) -> str:
@@ -47,6 +49,14 @@ def _failure(summary: Summary, alert: Alert) -> str:
     )
 
 
+def _drift(line: DriftLine) -> str:
+    url = permalink(line.alert)
+    document = link(url, line.document) if url else safe(line.document, 80)
+    who = f" by {safe(line.who, 80)}" if line.who else ""
+    at = f" on {escape(line.at)}" if line.at else ""
+    return f"• {document}: {safe(line.changes, 200)}" + (f" ({who.strip()}{at})" if who or at else "")
+
+
 def headline(summary: Summary) -> str:
     """The summary in one plain sentence (the notification text)."""
     posted = f"{plural(summary.posted_count, 'document')} posted"
@@ -55,6 +65,8 @@ def headline(summary: Summary) -> str:
     needs = []
     if summary.failures:
         needs.append(plural(len(summary.failures), "open alert"))
+    if summary.drift:
+        needs.append(plural(len(summary.drift), "document") + " changed in Xero")
     if summary.unlinks:
         needs.append(plural(len(summary.unlinks), "unlink request") + " waiting")
     if not all(c.ok for c in summary.connections):
@@ -81,6 +93,11 @@ def summary_message(summary: Summary, next_runs: Sequence[NextRun] = ()) -> Mess
         count = len(summary.failures)
         heading = f":rotating_light: *Needs attention: {plural(count, 'open alert')}* (oldest first)"
         budget.add_lines(heading, lines, max_sections=2, max_chars=5_000, total=count)
+    if summary.drift:
+        count = len(summary.drift)
+        heading = f":mag: *Changed in Xero: {plural(count, 'document')}* (open drift alerts, oldest first)"
+        lines = [_drift(d) for d in summary.drift[:SHOWN_DRIFT]]
+        budget.add_lines(heading, lines, max_sections=1, max_chars=2_500, total=count)
     if summary.ignored:
         budget.add(context(f"{plural(summary.ignored, 'alert')} ignored; Undo on the alert brings one back."))
     if summary.unlinks:

@@ -17,7 +17,7 @@ from integration.rules.drift import pass_to_dict as drift_to_dict
 from integration.rules.health import HealthCheck
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
 from integration.rules.schedule import Daily, Every, Schedule
-from integration.rules.summary import KindTally, PendingUnlink, Summary
+from integration.rules.summary import DriftLine, KindTally, PendingUnlink, Summary
 from integration.sync.delivery import PAID_IN_XERO
 from integration.sync.kind_pass import Progress
 from integration.unlinking.steps import request_target
@@ -27,6 +27,7 @@ __all__ = [
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
     "Daily",
+    "DriftLine",
     "Every",
     "FixResult",
     "HealthCheck",

@@ -1,13 +1,16 @@
 """Drift rules: compare what Xero now holds of a linked document with what the bot posted; pure, no I/O.
 
 `compare` lists the drifts of one document; `describe` words a finding for the alerts channel (what changed, before
-→ after, who and when, what it breaks in Actionstep); `budget_refusal` says whether a pass may spend its share of
+→ after, who and when, what it breaks in Actionstep) and `read_back` takes those words apart again for the daily
+summary; `budget_refusal` says whether a pass may spend its share of
 the day's Xero calls; `next_cursor` is where an endpoint's next poll starts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -119,6 +122,32 @@ def describe(finding: DriftFinding) -> str:
         dict.fromkeys(_BREAKS[d.kind].format(source=source, number=number) for d in finding.drifts)
     )
     return f"{number} ({source}) was changed in Xero{who}: {changes}. {breaks}"
+
+
+# `describe`'s first sentence; the changes end at the first ". " (amounts have no space after their point).
+_DESCRIBED = re.compile(
+    r"^(?P<number>.+?) \(.*?\) was changed in Xero(?: by (?P<who>.+?))?(?: on (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d UTC))?"
+    r": (?P<changes>.+?)\.(?: |$)",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DescribedDrift:
+    """A drift alert's words taken apart: the Xero number, what changed, and who and when where Xero said."""
+
+    number: str | None
+    changes: str
+    who: str | None = None
+    at: str | None = None  # "2024-07-01 09:30 UTC", as the alert says it
+
+
+def read_back(message: str) -> DescribedDrift:
+    """What `describe` wrote, in parts; a message it did not write comes back whole as the changes."""
+    found = _DESCRIBED.match(message)
+    if found is None:
+        return DescribedDrift(None, message)
+    return DescribedDrift(found["number"], found["changes"], found["who"], found["at"])
 
 
 def budget_refusal(remaining: int | None, percent: int, *, day_limit: int = DAY_LIMIT) -> str | None:

@@ -3,6 +3,8 @@ facts in, a `Summary` out (`Service.summary()` reads the facts; `bot.views.summa
 
 Documents are counted once each however many runs listed them (a skipped bank deposit is seen again by the next
 run's overlap window); a document posted, unlinked and posted again counts twice, since it went to Xero twice.
+Open drift alerts (changes made in Xero to documents the bot posted) have a section of their own, "Changed in
+Xero", and are not repeated among the failures.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from integration.domain import Alert, AlertState, ConnectionHealth, DocumentKind, ItemResult, Outcome
+from integration.domain import (
+    Alert,
+    AlertSource,
+    AlertState,
+    ConnectionHealth,
+    DocumentKind,
+    ItemResult,
+    Outcome,
+)
+from integration.rules.drift import read_back
 
 POSTED = (Outcome.POSTED, Outcome.ADOPTED)
 OUTCOMES = (*POSTED, Outcome.SKIPPED_BY_DESIGN)  # the outcomes a summary counts
@@ -37,6 +48,25 @@ class PendingUnlink:
 
 
 @dataclass(frozen=True, slots=True)
+class DriftLine:
+    """An open drift alert as the summary lists it: the document, what changed, and who and when where Xero said."""
+
+    alert: Alert
+    document: str
+    changes: str
+    who: str | None = None
+    at: str | None = None
+
+
+def drift_line(alert: Alert) -> DriftLine:
+    """The summary's line for a drift alert, from the alert's words and the document it names."""
+    described = read_back(alert.message)
+    named = next((d.number for d in alert.documents if d.number), None)
+    document = described.number or named or alert.subject
+    return DriftLine(alert, document, described.changes, described.who, described.at)
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     since: datetime
     until: datetime
@@ -47,6 +77,7 @@ class Summary:
     ignored: int  # alerts someone chose to ignore
     unlinks: tuple[PendingUnlink, ...]  # oldest first
     connections: tuple[ConnectionHealth, ...]
+    drift: tuple[DriftLine, ...] = ()  # open drift alerts, oldest first; not among `failures`
 
     @property
     def posted_count(self) -> int:
@@ -63,7 +94,9 @@ class Summary:
     @property
     def all_clear(self) -> bool:
         """Nothing failing, nothing waiting on a person, every connection healthy."""
-        return not self.failures and not self.unlinks and all(c.ok for c in self.connections)
+        return (
+            not self.failures and not self.drift and not self.unlinks and all(c.ok for c in self.connections)
+        )
 
     def age(self, alert: Alert) -> timedelta:
         """How long the alert has been open at the end of the period."""
@@ -101,6 +134,7 @@ def summarise(
 ) -> Summary:
     """A summary of the period from the outcomes recorded in it and the state of things at its end."""
     posted, skipped = _Tally(), _Tally()
+    open_alerts = sorted((a for a in alerts if a.state is AlertState.OPEN), key=lambda a: a.first_seen)
     for item in items:
         if item.outcome in POSTED:
             posted.add((item.source, item.xero_id), item.source.kind, item.total)
@@ -112,7 +146,8 @@ def summarise(
         runs=runs,
         posted=posted.tallies(),
         skipped=skipped.tallies(),
-        failures=tuple(sorted((a for a in alerts if a.state is AlertState.OPEN), key=lambda a: a.first_seen)),
+        failures=tuple(a for a in open_alerts if a.source is not AlertSource.DRIFT),
+        drift=tuple(drift_line(a) for a in open_alerts if a.source is AlertSource.DRIFT),
         ignored=sum(1 for a in alerts if a.state is AlertState.IGNORED),
         unlinks=tuple(sorted(unlinks, key=lambda u: u.requested_at)),
         connections=tuple(connections),

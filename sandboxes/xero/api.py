@@ -31,7 +31,7 @@ from typing import Any
 from sandboxes.xero import banking as xero_banking
 from sandboxes.xero import contacts as xero_contacts
 from sandboxes.xero import documents as xero_documents
-from sandboxes.xero import edits, history, render
+from sandboxes.xero import edits, feed, history, render
 from sandboxes.xero import journals as xero_journals
 from sandboxes.xero import messages as msg
 from sandboxes.xero import payments as xero_payments
@@ -140,6 +140,8 @@ class AccountingApi:
         """Answer one request; `parts` is the path below the API root, split on `/`."""
         resource = parts[0].lower() if parts else ""
         rest = parts[1:]
+        if self.books.bank_feed:  # the feed is matched between requests, never inside the answer to a write
+            feed.match_all(ctx)
         if request.method == "GET":
             return self._get(ctx, request, resource, rest)
         kind = self.kinds.get(resource)

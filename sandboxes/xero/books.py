@@ -256,6 +256,9 @@ class Books:
     journals: dict[str, ManualJournal] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
     history: dict[str, list[Any]] = field(default_factory=dict)  # record id -> `history.HistoryRecord`s
+    # Statement lines waiting to be matched to an invoice as it appears (`feed`), as Payment elements that name
+    # the invoice by `InvoiceNumber`.
+    bank_feed: list[dict[str, Any]] = field(default_factory=list)
     # Code -> description of the currencies the organisation has enabled; its base currency always among them.
     currencies: dict[str, str] = field(default_factory=dict)
 

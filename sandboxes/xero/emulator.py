@@ -95,6 +95,7 @@ class XeroSandbox:
         contacts: Iterable[dict[str, Any]] = (),
         clock: Clock | None = None,
         limits: Limits | None = None,
+        bank_feed: Iterable[dict[str, Any]] = (),
         client_id: str = "sandbox",
         client_secret: str = "sandbox",
         prefix: str = "/xero",
@@ -103,6 +104,7 @@ class XeroSandbox:
         self.tenant_id = tenant_id
         self.prefix = prefix.rstrip("/")
         self.books = seeded_books(organisation, accounts, tax_rates)
+        self.books.bank_feed = [dict(line) for line in bank_feed]
         self._lock = threading.RLock()
         for raw in contacts:
             self.add_contact(str(raw["Name"]), number=raw.get("ContactNumber"), email=raw.get("EmailAddress"))
@@ -120,7 +122,8 @@ class XeroSandbox:
     def demo(
         cls, *, clock: Clock | None = None, limits: Limits | None = None, prefix: str = "/xero"
     ) -> XeroSandbox:
-        """The demo firm's organisation, chart, AU tax rates and lock dates (`sandboxes.demo_chart`)."""
+        """The demo firm's organisation, chart, AU tax rates, lock dates and the bank feed's one statement line
+        (`sandboxes.demo_chart`)."""
         return cls(
             tenant_id=demo_chart.XERO_TENANT_ID,
             organisation=demo_chart.XERO_ORGANISATION,
@@ -129,6 +132,7 @@ class XeroSandbox:
             contacts=DEMO_CONTACTS,
             clock=clock,
             limits=limits,
+            bank_feed=demo_chart.XERO_BANK_FEED,
             prefix=prefix,
         )
 

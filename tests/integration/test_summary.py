@@ -150,3 +150,24 @@ def test_every_query_the_summary_makes_is_answered_from_an_index(tmp_path: Path)
     assert {t for t in tables if any(f" {t} " in f" {p} " for p in plans)} == tables
     scans = [p for p in plans if p.startswith("SCAN") and "USING" not in p]
     assert scans == [], f"full table scans: {scans}"
+
+
+def test_open_drift_alerts_are_changed_in_xero_not_failures_and_an_ignored_one_is_not_listed(
+    firm: Firm,
+) -> None:
+    said = (
+        "INV-4 (sales invoice INV-4) was changed in Xero by Jane Ng on 2026-11-02 04:10 UTC: "
+        "total: 110.00 → 120.00. Xero no longer matches Actionstep."
+    )
+    with firm.store.unit_of_work() as uow:
+        uow.alerts.raise_(Problem("drift.edited", "xero:a", said, "Look."), AlertSource.DRIFT, [])
+        ignored, _ = uow.alerts.raise_(Problem("drift.voided", "xero:b", "?", "?"), AlertSource.DRIFT, [])
+        uow.alerts.ignore(ignored.id, "U1", "known")
+        uow.commit()
+
+    summary = firm.service.summary(now=NOW)
+
+    assert summary.failures == () and not summary.all_clear
+    assert [(d.document, d.changes, d.who, d.at) for d in summary.drift] == [
+        ("INV-4", "total: 110.00 → 120.00", "Jane Ng", "2026-11-02 04:10 UTC")
+    ]

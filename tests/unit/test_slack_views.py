@@ -230,3 +230,13 @@ def test_escaping_replaces_only_slacks_three_control_characters_ampersand_first(
 def test_times_are_shown_in_each_readers_time_zone_with_a_utc_fallback() -> None:
     assert when(NOW) == f"<!date^{int(NOW.timestamp())}^{{date_short_pretty}} {{time}}|02 Nov 2026 09:00 UTC>"
     assert when(None) == "never"
+
+
+def test_app_home_counts_the_documents_changed_in_xero() -> None:
+    drifted = [
+        alert(id=900 + i, code="drift.voided", source=AlertSource.DRIFT, documents=()) for i in range(3)
+    ]
+    quiet = status(alerts=0)
+    home = home_view(Status(quiet.last_run, None, drifted, quiet.connections), now=NOW).to_dict()
+    notes = [b["elements"][0]["text"] for b in home["blocks"] if b["type"] == "context"]
+    assert any(n.startswith(":mag: 3 documents changed in Xero") for n in notes)

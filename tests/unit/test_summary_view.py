@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from bot.views.status import NextRun
 from bot.views.summary import age, summary_message
-from integration.domain import AlertState, ConnectionHealth, DocumentKind
-from integration.rules.summary import KindTally, PendingUnlink, Summary
+from integration.domain import AlertSource, AlertState, ConnectionHealth, DocumentKind
+from integration.rules.summary import KindTally, PendingUnlink, Summary, drift_line
 from tests.fakes.slack import validation_problems
 from tests.unit.test_slack_views import HOSTILE, NOW, alert, mrkdwn
 
@@ -22,7 +22,24 @@ HEALTHY = (
 )
 
 
-def summary(*, alerts: int = 0, unlinks: int = 0, posted: bool = True, connections=HEALTHY) -> Summary:  # type: ignore[no-untyped-def]
+DRIFT_MESSAGE = (
+    "INV-1001 (sales invoice INV-1001) was changed in Xero by Jane Ng on 2026-11-02 04:10 UTC: "
+    "status: posted → voided. Actionstep still shows sales invoice INV-1001 as posted."
+)
+
+
+def drifted(count: int, message: str = DRIFT_MESSAGE) -> tuple:  # type: ignore[type-arg]
+    return tuple(
+        drift_line(
+            replace(ALERT, id=1_000 + i, code="drift.voided", source=AlertSource.DRIFT, message=message)
+        )
+        for i in range(count)
+    )
+
+
+def summary(
+    *, alerts: int = 0, unlinks: int = 0, posted: bool = True, connections=HEALTHY, drift: int = 0
+) -> Summary:  # type: ignore[no-untyped-def]
     kinds = [k for k in DocumentKind if k.pushed]
     return Summary(
         since=NOW - timedelta(days=1),
@@ -39,23 +56,28 @@ def summary(*, alerts: int = 0, unlinks: int = 0, posted: bool = True, connectio
             for i in range(unlinks)
         ),
         connections=connections,
+        drift=drifted(drift),
     )
 
 
 def test_a_bad_day_fits_one_message_says_how_many_more_and_pings_nobody() -> None:
     broken = (ConnectionHealth("xero", False, HOSTILE, HOSTILE, "auth.expired"), HEALTHY[1])
     payload = summary_message(
-        summary(alerts=2_000, unlinks=500, connections=broken), [NextRun(HOSTILE[:80], NOW)]
+        summary(alerts=2_000, unlinks=500, connections=broken, drift=800), [NextRun(HOSTILE[:80], NOW)]
     ).payload()
     assert validation_problems("chat.postMessage", payload) == []
     assert len(payload["blocks"]) <= 50 and len(json.dumps(payload["blocks"])) < 40_000
     notes = [b["elements"][0]["text"] for b in payload["blocks"] if b["type"] == "context"]
-    assert [n for n in notes if n.startswith("…and ")] == ["…and 1,985 more.", "…and 490 more."]
+    assert [n for n in notes if n.startswith("…and ")] == [
+        "…and 1,985 more.",
+        "…and 795 more.",
+        "…and 490 more.",
+    ]
     texts = [payload["text"], *mrkdwn(payload)]
     assert not any("<!channel>" in t or "<https://evil" in t for t in texts)
     assert payload["text"] == (
-        "Daily sync summary: 9,036 documents posted; 2,000 open alerts, 500 unlink requests waiting, "
-        "a connection needs attention"
+        "Daily sync summary: 9,036 documents posted; 2,000 open alerts, 800 documents changed in Xero, "
+        "500 unlink requests waiting, a connection needs attention"
     )
 
 
@@ -94,3 +116,20 @@ def test_an_ignored_alert_is_counted_not_listed() -> None:
     made = summary(alerts=1)
     assert all(a.state is AlertState.OPEN for a in made.failures)
     assert "3 alerts ignored" in json.dumps(summary_message(made).payload())
+
+
+def test_changed_in_xero_lists_the_first_drifts_with_what_changed_and_who_and_when() -> None:
+    payload = summary_message(summary(drift=7)).payload()
+    sections = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+    drift = next(s for s in sections if "*Changed in Xero: 7 documents*" in s)
+    assert drift.count("• ") == 5
+    assert "status: posted → voided (by Jane Ng on 2026-11-02 04:10 UTC)" in drift and "INV-1001" in drift
+    notes = [b["elements"][0]["text"] for b in payload["blocks"] if b["type"] == "context"]
+    assert "…and 2 more." in notes and "All clear" not in json.dumps(payload)
+    assert payload["text"].endswith("7 documents changed in Xero")
+
+
+def test_a_hostile_drift_message_is_shown_escaped_and_pings_nobody() -> None:
+    payload = summary_message(replace(summary(), drift=drifted(2, HOSTILE))).payload()
+    assert validation_problems("chat.postMessage", payload) == []
+    assert not any("<!channel>" in t or "<https://evil" in t for t in mrkdwn(payload))

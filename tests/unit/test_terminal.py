@@ -28,3 +28,24 @@ def test_a_document_number_that_looks_like_markup_is_printed_as_it_is() -> None:
     print_report(Console(file=out, width=200, color_system=None), report)
     printed = out.getvalue()
     assert number in printed and message in printed and "[/] fix it" in printed
+
+
+def test_the_printed_summary_has_a_changed_in_xero_table_with_who_and_when() -> None:
+    from datetime import timedelta
+
+    from bot.terminal import print_summary
+    from integration.domain import Alert, AlertSource
+    from integration.rules.summary import Summary, drift_line
+
+    said = (
+        "INV-[/]4 (sales invoice INV-4) was changed in Xero by Jane Ng on 2026-11-02 04:10 UTC: "
+        "status: posted → voided. Receipts for it will fail."
+    )
+    alert = Alert(1, "f", "drift.voided", "xero:a", said, "Look.", AlertSource.DRIFT, 1, WHEN, WHEN, 1)
+    summary = Summary(WHEN - timedelta(days=1), WHEN, 1, (), (), (), 0, (), (), (drift_line(alert),))
+    out = io.StringIO()
+    print_summary(Console(file=out, width=200, color_system=None), summary, [], UTC)
+    printed = out.getvalue()
+    assert "Changed in Xero (1, oldest first)" in printed and "All clear" not in printed
+    assert "INV-[/]4" in printed and "status: posted → voided" in printed
+    assert "Jane Ng on 2026-11-02 04:10 UTC" in printed

@@ -28,6 +28,7 @@ import json
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from integration.domain import (
     Document,
@@ -277,7 +278,8 @@ class Delivery:
                                 total=posting.total,
                                 linked_by=f"run:{self._run_id}",
                                 posted_tax=posting.tax if posting.endpoint in TAXED else None,
-                                posted_date=posting.identity.date,
+                                # An adopted copy is linked as Xero holds it, so drift compares like with like.
+                                posted_date=_adopted_date(settled) or posting.identity.date,
                                 posted_contact_id=settled.xero.contact_id or _contact_of(posting),
                                 settles_xero_id=posting.identity.settles,
                             )
@@ -349,3 +351,8 @@ def _ours(identity: Identity, doc: XeroDocument) -> bool:
         and bool(identity.contact_id)
         and doc.number == identity.number
     )
+
+
+def _adopted_date(settled: _Settled) -> date | None:
+    """The date of the Xero copy an adoption linked (None for a copy the bot posted itself)."""
+    return settled.xero.date if settled.outcome is Outcome.ADOPTED and settled.xero is not None else None

@@ -71,6 +71,18 @@ def test_a_receipt_the_bank_feed_already_matched_is_adopted_in_auto_and_never_po
         assert [i.outcome for i in second.items if i.number == "RC-1"] in ([], [Outcome.ALREADY_LINKED])
 
 
+def test_an_adopted_payment_is_linked_as_xero_dates_it_so_drift_sees_no_change(database_url: str) -> None:
+    with firm_with(database_url, AdoptMode.AUTO) as firm:
+        invoice = invoice_in_xero(firm)
+        firm.xero.bank_feed_payment(invoice, INVOICE_TOTAL, date(2026, 10, 3))
+        firm.actionstep.add(receipt("RC-1", "INV-50", when=date(2026, 10, 5)))
+        firm.service.sync("test", "tester")
+        ref = SourceRef(PaymentReceived.KIND, "rc-RC-1")
+        with firm.store.unit_of_work() as uow:
+            link = uow.links.active_for([ref])[ref]
+        assert link.posted_date == date(2026, 10, 3)
+
+
 def test_a_different_amount_is_never_adopted_and_the_alert_says_what_differs(database_url: str) -> None:
     with firm_with(database_url, AdoptMode.AUTO) as firm:
         invoice = invoice_in_xero(firm)

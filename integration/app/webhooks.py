@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -69,6 +70,9 @@ class XeroWebhooks:
         self._store = store
         self._drift = drift
         self._key = key
+        # Concurrent deliveries take turns to store: on SQLite, writers that collide back off for up to tens of
+        # milliseconds each, while a write in turn takes about one.
+        self._storing = threading.Lock()
 
     @property
     def enabled(self) -> bool:
@@ -94,7 +98,7 @@ class XeroWebhooks:
             return Receipt(Answer.BAD_REQUEST)
         if not events:
             return Receipt(Answer.OK)  # intent to receive, or only categories we do not watch
-        with self._store.unit_of_work() as uow:
+        with self._storing, self._store.unit_of_work() as uow:
             ours = uow.connections.tenant_of("xero")
             theirs = [ours is not None and e.tenant_id.lower() != ours.lower() for e in events]
             foreign = [e for e, other in zip(events, theirs, strict=True) if other]

@@ -145,7 +145,7 @@ def test_forged_changed_unsigned_and_oversized_webhooks_are_refused_and_store_no
 
 
 def test_without_a_key_the_endpoint_answers_404(store: Store) -> None:
-    service, sandboxes = demo_service(store)
+    service, _ = demo_service(store)
     try:
         body = json.dumps(payload()).encode()
         app = wsgi_app(None, dict, webhooks=service.webhooks)

@@ -181,6 +181,8 @@ class Scheduler:
         self._notifier.publish(done.changes)
 
     def _drift(self, slot: datetime) -> None:
+        if self._service.webhooks.enabled:  # events a crashed process stored and never processed
+            self._notifier.publish(self._service.webhooks.process().changes)
         found = self._service.drift()
         if found.skipped:
             log.info("Drift watch for %s skipped: %s", slot.isoformat(), found.skipped)

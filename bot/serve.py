@@ -45,8 +45,8 @@ class Server:
             log.warning("XEROBOT_ALERTS_CHANNEL is not set: alerts appear in /xero status and App Home only")
         client = web_client(settings)
         self.scheduler: Scheduler | None = None
+        self.notifier = notifier = Notifier(client, service, settings.xerobot_alerts_channel)
         if plan is not None:
-            notifier = Notifier(client, service, settings.xerobot_alerts_channel)
             self.scheduler = Scheduler(plan, service, client, notifier)
             next_runs = self.scheduler.next_runs
         self.jobs = JobRunner()
@@ -72,12 +72,32 @@ class Server:
             run = service.last_run()  # proves the ledger answers
             return {"mode": mode, "jobs": self.jobs.active, "last_run": run.run_id if run else None}
 
-        self.http = make_server(wsgi_app(None if self.socket else app, ready, service.connector), host, port)
+        self.service = service
+        application = wsgi_app(
+            None if self.socket else app, ready, service.connector,
+            webhooks=service.webhooks, received=self.process_webhooks,
+        )  # fmt: skip
+        self.http = make_server(application, host, port)
         self.port: int = self.http.effective_port
         self._closed = threading.Event()
 
+    def process_webhooks(self) -> None:
+        """Process stored webhook events on the job runner (after a webhook's answer, and at start-up for any a
+        previous process stored and did not get to). A full runner refuses: the next run picks them up."""
+        self.jobs.submit("xero-webhooks", self._process_webhooks)
+
+    def _process_webhooks(self) -> None:
+        run = self.service.webhooks.process()
+        self.notifier.publish(run.changes)
+        if run.outcomes or run.skipped:
+            log.info(
+                "Xero webhooks processed: %s%s", run.outcomes, f" ({run.skipped})" if run.skipped else ""
+            )
+
     def run(self) -> None:
         threading.Thread(target=self.roles.warm, daemon=True, name="roles-warm").start()
+        if self.service.webhooks.enabled:
+            self.process_webhooks()
         if self.scheduler is not None:
             self.scheduler.start()
         if self.socket is not None:

@@ -1,6 +1,6 @@
 """The HTTP face: a small WSGI app served by waitress (a production WSGI server, not bolt's development one).
 
-Routes: `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
+Routes: `POST /xero/webhooks` (Xero's webhooks: see `_webhook`), `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
 by bolt: a forged or stale request gets 401), `GET /healthz` (200 when the ledger answers, 503 when not), and the
 connect flow for Xero and Actionstep: `GET /oauth/<remote>/start?ticket=…` (from a link an approver asked for)
 redirects to the remote's consent page, and `GET /oauth/<remote>/callback` stores the new connection.
@@ -18,6 +18,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.connect_pages import OAUTH_ROUTE, connect_page
+from integration.app import Answer, XeroWebhooks
 from integration.app.connect import Connector
 
 if TYPE_CHECKING:
@@ -26,21 +27,33 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+WEBHOOK_PATH = "/xero/webhooks"
+MAX_WEBHOOK_BYTES = 64 * 1024  # Xero batches events; a real payload is a few KiB
+MAX_BODY_BYTES = 1024 * 1024  # any request (waitress answers 413 above it before the app sees it)
+IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed (a slow body holds no app thread)
 SERVER_THREADS = 32  # requests waiting on an ack each hold a thread for a few milliseconds
 
 
 def wsgi_app(
-    app: App | None, ready: Callable[[], dict[str, Any]], connector: Connector | None = None
+    app: App | None,
+    ready: Callable[[], dict[str, Any]],
+    connector: Connector | None = None,
+    *,
+    webhooks: XeroWebhooks | None = None,
+    received: Callable[[], None] | None = None,
 ) -> WSGIApplication:
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
     `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
-    OAuth connect routes (they answer 404 without one)."""
+    OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
+    without a key), and `received()` is called after a webhook stored new events (to start processing them)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST" and slack is not None:
             return slack(environ, start_response)
+        if path == WEBHOOK_PATH and method == "POST":
+            return _webhook(webhooks, received, environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(ready, start_response)
         route = OAUTH_ROUTE.fullmatch(path)
@@ -49,6 +62,52 @@ def wsgi_app(
         return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return application
+
+
+def _webhook(
+    webhooks: XeroWebhooks | None,
+    received: Callable[[], None] | None,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+) -> Iterable[bytes]:
+    """Xero's webhook: bounded body, signature checked before anything is parsed, events stored before the 200.
+    Every answer has an empty body, as Xero's intent-to-receive check wants."""
+    if webhooks is None or not webhooks.enabled:
+        return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return _empty(start_response, "400 Bad Request")
+    if length > MAX_WEBHOOK_BYTES:
+        return _empty(start_response, "413 Content Too Large")
+    body = environ["wsgi.input"].read(length if length >= 0 else MAX_WEBHOOK_BYTES + 1)
+    if len(body) > MAX_WEBHOOK_BYTES:
+        return _empty(start_response, "413 Content Too Large")
+    if 0 <= length != len(body):
+        return _empty(start_response, "400 Bad Request")  # the sender died mid-body: not a request
+    try:
+        receipt = webhooks.receive(body, environ.get("HTTP_X_XERO_SIGNATURE"))
+    except Exception as error:  # the ledger is down: Xero retries an unanswered webhook
+        log.warning("A Xero webhook could not be stored: %s", type(error).__name__)
+        return _empty(start_response, "503 Service Unavailable")
+    if receipt.answer is Answer.UNAUTHORISED:
+        log.warning(
+            "A Xero webhook failed its signature check (from %r)", str(environ.get("REMOTE_ADDR", "?"))
+        )
+    if receipt.stored and received is not None:
+        received()
+    statuses = {
+        Answer.OK: "200 OK",
+        Answer.BAD_REQUEST: "400 Bad Request",
+        Answer.UNAUTHORISED: "401 Unauthorized",
+        Answer.NOT_CONFIGURED: "404 Not Found",
+    }
+    return _empty(start_response, statuses[receipt.answer])
+
+
+def _empty(start_response: StartResponse, status: str) -> list[bytes]:
+    start_response(status, [("Content-Length", "0")])
+    return [b""]
 
 
 def _health(ready: Callable[[], dict[str, Any]], start_response: StartResponse) -> Iterable[bytes]:
@@ -69,4 +128,7 @@ def _reply(start_response: StartResponse, status: str, body: dict[str, Any]) -> 
 def make_server(application: WSGIApplication, host: str, port: int) -> Any:
     """A waitress server bound now (port 0 picks a free one: `server.effective_port`); `run()` serves until
     `close()`."""
-    return create_server(application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot")
+    return create_server(
+        application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot",
+        max_request_body_size=MAX_BODY_BYTES, channel_timeout=IDLE_SECONDS,
+    )  # fmt: skip

@@ -130,6 +130,9 @@ class XeroWatch(Protocol):
         """One page of `endpoint`'s records changed after `since`, oldest change first, and whether another page
         may follow."""
 
+    def records(self, endpoint: str, xero_ids: Iterable[str]) -> list[XeroRecord]:
+        """The records of `endpoint` Xero holds now among `xero_ids` (one it no longer has is left out)."""
+
     def history(self, endpoint: str, xero_id: str) -> list[XeroChangeRecord] | None:
         """Who changed the record and when, as Xero's History says; None when Xero no longer has it."""
 

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     actionstep_token_url: str = "https://api.actionstep.com/api/oauth/token"  # noqa: S105 (a URL, not a secret)
     actionstep_refresh_token: SecretStr | None = None
     xerobot_public_url: str = "http://localhost:3000"
+    xero_webhook_key: SecretStr | None = Field(
+        default=None, description="Xero webhook signing key: POST /xero/webhooks answers 404 without one"
+    )
     xerobot_unlink_expiry_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="minutes an unlink request waits for confirmation"
     )
@@ -100,6 +103,11 @@ class Settings(BaseSettings):
         if scheme in ("sqlite", "postgresql+psycopg", "sqlite+pysqlite"):
             return value
         raise ValueError("expected sqlite:///path/to/xerobot.db or postgresql://user@host:5432/dbname")
+
+    @field_validator("xero_webhook_key")
+    @classmethod
+    def _webhook_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("xerobot_secret_key")
     @classmethod

@@ -230,6 +230,10 @@ class XeroGatewayAdapter:
         raw, more = self.client.changed_page(endpoint, since, page)
         return [_record(endpoint, item) for item in raw], more
 
+    def records(self, endpoint: str, xero_ids: Iterable[str]) -> list[XeroRecord]:
+        """The records Xero holds now among `xero_ids` (see `XeroWatch`)."""
+        return [_record(endpoint, item) for item in self.client.records(endpoint, xero_ids)]
+
     def history(self, endpoint: str, xero_id: str) -> list[XeroChangeRecord] | None:
         found = self.client.history(endpoint, xero_id)
         if found is None:

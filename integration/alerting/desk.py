@@ -10,7 +10,7 @@ did not see everything.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from integration.domain import (
@@ -24,7 +24,7 @@ from integration.domain import (
     SyncReport,
 )
 from integration.errors import AlertNotFound, describe
-from integration.store import Store
+from integration.store import Store, UnitOfWork
 
 RUN_SUBJECT = "run"  # the subject of the alert a failed or interrupted run raises about itself
 # Problems a sync reports once, when it makes them: the next sync does not see them again, yet they remain.
@@ -106,9 +106,11 @@ class AlertDesk:
         return changes
 
     def raise_drift(self, problems: Iterable[Problem], examined: Collection[str], *,
-                    numbers: Mapping[str, str] | None = None) -> AlertChanges:  # fmt: skip
+                    numbers: Mapping[str, str] | None = None,
+                    then: Callable[[UnitOfWork], None] | None = None) -> AlertChanges:  # fmt: skip
         """Raise or count each drift; resolve the open drift alerts about a subject that was looked at again
-        (`examined`) and no longer drifts. A subject not looked at keeps its alert: nothing changed it."""
+        (`examined`) and no longer drifts. A subject not looked at keeps its alert: nothing changed it. `then`
+        runs in the transaction that resolves, before it commits (a webhook's events are marked processed there)."""
         problems = list(problems)
         changes = self.raise_problems(problems, AlertSource.DRIFT, numbers=numbers, complete=False)
         seen = {p.fingerprint for p in problems}
@@ -121,6 +123,8 @@ class AlertDesk:
                     and uow.alerts.resolve(alert.id)
                 ):
                     changes.resolved.append(uow.alerts.get(alert.id) or alert)
+            if then is not None:
+                then(uow)
             uow.commit()
         return changes
 

@@ -10,6 +10,7 @@ from integration.app.mappings import FixResult
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
+from integration.app.webhooks import Answer, Receipt, XeroWebhooks
 from integration.app.xero_payments import PaymentAction
 from integration.rules.deeplinks import xero_url
 from integration.rules.drift import describe as drift_words
@@ -26,6 +27,7 @@ from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 __all__ = [
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
+    "Answer",
     "Daily",
     "DriftLine",
     "Every",
@@ -36,6 +38,7 @@ __all__ = [
     "PaymentAction",
     "PendingUnlink",
     "Progress",
+    "Receipt",
     "RetryResult",
     "RunInfo",
     "RunningSync",
@@ -46,6 +49,7 @@ __all__ = [
     "SyncResult",
     "UnlinkOutcome",
     "UnlinkPolicy",
+    "XeroWebhooks",
     "alert_target",
     "drift_to_dict",
     "drift_words",

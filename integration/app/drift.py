@@ -10,6 +10,7 @@ a time across processes (a lease), like the sync.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from integration.alerting.desk import AlertDesk
@@ -19,7 +20,7 @@ from integration.errors import describe
 from integration.leases import LeaseBusy, held
 from integration.ports import XeroWatch
 from integration.rules import drift as rules
-from integration.store import Store
+from integration.store import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 LEASE = "drift"
@@ -75,6 +76,35 @@ class DriftWatching:
             calls=result.calls,
             complete=result.error is None,
             error=result.error,
+            open_alerts=self.open_count(),
+        )
+
+    def check_ids(
+        self, endpoint: str, xero_ids: Iterable[str], *, then: Callable[[UnitOfWork], None] | None = None
+    ) -> DriftPass:
+        """Check the named records of `endpoint` (`Invoices`, `CreditNotes`, `Contacts`) now, as a webhook asks:
+        the watcher's comparison and History, so the alerts are the same as a polling pass raises. `then` runs in
+        the transaction that settles the alerts (see `AlertDesk.raise_drift`); it does not run when Xero could
+        not be read (the caller keeps its events for the next run). Polling's cursors do not move."""
+        refusal = rules.budget_refusal(self._watch.day_calls_remaining(), self._budget_percent)
+        if refusal is not None:
+            log.info("Webhook check skipped: %s", refusal)
+            return DriftPass(skipped=refusal, complete=False, open_alerts=self.open_count())
+        result = DriftWatcher(self._store, self._watch).check(endpoint, xero_ids)
+        if result.error is not None:
+            return DriftPass(
+                calls=result.calls, complete=False, error=result.error, open_alerts=self.open_count()
+            )
+        examined = {f"xero:{x}" for x in result.examined} | {f"xero-contact:{x}" for x in result.examined}
+        numbers = {str(f.source_ref): f.source_number for f in result.findings}
+        changes = self._alerts.raise_drift(
+            map(problem_of, result.findings), examined, numbers=numbers, then=then
+        )
+        return DriftPass(
+            findings=result.findings,
+            changes=changes,
+            examined=len(result.examined),
+            calls=result.calls,
             open_alerts=self.open_count(),
         )
 

@@ -1,7 +1,7 @@
 """The one facade the Slack face and the command line call. It speaks in domain types only.
 
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
-`xero_payments` (Link / Post anyway on a payment Xero already shows), `unlinks`, `slots` and `connector` are use
+`xero_payments` (Link / Post anyway on a payment Xero already shows), `webhooks` (Xero's webhooks), `unlinks`, `slots` and `connector` are use
 cases in their own right; everything else is a method that hands the call to its use case: `syncing` (sync,
 preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
@@ -22,6 +22,7 @@ from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
 from integration.app.unlinks import Unlinks
+from integration.app.webhooks import XeroWebhooks
 from integration.app.xero_payments import XeroPayments
 from integration.clock import SystemClock
 from integration.domain import (
@@ -60,6 +61,7 @@ class Service:
         unlink_policy: UnlinkPolicy | None = None,
         watch: XeroWatch | None = None,
         drift_budget_percent: int = 10,
+        webhook_key: bytes | None = None,
     ) -> None:
         self._store = store
         self._actionstep = actionstep
@@ -77,6 +79,7 @@ class Service:
             DriftWatching(store, watch, desk, budget_percent=drift_budget_percent) if watch else None
         )
         self._drift_desk = desk
+        self.webhooks = XeroWebhooks(store, self._drift, webhook_key)
         self.unlinks = Unlinks(unlinker)
         self.xero_payments = XeroPayments(store, actionstep, xero, desk, self._syncing, engine.matching)
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.

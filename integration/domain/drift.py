@@ -115,3 +115,40 @@ class DriftPass:
     skipped: str | None = None  # why the pass did not run (off, over budget)
     error: str | None = None  # why it stopped before the end (an outage): it resumes from its cursors
     open_alerts: int = 0
+
+
+class WebhookOutcome(StrEnum):
+    """What processing made of one webhook event."""
+
+    CHECKED = "checked"  # a document or contact the bot posted: compared with what Xero holds now
+    NOT_OURS = "not_ours"  # a document or contact the bot never posted: counted and ignored
+    OTHER_TENANT = "other_tenant"  # another organisation's event (not our connection's): counted and ignored
+
+
+@dataclass(frozen=True, slots=True)
+class XeroEvent:
+    """One event of a Xero webhook: which record (`resource_id`) of which category (INVOICE, CREDITNOTE, CONTACT)
+    was created or updated (`event_type`) when (`event_at`, as Xero wrote it), in which organisation."""
+
+    tenant_id: str
+    resource_id: str
+    category: str
+    event_type: str
+    event_at: str
+    id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """What makes an event itself: a redelivery carries the same five values."""
+        parts = (self.tenant_id, self.resource_id, self.event_at, self.event_type, self.category)
+        return "|".join(p.lower() for p in parts)
+
+
+@dataclass(slots=True)
+class WebhookRun:
+    """One processing run of stored webhook events: how many came to each outcome, and the drift they found."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+    findings: list[DriftFinding] = field(default_factory=list)
+    changes: AlertChanges = field(default_factory=AlertChanges)
+    skipped: str | None = None

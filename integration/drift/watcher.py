@@ -8,6 +8,7 @@ returned, and the endpoint it was reading keeps its cursor, so the next pass rea
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from integration.domain import (
@@ -63,6 +64,37 @@ class DriftWatcher:
             result.error = str(error)
         result.calls = self._watch.api_calls - before
         return result
+
+    def check(self, endpoint: str, xero_ids: Iterable[str]) -> WatchResult:
+        """Compare the named records now, as a pass compares what polling lists (a webhook names them): the same
+        comparison and History, so the findings are the same as polling's. A linked document Xero no longer has is
+        found deleted. Cursors do not move: polling still reads every change in its turn."""
+        result = WatchResult()
+        before = self._watch.api_calls
+        wanted = {i.lower() for i in xero_ids}
+        try:
+            records = self._watch.records(endpoint, wanted) if wanted else []
+            found = self._contacts(records) if endpoint == "Contacts" else self._documents(records)
+            if endpoint != "Contacts":
+                found += self._gone(wanted - {r.xero_id.lower() for r in records})
+            for finding in found:
+                result.findings.append(self._who(finding, endpoint))
+            result.examined |= self._examined(endpoint, records) | (
+                wanted if endpoint != "Contacts" else set()
+            )
+        except (Retriable, Fatal) as error:
+            log.warning("A webhook check stopped early; its events are checked again next time: %s", error)
+            result.error = str(error)
+        result.calls = self._watch.api_calls - before
+        return result
+
+    def _gone(self, missing: set[str]) -> list[DriftFinding]:
+        """Linked documents Xero no longer has at all: deleted (History then finds nothing to add)."""
+        if not missing:
+            return []
+        with self._store.unit_of_work() as uow:
+            linked = uow.links.active_by_xero_id(missing)
+        return [_finding(link, [Drift(DriftKind.DELETED, "no longer in Xero")]) for link in linked.values()]
 
     def _linked(self, records: list[XeroRecord]) -> dict[str, Link]:
         with self._store.unit_of_work() as uow:

@@ -37,6 +37,10 @@ class ConnectionRepository:
         self._session = session
         self._cipher = cipher
 
+    def tenant_of(self, remote: str) -> str | None:
+        """The remote's connected organisation (tenant) id, without decrypting the tokens."""
+        return self._session.scalar(select(ConnectionRow.tenant_id).where(ConnectionRow.remote == remote))
+
     def get(self, remote: str) -> StoredConnection | None:
         row = self._session.scalar(select(ConnectionRow).where(ConnectionRow.remote == remote))
         if row is None:

@@ -296,3 +296,24 @@ class LeaseRow(Base):
     acquired_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     last_slot: Mapped[datetime | None]
+
+
+class WebhookEventRow(Base):
+    """One event of a Xero webhook, stored before the webhook is answered, so a crash after the answer loses none.
+
+    `event_key` (tenant, resource, time, type and category) is unique: a redelivered webhook stores nothing new.
+    `outcome` is None until processed; then what came of it (`checked`, `not_ours`, `other_tenant`), set in the
+    same transaction that records it processed.
+    """
+
+    __tablename__ = "webhook_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(255), unique=True)
+    tenant_id: Mapped[str] = mapped_column(String(100))
+    resource_id: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str] = mapped_column(String(32))
+    event_at: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+    outcome: Mapped[str | None] = mapped_column(String(32))

@@ -19,6 +19,7 @@ from integration.store.reallocations import ReallocationRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
 from integration.store.unlinks import UnlinkRepository
+from integration.store.webhooks import WebhookRepository
 
 
 class UnitOfWork:
@@ -37,6 +38,7 @@ class UnitOfWork:
     alerts: AlertRepository
     unlinks: UnlinkRepository
     reallocations: ReallocationRepository
+    webhooks: WebhookRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -56,6 +58,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(session)
         self.unlinks = UnlinkRepository(session)
         self.reallocations = ReallocationRepository(session)
+        self.webhooks = WebhookRepository(session)
         return self
 
     def __exit__(

@@ -248,6 +248,19 @@ class XeroReader:
         batch = items(self._read(response, f"the lookup {endpoint}"), endpoint)
         return batch, paged and len(batch) >= PAGE_SIZE
 
+    def records(self, endpoint: str, record_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Each record as Xero holds it now (`GET /{Endpoint}/{id}`, the full record: an invoice with its
+        payments); one Xero no longer has (404) is left out. For what a webhook names: a few ids at a time."""
+        found: list[dict[str, Any]] = []
+        for record_id in sorted(set(record_ids)):
+            response = self._requester.request("GET", f"{endpoint}/{record_id}")
+            if response.status_code == 404:
+                continue
+            if response.status_code != 200:
+                raise rejected(response, f"the lookup {endpoint}/{record_id}")
+            found.extend(items(self._read(response, f"the lookup {endpoint}/{record_id}"), endpoint))
+        return found
+
     def history(self, endpoint: str, record_id: str) -> list[dict[str, Any]] | None:
         """The record's History (`GET /{Endpoint}/{id}/History`: who changed it, when, Xero's words), newest
         as Xero lists it; None when Xero no longer has the record (404)."""

@@ -8,7 +8,8 @@ HTTP with any WSGI server; a dispatcher may also move the prefix into `SCRIPT_NA
 Each API request passes, in order: fault injection, the bearer token (401), the `xero-tenant-id` header (403),
 the token's scopes (401, `scopes.py`), the rate limits (429), the Idempotency-Key (replay or 400), then the resource rules of the `xero_*` modules. The
 books live in memory behind one lock. The clock is injectable: sharing a `VirtualClock` with a client makes
-rate-limit waits, token expiry and the idempotency window pass instantly.
+rate-limit waits, token expiry and the idempotency window pass instantly. With `send_webhooks_to`, every API request
+that creates or changes an invoice, credit note or contact sends a signed webhook (`webhooks.py`).
 
 Deliberate differences from Xero (each a choice where Xero's behaviour is undocumented or out of scope):
 - messages marked "(unverified)" in `xero_messages` are our wording of rules whose exact text we have not seen;
@@ -34,6 +35,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import httpx
+
 from integration.clock import Clock, SystemClock
 from sandboxes import demo_chart
 from sandboxes.xero import messages as msg
@@ -45,6 +48,7 @@ from sandboxes.xero.gate import IdempotencyKeys, Limits, RateLimiter
 from sandboxes.xero.identity import Identity
 from sandboxes.xero.rules import Context
 from sandboxes.xero.seed import organisation_today, seeded_books
+from sandboxes.xero.webhooks import Change, WebhookSender
 from sandboxes.xero.wsgi import (
     HttpError,
     Request,
@@ -117,6 +121,7 @@ class XeroSandbox:
         self.keys = IdempotencyKeys()
         self.faults = Faults()
         self.requests: list[SeenRequest] = []
+        self.webhooks: WebhookSender | None = None
 
     @classmethod
     def demo(
@@ -195,11 +200,15 @@ class XeroSandbox:
             raise HttpError(403, _FORBIDDEN)
         scopes.require(granted, request.method, below)
         headers = self.limiter.admit(self.tenant_id, self.clock.now())
+        watched = self.webhooks is not None and request.method != "GET"
+        before = self._versions() if watched else {}
         try:
             failure = fault.status if fault is not None and fault.kind == "fail" else None
             response = self._keyed(request, below, (client_id, self.tenant_id), failure)
         finally:
             self.limiter.release(self.tenant_id)
+        if watched and self.webhooks is not None:
+            self.webhooks.changed(self._changes(before))
         response.headers.extend(headers)
         if fault is not None and fault.kind == "drop":
             seen.status = f"dropped {response.status}"
@@ -227,6 +236,42 @@ class XeroSandbox:
                     scope, key, request, now, Response(response.status, response.body, list(response.headers))
                 )
             return response
+
+    # Webhooks --------------------------------------------------------------------------------------------------
+
+    def send_webhooks_to(
+        self,
+        url: str,
+        key: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        attempts: int = 3,
+        api_url: str = "https://api.xero.com/api.xro/2.0",
+    ) -> WebhookSender:
+        """From now on, send a signed webhook to `url` for every invoice, credit note and contact an API request
+        creates or changes (`sandboxes.xero.webhooks`)."""
+        self.webhooks = WebhookSender(
+            url, key, tenant_id=self.tenant_id, clock=self.clock, api_url=api_url, transport=transport,
+            attempts=attempts,
+        )  # fmt: skip
+        return self.webhooks
+
+    def _versions(self) -> dict[tuple[str, str], object]:
+        """When each document and contact last changed, to tell what a request changed."""
+        with self._lock:
+            found: dict[tuple[str, str], object] = {
+                ("CREDITNOTE" if d.is_credit else "INVOICE", d.id): (d.updated, d.status, d.amount_paid)
+                for d in self.books.documents.values()
+            }
+            found.update({("CONTACT", c.id): (c.updated, c.status) for c in self.books.contacts.values()})
+            return found
+
+    def _changes(self, before: dict[tuple[str, str], object]) -> list[Change]:
+        return [
+            Change(category, record_id, "CREATE" if (category, record_id) not in before else "UPDATE")
+            for (category, record_id), version in self._versions().items()
+            if before.get((category, record_id)) != version
+        ]
 
     def _context(self, request: Request) -> Context:
         now = self.clock.now()

@@ -1,0 +1,263 @@
+"""Xero's webhooks: received on `POST /xero/webhooks`, stored before the 200, processed into drift alerts, on SQLite
+and PostgreSQL.
+
+Each test syncs the demo firm into the Xero sandbox, then has the sandbox send its signed webhooks to the bot's WSGI
+app (in-process), as Xero sends them to `xerobot serve`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.jobs import JobRunner
+from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
+from integration.app import Service
+from integration.clock import VirtualClock
+from integration.domain import AlertSource, RunStatus
+from integration.store import Store
+from sandboxes.server import Sandboxes
+from sandboxes.xero.webhooks import WebhookSender, signature
+from tests.support.engine import demo_service
+from tests.support.xero_people import in_xero, void_in_xero
+
+KEY = "webhook-key-for-tests"
+BOOKKEEPER = "UBOOK"
+
+
+@dataclass
+class Bot:
+    """The service, the sandboxes, the bot's HTTP face and the sandbox's webhook sender aimed at it."""
+
+    service: Service
+    sandboxes: Sandboxes
+    http: httpx.Client
+    sender: WebhookSender
+    received: list[int] = field(default_factory=list)
+
+    def post(self, body: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.http.post(WEBHOOK_PATH, content=body, headers=headers or {})
+
+    def signed(self, payload: dict[str, Any]) -> httpx.Response:
+        body = json.dumps(payload).encode()
+        return self.post(body, {"x-xero-signature": signature(body, KEY)})
+
+
+def wire(service: Service, sandboxes: Sandboxes, received: Callable[[], None] | None = None) -> Bot:
+    app = wsgi_app(None, dict, webhooks=service.webhooks, received=received)
+    http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bot.test")
+    sender = sandboxes.xero.send_webhooks_to(
+        f"http://bot.test{WEBHOOK_PATH}", KEY, transport=httpx.WSGITransport(app=app)
+    )
+    return Bot(service, sandboxes, http, sender)
+
+
+@pytest.fixture
+def synced(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
+    service, sandboxes = demo_service(store, environment={"XERO_WEBHOOK_KEY": KEY})
+    assert service.sync("test", BOOKKEEPER).report.status is RunStatus.OK
+    assert service.drift().complete  # polling's cursors set, as in production
+    clock = sandboxes.clock
+    assert isinstance(clock, VirtualClock)
+    clock.advance(5)  # what changes next is after the cursors
+    yield service, sandboxes
+    service.close()
+
+
+@pytest.fixture
+def bot(synced: tuple[Service, Sandboxes]) -> Bot:
+    return wire(*synced)
+
+
+def stored(service: Service) -> int:
+    return sum(service.webhooks.counts().values())
+
+
+def unsettled_sale(sandboxes: Sandboxes) -> dict[str, Any]:
+    return next(
+        i
+        for i in sandboxes.xero.invoices()
+        if i["Type"] == "ACCREC"
+        and i["Status"] == "AUTHORISED"
+        and not i["AmountPaid"]
+        and not i["AmountCredited"]
+    )
+
+
+def drift_alerts(service: Service) -> list[Any]:
+    return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
+
+
+def event(
+    sandboxes: Sandboxes, resource_id: str, *, tenant: str | None = None, at: str = "2026-11-02T09:00:05.000"
+):
+    return {
+        "resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{resource_id}",
+        "resourceId": resource_id,
+        "eventDateUtc": at,
+        "eventType": "UPDATE",
+        "eventCategory": "INVOICE",
+        "tenantId": tenant or sandboxes.xero.tenant_id,
+        "tenantType": "ORGANISATION",
+    }
+
+
+def payload(*events: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "events": list(events),
+        "firstEventSequence": 1,
+        "lastEventSequence": len(events),
+        "entropy": "ABC",
+    }
+
+
+def test_intent_to_receive_is_answered_200_with_an_empty_body_when_signed_and_401_when_not(bot: Bot) -> None:
+    assert bot.sender.intent_to_receive(correctly_signed=True) == 200
+    assert bot.sender.intent_to_receive(correctly_signed=False) == 401
+    answer = bot.signed(payload())
+    assert (answer.status_code, answer.content) == (200, b"")
+    assert stored(bot.service) == 0
+
+
+def test_forged_changed_unsigned_and_oversized_webhooks_are_refused_and_store_nothing(bot: Bot) -> None:
+    sale = unsettled_sale(bot.sandboxes)
+    body = json.dumps(payload(event(bot.sandboxes, sale["InvoiceID"]))).encode()
+    good = signature(body, KEY)
+
+    forged = bot.post(body, {"x-xero-signature": signature(body, "not-the-key")})
+    changed = bot.post(body.replace(b"UPDATE", b"CREATE"), {"x-xero-signature": good})
+    unsigned = bot.post(body)
+    garbage = bot.post(body, {"x-xero-signature": "!!not base64!!"})
+    big = b"{" + b" " * MAX_WEBHOOK_BYTES + b"}"
+    oversized = bot.post(big, {"x-xero-signature": signature(big, KEY)})
+
+    assert [r.status_code for r in (forged, changed, unsigned, garbage)] == [401] * 4
+    assert all(r.content == b"" for r in (forged, changed, unsigned, garbage, oversized))
+    assert oversized.status_code == 413
+    assert stored(bot.service) == 0
+    assert bot.post(body, {"x-xero-signature": good}).status_code == 200
+    assert stored(bot.service) == 1
+
+
+def test_without_a_key_the_endpoint_answers_404(store: Store) -> None:
+    service, _ = demo_service(store)
+    try:
+        body = json.dumps(payload()).encode()
+        app = wsgi_app(None, dict, webhooks=service.webhooks)
+        with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bot.test") as http:
+            answer = http.post(WEBHOOK_PATH, content=body, headers={"x-xero-signature": signature(body, KEY)})
+        assert answer.status_code == 404
+    finally:
+        service.close()
+
+
+def test_a_redelivered_webhook_is_stored_once_and_processed_once(bot: Bot) -> None:
+    sale = unsettled_sale(bot.sandboxes)
+    assert void_in_xero(bot.sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    first = bot.sender.sent[-1]
+    again = bot.post(first.body, {"x-xero-signature": signature(first.body, KEY)})
+    assert (again.status_code, again.content) == (200, b"")
+    assert bot.service.webhooks.counts() == {"pending": 1}
+
+    run = bot.service.webhooks.process()
+    assert run.outcomes == {"checked": 1}
+    assert [a.code for a in run.changes.new] == ["drift.voided"]
+    bot.post(first.body, {"x-xero-signature": signature(first.body, KEY)})
+    assert bot.service.webhooks.process().outcomes == {}
+    assert bot.service.webhooks.counts() == {"checked": 1}
+    assert [a.count for a in drift_alerts(bot.service)] == [1]
+
+
+def test_a_void_made_in_xero_reaches_the_bot_by_webhook_and_raises_the_same_alert_as_polling(
+    synced: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = synced
+    jobs = JobRunner(workers=1, queue=4)
+    bot = wire(service, sandboxes, received=lambda: bool(jobs.submit("webhooks", service.webhooks.process)))
+    sale = unsettled_sale(sandboxes)
+
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    assert jobs.wait_idle(30)
+    jobs.shutdown()
+
+    delivered = bot.sender.sent[-1]
+    assert delivered.answers == [200]
+    assert delivered.payload["events"][0]["eventCategory"] == "INVOICE"
+    assert delivered.payload["events"][0]["resourceId"] == sale["InvoiceID"]
+    by_webhook = drift_alerts(service)
+    assert [a.code for a in by_webhook] == ["drift.voided"]
+    assert service.webhooks.counts() == {"checked": 1}
+
+    polled = service.drift()  # polling finds the same change: the same alert, counted, not a second one
+    assert [f.kind.code for f in polled.findings] == ["drift.voided"]
+    assert not polled.changes.new
+    after = drift_alerts(service)
+    assert [(a.id, a.fingerprint, a.message) for a in after] == [
+        (a.id, a.fingerprint, a.message) for a in by_webhook
+    ]
+
+
+def test_a_crash_after_the_answer_loses_nothing_the_next_processing_run_raises_it(
+    synced: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = synced
+    bot = wire(service, sandboxes)  # the process answers, then dies before any processing run
+    sale = unsettled_sale(sandboxes)
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    assert bot.sender.sent[-1].answers == [200]
+    assert not drift_alerts(service)
+
+    restarted, _ = demo_service(store, sandboxes, environment={"XERO_WEBHOOK_KEY": KEY})
+    run = restarted.webhooks.process()
+
+    assert run.outcomes == {"checked": 1}
+    assert [a.code for a in drift_alerts(restarted)] == ["drift.voided"]
+    assert restarted.webhooks.counts() == {"checked": 1}
+
+
+def test_another_organisations_events_are_ignored_and_counted(bot: Bot) -> None:
+    sale = unsettled_sale(bot.sandboxes)
+    stranger = "00000000-0000-0000-0000-0000000000ff"
+    answer = bot.signed(payload(event(bot.sandboxes, sale["InvoiceID"], tenant=stranger)))
+    assert (answer.status_code, answer.content) == (200, b"")
+    calls = bot.sandboxes.xero.requests_to("Invoices")
+
+    run = bot.service.webhooks.process()
+
+    assert run.outcomes == {}
+    assert bot.service.webhooks.counts() == {"other_tenant": 1}
+    assert bot.sandboxes.xero.requests_to("Invoices") == calls  # nothing asked of Xero
+    assert not drift_alerts(bot.service)
+
+
+def test_a_webhook_for_a_document_the_bot_never_posted_is_counted_and_ignored(bot: Bot) -> None:
+    contact = bot.sandboxes.xero.contacts()[0]["ContactID"]
+    made = in_xero(
+        bot.sandboxes.xero,
+        "PUT",
+        "Invoices",
+        {
+            "Invoices": [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contact},
+                    "Date": "2026-11-02",
+                    "DueDate": "2026-11-30",
+                    "Status": "DRAFT",
+                    "LineItems": [{"Description": "Typed in Xero", "Quantity": 1, "UnitAmount": 10}],
+                }
+            ]
+        },
+    )
+    assert made.status_code == 200, made.text
+    assert bot.sender.sent and bot.sender.sent[-1].payload["events"][0]["eventType"] == "CREATE"
+
+    run = bot.service.webhooks.process()
+
+    assert run.outcomes == {"not_ours": 1}
+    assert not drift_alerts(bot.service)

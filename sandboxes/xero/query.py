@@ -108,25 +108,34 @@ def _field(record: dict[str, Any], path: str) -> Any:
     return value
 
 
-def _compare(left: Any, op: str, kind: str, literal: str) -> bool:
-    right: Any
+def _literal(kind: str, literal: str) -> Any:
+    """The right-hand side of a comparison, read once per clause rather than once per record."""
     if kind == "guid":
-        left, right = str(left or "").lower(), _unquote(literal).lower()
-    elif kind == "datetime":
+        return _unquote(literal).lower()
+    if kind == "datetime":
         year, month, day = (int(n) for n in re.findall(r"\d+", literal))
+        return date(year, month, day)
+    if kind == "string":
+        return _unquote(literal)
+    if kind == "number":
+        return Decimal(literal)
+    return {"true": True, "false": False, "null": None}[literal.lower()]
+
+
+def _compare(left: Any, op: str, kind: str, right: Any) -> bool:
+    if kind == "guid":
+        left = str(left or "").lower()
+    elif kind == "datetime":
         moment = re.search(r"-?\d+", str(left or ""))
         left = datetime.fromtimestamp(int(moment.group()) / 1000, UTC).date() if moment else None
-        right = date(year, month, day)
     elif kind == "string":
-        left, right = ("" if left is None else str(left)), _unquote(literal)
+        left = "" if left is None else str(left)
     elif kind == "number":
         if left is None or isinstance(left, bool):
             return op == "!="
-        left, right = Decimal(str(left)), Decimal(literal)
-    else:
-        right = {"true": True, "false": False, "null": None}[literal.lower()]
-        if right is None and left == "":
-            left = None
+        left = Decimal(str(left))
+    elif right is None and left == "":
+        left = None
     if op == "==":
         return bool(left == right)
     if op == "!=":
@@ -182,7 +191,8 @@ class _Parser:
             raise _bad(f"Expected a value after {path}{op}")
         self.at += 1
         self.fields.append((path, False))
-        return lambda r: _compare(_field(r, path), op, kind, literal)
+        right = _literal(kind, literal)
+        return lambda r: _compare(_field(r, path), op, kind, right)
 
 
 def where(text: str | None) -> Predicate:

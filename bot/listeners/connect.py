@@ -8,9 +8,8 @@ from bot.deps import Deps
 from bot.roles import Role
 from bot.views import replies
 from bot.views.connect import connect_link, connect_usage
+from integration.app.connect import REMOTES
 from integration.errors import XerobotError
-
-REMOTES = ("xero", "actionstep")
 
 
 def is_connect(text: str) -> bool:

@@ -41,6 +41,7 @@ from integration.adapters.oauth_apps import actionstep_oauth_app, xero_oauth
 from integration.adapters.token_store import LedgerTokenStore
 from integration.adapters.xero_gateway import XeroGatewayAdapter
 from integration.app import bootstrap
+from integration.app.connect import REMOTES
 from integration.app.service import Service
 from integration.clock import Clock, SystemClock
 from integration.errors import AuthError, ConfigError, RemoteError, SchemaOutOfDate, SecretError, Unavailable
@@ -48,8 +49,6 @@ from integration.settings import Settings
 from integration.store import Store
 
 log = logging.getLogger(__name__)
-
-REMOTES = ("xero", "actionstep")
 
 
 def start(

@@ -99,10 +99,9 @@ class XeroWebhooks:
         if not events:
             return Receipt(Answer.OK)  # intent to receive, or only categories we do not watch
         with self._storing, self._store.unit_of_work() as uow:
-            ours = uow.connections.tenant_of("xero")
-            theirs = [ours is not None and e.tenant_id.lower() != ours.lower() for e in events]
-            foreign = [e for e, other in zip(events, theirs, strict=True) if other]
-            mine = [e for e, other in zip(events, theirs, strict=True) if not other]
+            ours = (uow.connections.tenant_of("xero") or "").lower()
+            foreign = [e for e in events if ours and e.tenant_id.lower() != ours]
+            mine = [e for e in events if not (ours and e.tenant_id.lower() != ours)]
             stored = uow.webhooks.add(mine)
             other = uow.webhooks.add(foreign, outcome=WebhookOutcome.OTHER_TENANT.value)
             uow.commit()

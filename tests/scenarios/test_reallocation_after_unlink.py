@@ -16,6 +16,7 @@ from integration.domain import AlertState, Outcome, ReallocationState, Reapplied
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from tests.support.engine import demo_service, gateways
+from tests.support.xero_people import in_xero, pay_in_xero
 
 APPROVER = "UAPPROVE"
 CREDIT = Decimal("352.00")
@@ -185,3 +186,90 @@ def test_credit_xero_cannot_apply_again_raises_an_alert_saying_what_to_allocate_
     assert later.report.reallocations == []
     assert alert.id not in {a.id for a in later.changes.resolved}
     assert service.alerts.get(alert.id).state is AlertState.OPEN, "it stays until a person deals with it"
+
+
+def test_a_credit_note_with_too_little_credit_left_is_not_sent_and_the_alert_names_what_is_left(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = firm
+    note = credit_note(sandboxes)
+    contact_id = note["Contact"]["ContactID"]
+    made = in_xero(
+        sandboxes.xero,
+        "PUT",
+        "Invoices",
+        {
+            "Invoices": [
+                {
+                    "Type": "ACCREC",
+                    "Contact": {"ContactID": contact_id},
+                    "Date": note["DateString"][:10],
+                    "DueDate": note["DateString"][:10],
+                    "Status": "AUTHORISED",
+                    "LineAmountTypes": "Exclusive",
+                    "LineItems": [
+                        {
+                            "Description": "Entered by hand",
+                            "Quantity": 1,
+                            "UnitAmount": 500,
+                            "AccountCode": "200",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    assert made.status_code == 200, made.text
+    by_hand = made.json()["Invoices"][0]["InvoiceID"]
+    taken = in_xero(
+        sandboxes.xero,
+        "PUT",
+        f"CreditNotes/{note['CreditNoteID']}/Allocations",
+        {
+            "Allocations": [
+                {"Invoice": {"InvoiceID": by_hand}, "Amount": 100, "Date": note["DateString"][:10]}
+            ]
+        },
+    )
+    assert taken.status_code == 200, taken.text
+    correct(sandboxes)
+    writes_before = allocation_writes(sandboxes)
+
+    result = service.sync("test", APPROVER)
+
+    (done,) = result.report.reallocations
+    assert done.reason == "the credit note has only 252.00 left to apply"
+    (alert,) = [a for a in result.changes.new if a.code == "doc.allocation_not_reapplied"]
+    assert "252.00 left" in alert.message and "allocate 352.00 of credit note CN-4001" in alert.fix
+    assert allocation_writes(sandboxes) == writes_before, "nothing was sent that Xero would refuse"
+    assert allocations_to(sandboxes, "INV-1002A") == []
+
+
+def test_a_corrected_invoice_owing_less_than_the_credit_is_not_sent_and_the_alert_says_what_it_owes(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = firm
+    correct(sandboxes)
+    # The first sync posts INV-1002A but is cut off reading the credit note, before re-applying anything.
+    sandboxes.xero.faults.fail_next(20, status=503, method="GET", path="CreditNotes")
+    assert service.sync("test", APPROVER).report.status is RunStatus.INTERRUPTED
+    sandboxes.xero.faults.clear()
+    with store.unit_of_work() as uow:
+        (removed,) = uow.reallocations.all()
+    assert removed.state is ReallocationState.REMOVED
+    invoice = next(i for i in sandboxes.xero.invoices() if i.get("InvoiceNumber") == "INV-1002A")
+    owing = Decimal(str(invoice["AmountDue"]))
+    assert owing > CREDIT
+    paid = pay_in_xero(
+        sandboxes.xero, invoice["InvoiceID"], owing - Decimal("100.00"), "090", invoice["DateString"][:10]
+    )
+    assert paid.status_code == 200, paid.text
+    writes_before = allocation_writes(sandboxes)
+
+    result = service.sync("test", APPROVER)
+
+    (done,) = result.report.reallocations
+    assert done.reason == "invoice INV-1002A owes only 100.00"
+    (alert,) = [a for a in result.changes.new if a.code == "doc.allocation_not_reapplied"]
+    assert "owes only 100.00" in alert.message
+    assert allocation_writes(sandboxes) == writes_before

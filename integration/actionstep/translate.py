@@ -158,7 +158,7 @@ class Translator:
         values = {
             **self._common(wire),
             "reference": wire.reference,
-            "currency": wire.currency or "AUD",
+            "currency": wire.currency.upper() if wire.currency else None,
             "due_date": wire.due_date,
             "lines": lines,
         }

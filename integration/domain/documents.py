@@ -105,7 +105,8 @@ class Document:
     contact_id: str | None = None
     matter_id: str | None = None
     reference: str | None = None
-    currency: str = "AUD"
+    # None: Actionstep named none, so the firm's base currency (Xero takes a document without CurrencyCode in it).
+    currency: str | None = None
     url: str | None = None
 
     # Subclasses set KIND; `ref` is what the ledger keys on.

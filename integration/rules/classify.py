@@ -68,7 +68,7 @@ def classify(
             "xero.lock_date",
             f"{item.number} is dated {item.date:%d %b %Y}, on or before Xero's lock date {lock_date:%d %b %Y}.",
         )
-    if currencies is not None and item.currency.upper() not in currencies:
+    if currencies is not None and item.currency is not None and item.currency.upper() not in currencies:
         return _verdict(
             Outcome.BLOCKED,
             "doc.currency_not_enabled",

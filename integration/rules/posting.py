@@ -161,9 +161,10 @@ def _lined(document: LinedDocument, targets: Targets, context: PostingContext) -
         "Date": document.date.isoformat(),
         "Status": "AUTHORISED",
         "LineAmountTypes": "Exclusive",
-        "CurrencyCode": document.currency,
         "LineItems": items,
     }
+    if document.currency is not None:
+        body["CurrencyCode"] = document.currency
     allocations: tuple[dict[str, Any], ...] = ()
     if isinstance(document, CreditNote):
         xero_type = "ACCRECCREDIT" if sales else "ACCPAYCREDIT"

@@ -24,6 +24,7 @@ from integration.domain import (
     TrustReceipt,
 )
 from integration.errors import PostingError
+from integration.rules.classify import classify
 from integration.rules.mapping import Mapper
 from integration.rules.posting import PostingContext, batch_key, document_key, translate
 from tests.support.books import demo_books, demo_mappings, demo_xero_chart
@@ -247,3 +248,31 @@ def test_a_trust_receipt_uses_the_no_tax_type_it_is_given() -> None:
     assert resolution.targets is not None
     context = PostingContext(contact_ids=CONTEXT.contact_ids, no_tax_type="NONE")
     assert translate(receipt, resolution.targets, context).body["LineItems"][0]["TaxType"] == "NONE"
+
+
+def test_a_document_actionstep_gives_no_currency_goes_in_the_base_currency_and_one_it_names_keeps_its_own() -> (
+    None
+):
+    plain = make_invoice(7, random.Random(7))
+    resolution = MAPPER.resolve(plain)
+    assert resolution.targets is not None
+    assert "CurrencyCode" not in translate(plain, resolution.targets, CONTEXT).body, (
+        "Xero takes its base currency"
+    )
+    named = SalesInvoice(
+        id="8", number="INV-8", date=date(2026, 8, 1), version="1", modified_at=WHEN, contact_id="101",
+        currency="NZD", lines=plain.lines,
+    )  # fmt: skip
+    assert translate(named, resolution.targets, CONTEXT).body["CurrencyCode"] == "NZD"
+
+
+def test_a_document_without_a_currency_is_never_blocked_as_a_currency_xero_has_not_enabled() -> None:
+    plain = make_invoice(9, random.Random(9))
+    verdict = classify(plain, link=None, lock_date=None, mapper=MAPPER, in_xero=set(), currencies={"NZD"})
+    assert verdict.code != "doc.currency_not_enabled"
+    usd = SalesInvoice(
+        id="10", number="INV-10", date=date(2026, 8, 1), version="1", modified_at=WHEN, contact_id="101",
+        currency="USD", lines=plain.lines,
+    )  # fmt: skip
+    blocked = classify(usd, link=None, lock_date=None, mapper=MAPPER, in_xero=set(), currencies={"NZD"})
+    assert blocked.code == "doc.currency_not_enabled"

@@ -3,7 +3,8 @@ the demo console and the tests.
 
 It answers like Slack (`{"ok": true, …}`; `chat.postMessage` gives each message a fresh `ts`; a `views.*` call
 gives the view an id and hash), keeps the latest content of each message (so `chat.update` can be checked), serves
-any path under `/response_url/` (Slack's per-interaction reply URLs), lists user group members, and refuses
+any path under `/response_url/` (Slack's per-interaction reply URLs), lists user group members, opens Socket Mode
+connections (`apps.connections.open`, with the app-level token, to a `slack_socket.SocketModeEndpoint`), and refuses
 calls without the bot token with `invalid_auth`, as Slack does. Every call is recorded and handed to each
 `observers` callback (the console renders them; the tests validate them).
 """
@@ -34,8 +35,12 @@ class SlackCall:
 class SlackSandbox:
     """Mount it at the Web API base URL (`…/`, so methods are `…/chat.postMessage`)."""
 
-    def __init__(self, bot_token: str) -> None:
+    def __init__(self, bot_token: str, *, app_token: str | None = None) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token  # the app-level `xapp-` token Socket Mode connects with
+        self.socket_url: Callable[[], str] | None = (
+            None  # a fresh Socket Mode URL (`slack_socket`), when serving one
+        )
         self.calls: list[SlackCall] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> latest text/blocks
         self.groups: dict[str, list[str]] = {}
@@ -62,6 +67,11 @@ class SlackSandbox:
     def _answer(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
         if method == RESPONSE_URL:
             return {"ok": True}
+        if method == "apps.connections.open":
+            # Only an app-level token may open a Socket Mode connection (api.slack.com/methods/apps.connections.open).
+            if self.app_token is None or token != self.app_token or self.socket_url is None:
+                return {"ok": False, "error": "invalid_auth" if token != self.app_token else "not_allowed"}
+            return {"ok": True, "url": self.socket_url()}
         if token != self.bot_token:
             return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":

@@ -21,6 +21,7 @@ from sandboxes.slack import VIEW_METHODS, SlackCall, SlackSandbox
 from tests.support.http import serving
 
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # the app-level token Socket Mode connects with
 Call = SlackCall
 
 
@@ -60,7 +61,7 @@ class FakeSlack:
     `validate=False` skips the check (a benchmark: in real life Slack's servers do that work, not the bot's)."""
 
     def __init__(self, *, validate: bool = True) -> None:
-        self.sandbox = SlackSandbox(BOT_TOKEN)
+        self.sandbox = SlackSandbox(BOT_TOKEN, app_token=APP_TOKEN)
         self.violations: list[str] = []
         if validate:
             self.sandbox.observers.append(

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
+from integration import telemetry
+
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -67,6 +69,7 @@ class JobRunner:
         handed to `on_error`, which can tell the person who asked."""
         if not self._slots.acquire(blocking=False):
             log.warning("Job runner full: refused %s", name)
+            telemetry.JOBS_REFUSED.inc()
             return False
         try:
             self.pool.submit(self._run, name, job, on_error)

@@ -21,9 +21,22 @@ from bot.scheduler import Plan, Scheduler, plan_from
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.web import make_server, wsgi_app
+from integration import telemetry
 from integration.app import Service
 
 log = logging.getLogger(__name__)
+
+
+def watch_live(service: Service, jobs: JobRunner) -> None:
+    """Have `/metrics` read, at each scrape, the open alerts by code (from the ledger) and the job runner's load."""
+    telemetry.LIVE.watch(
+        "xerobot_open_alerts",
+        "Open alerts (not ignored, not resolved), by code.",
+        lambda: [({"code": code}, count) for code, count in service.alerts.open_by_code().items()],
+    )
+    telemetry.LIVE.watch(
+        "xerobot_jobs_active", "Jobs running or waiting in the job runner.", lambda: [({}, jobs.active)]
+    )
 
 
 class Server:
@@ -73,10 +86,13 @@ class Server:
             return {"mode": mode, "jobs": self.jobs.active, "last_run": run.run_id if run else None}
 
         self.service = service
+        token = settings.xerobot_metrics_token
         application = wsgi_app(
             None if self.socket else app, ready, service.connector,
             webhooks=service.webhooks, received=self.process_webhooks,
+            metrics_token=token.get_secret_value() if token else None,
         )  # fmt: skip
+        watch_live(service, self.jobs)
         self.http = make_server(application, host, port)
         self.port: int = self.http.effective_port
         self._closed = threading.Event()

@@ -60,6 +60,9 @@ class BotSettings(BaseSettings):
         default=60, description="minutes between looks for changes made in Xero; 0 = off"
     )
     xerobot_missed_run_grace_hours: float = 6.0
+    xerobot_metrics_token: SecretStr | None = Field(
+        default=None, description="when set, GET /metrics asks for Authorization: Bearer <token>"
+    )
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -1,15 +1,18 @@
 """The HTTP face: a small WSGI app served by waitress (a production WSGI server, not bolt's development one).
 
 Routes: `POST /xero/webhooks` (Xero's webhooks: see `_webhook`), `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
-by bolt: a forged or stale request gets 401), `GET /healthz` (200 when the ledger answers, 503 when not), and the
+by bolt: a forged or stale request gets 401), `GET /healthz` (200 when the ledger answers, 503 when not), `GET /metrics`
+(Prometheus' text format, `integration.telemetry`), and the
 connect flow for Xero and Actionstep: `GET /oauth/<remote>/start?ticket=…` (from a link an approver asked for)
 redirects to the remote's consent page, and `GET /oauth/<remote>/callback` stores the new connection.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +21,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.connect_pages import OAUTH_ROUTE, connect_page
+from integration import telemetry
 from integration.app import Answer, XeroWebhooks
 from integration.app.connect import Connector
 
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 WEBHOOK_PATH = "/xero/webhooks"
 MAX_WEBHOOK_BYTES = 64 * 1024  # Xero batches events; a real payload is a few KiB
 MAX_BODY_BYTES = 1024 * 1024  # any request (waitress answers 413 above it before the app sees it)
@@ -41,17 +46,25 @@ def wsgi_app(
     *,
     webhooks: XeroWebhooks | None = None,
     received: Callable[[], None] | None = None,
+    metrics_token: str | None = None,
 ) -> WSGIApplication:
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
     `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
     OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
-    without a key), and `received()` is called after a webhook stored new events (to start processing them)."""
+    without a key), and `received()` is called after a webhook stored new events (to start processing them).
+    `GET /metrics` asks for `Authorization: Bearer <metrics_token>` when a token is given."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST" and slack is not None:
-            return slack(environ, start_response)
+            began = time.perf_counter()
+            try:
+                return slack(environ, start_response)
+            finally:
+                telemetry.SLACK_ACK.observe(time.perf_counter() - began)
+        if path == METRICS_PATH and method == "GET":
+            return _metrics(metrics_token, environ, start_response)
         if path == WEBHOOK_PATH and method == "POST":
             return _webhook(webhooks, received, environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
@@ -103,6 +116,16 @@ def _webhook(
         Answer.NOT_CONFIGURED: "404 Not Found",
     }
     return _empty(start_response, statuses[receipt.answer])
+
+
+def _metrics(token: str | None, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+    if token is not None:
+        given = str(environ.get("HTTP_AUTHORIZATION", "")).encode()
+        if not hmac.compare_digest(given, f"Bearer {token}".encode()):
+            return _empty(start_response, "401 Unauthorized")
+    data = telemetry.render()
+    start_response("200 OK", [("Content-Type", telemetry.CONTENT_TYPE), ("Content-Length", str(len(data)))])
+    return [data]
 
 
 def _empty(start_response: StartResponse, status: str) -> list[bytes]:

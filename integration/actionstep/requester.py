@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from integration import telemetry
 from integration.actionstep.envelope import Params
 from integration.actionstep.resources import MEDIA_TYPE
 from integration.clock import Clock
@@ -56,18 +57,23 @@ class ActionstepRequester:
         for attempt in range(1, retry.attempts + 1):
             last = attempt == retry.attempts
             self.calls += 1
+            if attempt > 1:
+                telemetry.RETRIES.labels(REMOTE).inc()
             try:
                 response = self._http.get(url, params=params, headers=HEADERS, auth=self._auth)
             except httpx.TransportError as error:
+                telemetry.count_call(REMOTE, what, None)
                 if last:
                     message = f"Actionstep did not answer for {what} ({type(error).__name__}) after {attempt} attempts."
                     raise Unavailable(REMOTE, message) from None
                 self._clock.sleep(retry.backoff(attempt))
                 continue
             status = response.status_code
+            telemetry.count_call(REMOTE, what, status)
             if status in (200, 204):
                 return response
             if status == 429:
+                telemetry.THROTTLED.labels(REMOTE).inc()
                 wait = self._retry_after(response) or retry.backoff(attempt)
                 if last or wait > retry.max_wait:
                     raise RateLimited(REMOTE, f"Actionstep is rate limiting {what}.", retry_after=wait)

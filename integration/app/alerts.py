@@ -5,8 +5,10 @@ Raising alerts is not here: a sync raises its own (`syncing`), a health check it
 
 from __future__ import annotations
 
+from collections import Counter
+
 from integration.alerting.desk import AlertAction, AlertDesk
-from integration.domain import Activity, Alert
+from integration.domain import Activity, Alert, AlertState
 
 
 class Alerts:
@@ -20,6 +22,10 @@ class Alerts:
 
     def unresolved(self) -> list[Alert]:
         return self._desk.unresolved()
+
+    def open_by_code(self) -> dict[str, int]:
+        """How many alerts are open (not ignored, not resolved), by code."""
+        return dict(Counter(a.code for a in self._desk.unresolved() if a.state is AlertState.OPEN))
 
     def activity(self, alert_id: int, limit: int = 3) -> list[Activity]:
         """What people did with the alert, newest first."""

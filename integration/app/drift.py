@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from integration import telemetry
 from integration.alerting.desk import AlertDesk
 from integration.domain import AlertSource, AlertState, DriftFinding, DriftPass, Problem
 from integration.drift.watcher import DriftWatcher
@@ -25,6 +26,11 @@ from integration.store import Store, UnitOfWork
 log = logging.getLogger(__name__)
 LEASE = "drift"
 LEASE_TTL = timedelta(minutes=30)
+
+
+def _count(findings: Iterable[DriftFinding]) -> None:
+    for finding in findings:
+        telemetry.DRIFT_FINDINGS.labels(finding.kind.value).inc()
 
 
 def problem_of(finding: DriftFinding) -> Problem:
@@ -69,6 +75,7 @@ class DriftWatching:
         examined |= self._no_longer_linked()
         numbers = {str(f.source_ref): f.source_number for f in result.findings}
         changes = self._alerts.raise_drift(map(problem_of, result.findings), examined, numbers=numbers)
+        _count(result.findings)
         return DriftPass(
             findings=result.findings,
             changes=changes,
@@ -100,6 +107,7 @@ class DriftWatching:
         changes = self._alerts.raise_drift(
             map(problem_of, result.findings), examined, numbers=numbers, then=then
         )
+        _count(result.findings)
         return DriftPass(
             findings=result.findings,
             changes=changes,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
+from integration import telemetry
 from integration.alerting.desk import AlertDesk, alert_target
 from integration.app import audit
 from integration.domain import Alert, AlertChanges, AlertState, Document, Mapping, Problem, SyncReport
@@ -67,6 +68,9 @@ class Syncing:
     ) -> SyncResult:
         """Run a sync (see `SyncEngine.run`) and record its problems as alerts."""
         report = self._engine.run(trigger, actor, progress=progress)
+        telemetry.SYNCS.labels(report.status.value).inc()
+        for item in report.items:
+            telemetry.DOCUMENTS.labels(item.source.kind.value, item.outcome.value).inc()
         return SyncResult(report, self.alerts.raise_report(report))
 
     def preview(

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from integration import telemetry
 from integration.clock import Clock
 from integration.errors import DailyLimitReached
 
@@ -98,6 +99,9 @@ class RateGovernor:
             now = self._now()
             self.day_remaining = _remaining(headers, "X-DayLimit-Remaining")
             self.minute_remaining = _remaining(headers, "X-MinLimit-Remaining")
+            for window, left in (("day", self.day_remaining), ("minute", self.minute_remaining)):
+                if left is not None:
+                    telemetry.XERO_BUDGET.labels(window).set(left)
             app_minute = _remaining(headers, "X-AppMinLimit-Remaining")
             if self.minute_remaining == 0 or app_minute == 0:
                 oldest = self._starts[0] if self._starts else now

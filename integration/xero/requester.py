@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
+from integration import telemetry
 from integration.clock import Clock
 from integration.errors import AuthError, RateLimited, Rejected, Unavailable
 from integration.xero import wire
@@ -34,6 +35,7 @@ from integration.xero.scopes import needed
 MAX_KEY_LENGTH = 128
 KEY_WINDOW = timedelta(minutes=6)
 _TRANSPORT_ERRORS = (httpx.TransportError, TimeoutError, ConnectionError)
+REMOTE = "xero"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,15 +215,20 @@ class XeroRequester:
         with self._governor.slot():
             if attempts.failures and "Idempotency-Key" in headers and self._clock.now() >= window_end:
                 raise _Expired("no answer within Xero's idempotency window")
+            if attempts.failures or attempts.throttles:
+                telemetry.RETRIES.labels(REMOTE).inc()
             try:
                 response = self._http.request(
                     method, url, params=params, content=content, headers=headers, auth=self._auth
                 )
             except _TRANSPORT_ERRORS as error:
+                telemetry.count_call(REMOTE, url.removeprefix(self._api_url), None)
                 attempts.failures += 1
                 raise _Transient(f"{type(error).__name__}") from None
+        telemetry.count_call(REMOTE, url.removeprefix(self._api_url), response.status_code)
         self._governor.observe(response.headers)
         if response.status_code == 429:
+            telemetry.THROTTLED.labels(REMOTE).inc()
             attempts.throttles += 1
             self._governor.throttled(response.headers)
             raise _Throttled()

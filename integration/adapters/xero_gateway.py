@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from integration.adapters.lazy import Lazy
@@ -190,6 +191,17 @@ class XeroGatewayAdapter:
                     payment.id, payment.amount, payment.date, payment.reference or None, payment.is_reconciled
                 )
             )
+        return found
+
+    def payments_listed_on(self, invoice_ids: Iterable[str]) -> dict[str, frozenset[str] | None]:
+        ids = sorted({i.lower() for i in invoice_ids if i})
+        found: dict[str, frozenset[str] | None] = {}
+        for invoice in self.client.find_invoices(ids=ids) if ids else []:
+            listed = sum((p.amount for p in invoice.payments), Decimal(0))
+            if not invoice.payments and not invoice.amount_paid:
+                continue
+            payments = frozenset(p.payment_id.lower() for p in invoice.payments)
+            found[invoice.id.lower()] = payments if listed >= invoice.amount_paid else None
         return found
 
     def _reconciled(self, doc: xero.Invoice | xero.CreditNote) -> frozenset[str]:

@@ -208,9 +208,10 @@ class XeroGatewayAdapter:
         """The ids (lower case) of the payments on `doc` that are reconciled.
 
         Xero lists a document's payments without `IsReconciled` (spec invoice and credit-note examples; fidelity
-        digest, first row), so it is read from `GET /Payments`: one call for all of them, another per 40 more.
-        A payment the document lists but `GET /Payments` does not return leaves its reconciliation unknown, and
-        planning on a guess could delete payments until Xero refuses one, so the read fails instead.
+        digest, first row), so it is read from `GET /Payments`: one call for all of them, another per 28 more
+        (`queries.MAX_QUERY`). A payment the document lists but `GET /Payments` does not return leaves its
+        reconciliation unknown, and planning on a guess could delete payments until Xero refuses one, so the read
+        fails instead.
         """
         ids = [p.payment_id for p in doc.payments]
         if not ids:

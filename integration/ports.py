@@ -104,7 +104,13 @@ class XeroGateway(Protocol):
 
     def payments_on(self, document_ids: Iterable[str]) -> dict[str, list[XeroPaymentState]]:
         """The payments Xero holds (not deleted) on these invoices, by invoice id in lower case: one `GET /Payments`
-        per 40 invoices, each payment with whether it is reconciled."""
+        per 25 invoices, each payment with whether it is reconciled."""
+
+    def payments_listed_on(self, invoice_ids: Iterable[str]) -> dict[str, frozenset[str] | None]:
+        """What these invoices show paid, read with the invoices themselves (`GET /Invoices?IDs=`, one call per
+        51 invoices): by invoice id in lower case, the ids (lower case) of the payments each lists, or None when
+        those do not account for all its `AmountPaid` (only `payments_on` can say what paid it). An invoice with
+        nothing paid, or that Xero does not return, is left out."""
 
     def delete_payment(self, payment_id: str, key: str) -> ElementOutcome: ...
 

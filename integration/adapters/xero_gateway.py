@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from integration.adapters.lazy import Lazy
@@ -192,13 +193,25 @@ class XeroGatewayAdapter:
             )
         return found
 
+    def payments_listed_on(self, invoice_ids: Iterable[str]) -> dict[str, frozenset[str] | None]:
+        ids = sorted({i.lower() for i in invoice_ids if i})
+        found: dict[str, frozenset[str] | None] = {}
+        for invoice in self.client.find_invoices(ids=ids) if ids else []:
+            listed = sum((p.amount for p in invoice.payments), Decimal(0))
+            if not invoice.payments and not invoice.amount_paid:
+                continue
+            payments = frozenset(p.payment_id.lower() for p in invoice.payments)
+            found[invoice.id.lower()] = payments if listed >= invoice.amount_paid else None
+        return found
+
     def _reconciled(self, doc: xero.Invoice | xero.CreditNote) -> frozenset[str]:
         """The ids (lower case) of the payments on `doc` that are reconciled.
 
         Xero lists a document's payments without `IsReconciled` (spec invoice and credit-note examples; fidelity
-        digest, first row), so it is read from `GET /Payments`: one call for all of them, another per 40 more.
-        A payment the document lists but `GET /Payments` does not return leaves its reconciliation unknown, and
-        planning on a guess could delete payments until Xero refuses one, so the read fails instead.
+        digest, first row), so it is read from `GET /Payments`: one call for all of them, another per 28 more
+        (`queries.MAX_QUERY`). A payment the document lists but `GET /Payments` does not return leaves its
+        reconciliation unknown, and planning on a guess could delete payments until Xero refuses one, so the read
+        fails instead.
         """
         ids = [p.payment_id for p in doc.payments]
         if not ids:

@@ -15,8 +15,10 @@
    did not post (a bank-feed match made in Xero first): one with the same amount and a date within the window is
    the same money, so a second payment is never sent. Per `PaymentMatching.mode` it is linked at once (`auto`,
    reported as adopted from Xero) or held with a `payment.paid_in_xero` problem for a person to decide (`ask`); a
-   close one that differs is always held. One `GET /Payments` per 40 invoices a batch pays, only when the batch
-   has payments to send. A person's "Post anyway" for that Xero payment (an audit event) lets it be sent.
+   close one that differs is always held. The invoices a batch pays are read first (one `GET /Invoices?IDs=` per
+   51): an invoice that lists no payment, or only payments this bot posted, cannot hold a bank-feed match, and only
+   the others are asked `GET /Payments` (one per 25). A person's "Post anyway" for that Xero payment (an audit
+   event) lets it be sent.
 7. Xero's own words are kept verbatim in the item's note, with the catalogue code of the first reason; a reason
    the catalogue does not know (`xero.unknown`) is logged once, when the item is judged, so it can be added.
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,7 +147,10 @@ class Delivery:
         ]
         if self._matching.mode is AdoptMode.OFF or not payments:
             return to_send
-        seen = self._xero.payments_on(p.identity.settles or "" for _, p in payments)
+        asked = self._paid_by_others(p.identity.settles or "" for _, p in payments)
+        if not asked:
+            return to_send
+        seen = self._xero.payments_on(asked)
         every = [p.xero_id for found in seen.values() for p in found]
         if not every:
             return to_send
@@ -192,6 +197,18 @@ class Delivery:
             if doc.ref in held:
                 entries.append((doc, posting, held[doc.ref], keys[doc.ref]))
         return [(doc, posting) for doc, posting in to_send if doc.ref not in held]
+
+    def _paid_by_others(self, invoice_ids: Iterable[str]) -> list[str]:
+        """The invoices among `invoice_ids` that Xero shows paid by a payment this bot did not post, or paid more
+        than the payments they list: only those need `GET /Payments` (one invoice read per 51 invoices first)."""
+        listed = self._xero.payments_listed_on(invoice_ids)
+        known = [p for payments in listed.values() for p in payments or ()]
+        if known:
+            with self._store.unit_of_work() as uow:
+                ours = set(uow.links.active_by_xero_id(known))
+        else:
+            ours = set()
+        return sorted(i for i, payments in listed.items() if payments is None or not payments <= ours)
 
     def _posted_anyway(self, ref: SourceRef, payment_id: str) -> bool:
         """Whether a person chose to post this payment although Xero shows `payment_id` (rare: read per match)."""

@@ -3,7 +3,8 @@
 Xero prefers its explicit list parameters (`IDs`, `InvoiceNumbers`, `ContactIDs`) where an endpoint has them;
 elsewhere a filter becomes `where=Field=="a" OR Field=="b"`. Different filters are ANDed, as Xero does with its
 parameters. The longest value list is split into chunks and the rest sent whole, so the union over the chunks
-is exactly the AND of the filters.
+is exactly the AND of the filters. A chunk holds as many values as fit in Xero's query-string limit
+(`MAX_QUERY`, measured as httpx encodes the request); its answer is read a page at a time.
 
 On high-volume organisations Xero refuses a `where` on any field it has not optimised, with a 400 "Your request is
 not filtering <endpoint> efficiently, given the extremely high volume for this organisation". `OPTIMISED_WHERE`
@@ -18,9 +19,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-CHUNK = 40
+import httpx
+
 PAGE_SIZE = 100
 MAX_PAGES = 1000
+# Xero answers a plain 404 "The resource you're looking for cannot be found" once a request's query string is
+# longer than 2,048 characters, IIS's default `maxQueryString` (XeroAPI/Xero-Net #280 quotes Xero's IIS 404.15
+# page, "the query string is too long"). Measured by others, all consistent with it: 52 invoice ids in `IDs` with
+# `page=1` pass (2,036 characters encoded) and 53 fail (XeroAPI/Xero-OpenAPI #534; XeroAPI/xero-node #404, 52/53
+# contact ids); a URL over 2,091 characters fails (XeroAPI/Xero-NetStandard #471: 42 characters before the query).
+# An id costs 39 encoded characters in `IDs` but about 79 as `PaymentID==Guid("…") OR` in a `where`, so a `where`
+# fits 25 ids (pyxero #260 suggests ~25) where `IDs` fits 51: chunks are cut by measured length, not by count.
+MAX_QUERY = 2048
+PAGING = {"page": str(MAX_PAGES), "pageSize": str(PAGE_SIZE)}  # the longest paging `_find` adds to a chunk
 
 # Xero's optimised `where` fields per endpoint, from "Optimised use of the where filter"
 # (developer.xero.com/documentation/api/efficient-data-retrieval and each endpoint's page), as reproduced
@@ -121,7 +132,8 @@ def filter_params(
         if item.field and not optimised(endpoint, item.field, in_or=len(item.values) > 1):
             raise ValueError(f"Xero does not optimise where on {endpoint}.{item.field}")
     longest = max(active, key=lambda f: len(f.values))
-    for chunk in iter_chunks(list(longest.values), CHUNK):
+
+    def build(chunk: list[str]) -> dict[str, str]:
         params = dict(extra or {})
         clauses = []
         for item in active:
@@ -132,7 +144,24 @@ def filter_params(
                 clauses.append(any_of(item.field, values, guid=item.guid, day=item.day))
         if clauses:
             params["where"] = " AND ".join(clauses)
-        yield params
+        return params
+
+    chunk: list[str] = []
+    for value in longest.values:
+        if chunk and query_length(build([*chunk, value])) > MAX_QUERY:
+            yield build(chunk)
+            chunk = []
+        chunk.append(value)
+        if len(chunk) == 1 and query_length(build(chunk)) > MAX_QUERY:
+            raise ValueError(f"a lookup of {value[:40]!r} is longer than Xero accepts in one request")
+    if chunk:
+        yield build(chunk)
+
+
+def query_length(params: dict[str, str]) -> int:
+    """The characters of the query string `params` make once the longest paging is added, encoded as httpx
+    sends them: what Xero's `MAX_QUERY` limit counts."""
+    return len(str(httpx.QueryParams({**params, **PAGING})))
 
 
 def sub_key(key: str, index: int) -> str:
@@ -147,8 +176,3 @@ def items(payload: Any, key: str) -> list[dict[str, Any]]:
     """The list under `key` in a response body (empty when absent)."""
     found = payload.get(key) if isinstance(payload, dict) else None
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
-
-
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -25,7 +25,7 @@ document's status or edits its lines, dates, contact and reference (`edits`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sandboxes.xero import banking as xero_banking
@@ -36,14 +36,11 @@ from sandboxes.xero import journals as xero_journals
 from sandboxes.xero import messages as msg
 from sandboxes.xero import payments as xero_payments
 from sandboxes.xero.books import Books, Document
-from sandboxes.xero.query import inefficient, modified_since, ordered, page, where
+from sandboxes.xero.lookup import OWN_ID, Lookup
+from sandboxes.xero.query import Keys, inefficient, modified_since, ordered, page, where_plan
 from sandboxes.xero.rules import Check, Context
 from sandboxes.xero.writes import Kind, answer, batch, elements_of, envelope, single
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
-
-
-def _documents(books: Books, credit: bool) -> list[Document]:
-    return [d for d in books.documents.values() if d.is_credit == credit]
 
 
 def _render_document(books: Books) -> Callable[[Any], dict[str, Any]]:
@@ -66,6 +63,14 @@ HISTORY_OF = {
     "manualjournals": "ManualJournals",
     "contacts": "Contacts",
 }
+
+
+def _pinned(keys: Keys, field: str, ids: set[str]) -> Keys:
+    """`keys` with an `IDs` list parameter added as a pin on the resource's own id (both must hold)."""
+    if not ids:
+        return keys
+    values = frozenset(ids)
+    return {**keys, field: keys[field] & values if field in keys else values}
 
 
 def _summarised(record: dict[str, Any]) -> dict[str, Any]:
@@ -95,6 +100,7 @@ class AccountingApi:
     def __init__(self, books: Books) -> None:
         self.books = books
         self.high_volume = False  # see `query.inefficient`
+        self.lookup = Lookup(books)
         document = _render_document(books)
         self.kinds = {
             "invoices": Kind("Invoices", "InvoiceID", "HasErrors", self._create_invoice, document),
@@ -160,9 +166,13 @@ class AccountingApi:
 
     # Reads -----------------------------------------------------------------------------------------------------
 
-    def records(self, request: Request, resource: str, *, one: bool) -> tuple[str, list[dict[str, Any]]]:
-        """The wrapper key and rendered records of `resource` after its list parameters (`one`: a GET by id)."""
+    def records(
+        self, request: Request, resource: str, *, one: bool, keys: Keys | None = None
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """The wrapper key and rendered records of `resource` after its list parameters (`one`: a GET by id).
+        `keys` (a `where`'s pinned id fields) leaves unrendered the records that cannot match it (`lookup`)."""
         books = self.books
+        keys = dict(keys or {})
         if resource == "organisation":
             return "Organisations", [render.organisation(books.organisation)]
         if resource == "accounts":
@@ -176,28 +186,38 @@ class AccountingApi:
             archived = one or request.flag("includeArchived") or bool(ids)
             contacts = [
                 c
-                for c in books.contacts.values()
+                for c in self._pool(resource, books.contacts, _pinned(keys, "contactid", ids))
                 if (archived or c.status != "ARCHIVED") and (not ids or c.id in ids)
             ]
             return "Contacts", [render.contact(c) for c in contacts]
         if resource in ("invoices", "creditnotes"):
-            return self._document_records(request, credit=resource == "creditnotes", one=one)
+            return self._document_records(request, credit=resource == "creditnotes", one=one, keys=keys)
         if resource == "payments":
-            return "Payments", [render.payment(p) for p in books.payments.values()]
+            return "Payments", [render.payment(p) for p in self._pool(resource, books.payments, keys)]
         if resource == "banktransactions":
-            return "BankTransactions", [render.bank_transaction(t) for t in books.bank_transactions.values()]
+            found = self._pool(resource, books.bank_transactions, keys)
+            return "BankTransactions", [render.bank_transaction(t) for t in found]
         if resource == "banktransfers":
-            return "BankTransfers", [render.bank_transfer(t) for t in books.bank_transfers.values()]
+            found = self._pool(resource, books.bank_transfers, keys)
+            return "BankTransfers", [render.bank_transfer(t) for t in found]
         if resource == "manualjournals":
             return "ManualJournals", [render.manual_journal(j) for j in books.journals.values()]
         raise _not_found()
 
+    def _pool(self, resource: str, table: Mapping[str, Any], keys: Keys) -> Iterable[Any]:
+        """The records of `table` that may match `keys`, in the books' order (all of them when nothing is pinned)."""
+        found = self.lookup.select(resource, table, keys)
+        return table.values() if found is None else found
+
     def _document_records(
-        self, request: Request, *, credit: bool, one: bool
+        self, request: Request, *, credit: bool, one: bool, keys: Keys
     ) -> tuple[str, list[dict[str, Any]]]:
-        documents = _documents(self.books, credit)
+        resource = "creditnotes" if credit else "invoices"
         if not credit:
             ids = {i.lower() for i in request.listed("IDs")}
+            keys = _pinned(keys, "invoiceid", ids)
+        documents = [d for d in self._pool(resource, self.books.documents, keys) if d.is_credit == credit]
+        if not credit:
             numbers = set(request.listed("InvoiceNumbers"))
             contacts = {i.lower() for i in request.listed("ContactIDs")}
             statuses = {s.upper() for s in request.listed("Statuses")}
@@ -222,8 +242,8 @@ class AccountingApi:
             return self._history(ctx, request, resource, rest[0])
         if len(rest) > 1:
             raise _not_found()
-        key, records = self.records(request, resource, one=bool(rest))
         if rest:
+            key, records = self.records(request, resource, one=True)
             wanted = rest[0].lower()
             id_field = {
                 "Invoices": "InvoiceNumber",
@@ -241,7 +261,12 @@ class AccountingApi:
             if not records:
                 raise _not_found()
             return json_response(200, envelope(ctx, key, records))
-        matches = where(request.param("where"))
+        try:
+            matches, keys = where_plan(request.param("where"))
+        except HttpError as refused:  # an unknown resource is answered first, as when every record was read
+            self.records(request, resource, one=False)
+            raise refused from None
+        key, records = self.records(request, resource, one=False, keys=keys)
         records = [r for r in records if matches(r)]
         records = ordered(
             modified_since(records, request.headers.get("if-modified-since")), request.param("order")
@@ -251,7 +276,8 @@ class AccountingApi:
         return json_response(200, envelope(ctx, key, shown, **extra))
 
     def _history(self, ctx: Context, request: Request, resource: str, record_id: str) -> Response:
-        key, records = self.records(request, resource, one=True)
+        own = {OWN_ID[resource]: frozenset({record_id.lower()})} if resource in OWN_ID else {}
+        key, records = self.records(request, resource, one=True, keys=own)
         id_field = key.removesuffix("s") + "ID"
         if not any(str(r.get(id_field, "")).lower() == record_id.lower() for r in records):
             raise _not_found()

@@ -145,7 +145,28 @@ def _compare(left: Any, op: str, kind: str, right: Any) -> bool:
     return bool({">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op])
 
 
+# What a `where` pins: field path (lower case) -> the only values (lower case) a matching record can hold there.
+Keys = dict[str, frozenset[str]]
+
+
+def _both(left: Keys, right: Keys) -> Keys:
+    """The pins of `A AND B`: every pin of either, intersected where both pin the same field."""
+    merged = dict(left)
+    for path, values in right.items():
+        merged[path] = merged[path] & values if path in merged else values
+    return merged
+
+
+def _either(terms: list[Keys]) -> Keys:
+    """The pins of `A OR B …`: only a field every term pins, to the union of their values."""
+    common = set(terms[0]).intersection(*terms[1:])
+    return {path: frozenset().union(*(t[path] for t in terms)) for path in common}
+
+
 class _Parser:
+    """Reads a `where` into a predicate and, beside it, the values it pins each id field to (`Keys`): a record
+    whose field holds none of them cannot match, so it need not be rendered to be ruled out."""
+
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.at = 0
@@ -161,24 +182,32 @@ class _Parser:
         self.at += 1
         return value
 
-    def expression(self) -> Predicate:
+    def expression(self) -> tuple[Predicate, Keys]:
         first = len(self.fields)
         terms = [self.conjunction()]
         while self.peek()[0] == "joiner" and self.peek()[1].upper() in ("OR", "||"):
             self.at += 1
             terms.append(self.conjunction())
-        if len(terms) > 1:
-            self.fields[first:] = [(path, True) for path, _ in self.fields[first:]]
-        return terms[0] if len(terms) == 1 else (lambda r: any(t(r) for t in terms))
+        if len(terms) == 1:
+            return terms[0]
+        self.fields[first:] = [(path, True) for path, _ in self.fields[first:]]
+        tests = [t for t, _ in terms]
+        return (lambda r: any(t(r) for t in tests)), _either([k for _, k in terms])
 
-    def conjunction(self) -> Predicate:
+    def conjunction(self) -> tuple[Predicate, Keys]:
         factors = [self.factor()]
         while self.peek()[0] == "joiner" and self.peek()[1].upper() in ("AND", "&&"):
             self.at += 1
             factors.append(self.factor())
-        return factors[0] if len(factors) == 1 else (lambda r: all(f(r) for f in factors))
+        if len(factors) == 1:
+            return factors[0]
+        tests = [t for t, _ in factors]
+        keys: Keys = {}
+        for _, pinned in factors:
+            keys = _both(keys, pinned)
+        return (lambda r: all(t(r) for t in tests)), keys
 
-    def factor(self) -> Predicate:
+    def factor(self) -> tuple[Predicate, Keys]:
         if self.peek()[0] == "open":
             self.at += 1
             inner = self.expression()
@@ -192,18 +221,28 @@ class _Parser:
         self.at += 1
         self.fields.append((path, False))
         right = _literal(kind, literal)
-        return lambda r: _compare(_field(r, path), op, kind, right)
+        # Only `==` on a non-empty text or Guid pins a field; compared without case, a superset of `_compare`'s.
+        pinned = (
+            {path.lower(): frozenset({right.lower()})} if op == "==" and kind in ("string", "guid") else {}
+        )
+        return (lambda r: _compare(_field(r, path), op, kind, right)), (pinned if right else {})
+
+
+def where_plan(text: str | None) -> tuple[Predicate, Keys]:
+    """A predicate over rendered records for a `where` parameter (everything matches when absent), and the values
+    it pins id fields to (see `_Parser`)."""
+    if not text or not text.strip():
+        return (lambda record: True), {}
+    parser = _Parser(_tokens(text))
+    found = parser.expression()
+    if parser.peek()[0] != "end":
+        raise _bad(f"Unexpected {parser.peek()[1]} in where clause")
+    return found
 
 
 def where(text: str | None) -> Predicate:
     """A predicate over rendered records for a `where` parameter (everything matches when absent)."""
-    if not text or not text.strip():
-        return lambda record: True
-    parser = _Parser(_tokens(text))
-    predicate = parser.expression()
-    if parser.peek()[0] != "end":
-        raise _bad(f"Unexpected {parser.peek()[1]} in where clause")
-    return predicate
+    return where_plan(text)[0]
 
 
 def inefficient(resource: str, request: Request) -> str | None:

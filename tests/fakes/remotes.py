@@ -111,6 +111,8 @@ class FakeXero:
         self._contacts: dict[str, tuple[str, str]] = {}  # ContactNumber -> (ContactID, Name)
         self.statuses: dict[str, str] = {}  # Xero id -> status, once voided or deleted
         self._paid: dict[str, str] = {}  # payment id -> id of the invoice it pays
+        self.invoice_reads = 0  # `payments_listed_on` calls
+        self.payment_reads: list[list[str]] = []  # the invoice ids of each `payments_on` call
         self._lock = threading.Lock()
 
     def day_calls_remaining(self) -> int | None:
@@ -206,6 +208,7 @@ class FakeXero:
 
     def payments_on(self, document_ids: Iterable[str]) -> dict[str, list[XeroPaymentState]]:
         self.api_calls += 1
+        self.payment_reads.append(sorted(i.lower() for i in document_ids))
         wanted = {i.lower() for i in document_ids}
         found: dict[str, list[XeroPaymentState]] = {}
         by_id = {d.xero_id: d for d in self.posted}
@@ -216,6 +219,16 @@ class FakeXero:
                     XeroPaymentState(payment, doc.total, doc.date, doc.reference, doc.reference is None)
                 )
         return found
+
+    def payments_listed_on(self, invoice_ids: Iterable[str]) -> dict[str, frozenset[str] | None]:
+        self.api_calls += 1
+        self.invoice_reads += 1
+        wanted = {i.lower() for i in invoice_ids}
+        found: dict[str, set[str]] = {}
+        for payment, invoice in self._paid.items():
+            if invoice.lower() in wanted and self.statuses.get(payment) != "DELETED":
+                found.setdefault(invoice.lower(), set()).add(payment.lower())
+        return {invoice: frozenset(payments) for invoice, payments in found.items()}
 
     def bank_feed_payment(self, invoice_id: str, amount: Decimal, when: date) -> str:
         """A payment made in Xero, as a bank-feed match would make it: no reference, reconciled; its id."""

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -16,8 +17,10 @@ from bot import ids
 from integration.app import Service
 from integration.domain import Outcome, PaymentReceived, SourceRef
 from integration.rules.bankfeed import AdoptMode, PaymentMatching
+from integration.store import Store
 from integration.sync.engine import SyncEngine
 from tests.support.bot import RunningBot
+from tests.support.engine import demo_service
 from tests.support.firm import Firm, _stamp, demo_firm, sales_invoice
 
 INVOICE_TOTAL = Decimal("110.00")  # sales_invoice's 100.00 and its GST
@@ -81,6 +84,60 @@ def test_an_adopted_payment_is_linked_as_xero_dates_it_so_drift_sees_no_change(d
         with firm.store.unit_of_work() as uow:
             link = uow.links.active_for([ref])[ref]
         assert link.posted_date == date(2026, 10, 3)
+
+
+def test_a_receipt_against_an_invoice_xero_shows_unpaid_costs_no_payments_read(database_url: str) -> None:
+    with firm_with(database_url, AdoptMode.AUTO) as firm:
+        invoice_in_xero(firm)
+        firm.actionstep.add(receipt("RC-1", "INV-50"))
+        reads = firm.xero.invoice_reads
+
+        result = firm.service.sync("test", "tester")
+
+        assert [i.outcome for i in result.report.items if i.number == "RC-1"] == [Outcome.POSTED]
+        assert firm.xero.invoice_reads == reads + 1 and firm.xero.payment_reads == []
+
+
+def test_a_receipt_against_an_invoice_paid_only_by_this_bot_costs_no_payments_read(database_url: str) -> None:
+    with firm_with(database_url, AdoptMode.AUTO) as firm:
+        invoice_in_xero(firm)
+        firm.actionstep.add(receipt("RC-1", "INV-50", Decimal("50.00")))
+        firm.service.sync("test", "tester")
+        firm.actionstep.add(receipt("RC-2", "INV-50", Decimal("60.00"), date(2026, 10, 6)))
+
+        result = firm.service.sync("test", "tester")
+
+        assert [i.outcome for i in result.report.items if i.number == "RC-2"] == [Outcome.POSTED]
+        assert payments_posted(firm) == ["RC-1", "RC-2"] and firm.xero.payment_reads == []
+
+
+def test_only_an_invoice_with_a_payment_the_bot_did_not_post_is_asked_about_its_payments(
+    database_url: str,
+) -> None:
+    with firm_with(database_url, AdoptMode.AUTO) as firm:
+        fed_invoice = invoice_in_xero(firm)
+        invoice_in_xero(firm, "INV-51")
+        fed = firm.xero.bank_feed_payment(fed_invoice, INVOICE_TOTAL, date(2026, 10, 3))
+        firm.actionstep.add(receipt("RC-1", "INV-50"))
+        firm.actionstep.add(receipt("RC-2", "INV-51"))
+
+        report = firm.service.sync("test", "tester").report
+
+        outcomes = {i.number: (i.outcome, i.xero_id) for i in report.items if i.number.startswith("RC-")}
+        assert outcomes["RC-1"] == (Outcome.ADOPTED, fed) and outcomes["RC-2"][0] is Outcome.POSTED
+        assert firm.xero.payment_reads == [[fed_invoice.lower()]]
+
+
+def test_over_the_sandbox_only_the_invoice_the_bank_feed_paid_is_read_from_payments(store: Store) -> None:
+    service, sandboxes = demo_service(store)
+
+    report = service.sync("test", "U1").report
+
+    assert [i.number for i in report.items if i.outcome is Outcome.ADOPTED] == ["RCT-5004"]
+    reads = [r for r in sandboxes.xero.requests if r.method == "GET" and r.path.endswith("/Payments")]
+    fed = next(i["InvoiceID"] for i in sandboxes.xero.invoices() if i["InvoiceNumber"] == "INV-1010")
+    assert len(reads) == 1 and unquote_plus(reads[0].query).count("Guid(") == 1 and fed in reads[0].query
+    assert all(len(r.query) <= 2048 for r in sandboxes.xero.requests)  # Xero's query-string limit
 
 
 def test_a_different_amount_is_never_adopted_and_the_alert_says_what_differs(database_url: str) -> None:

@@ -111,3 +111,14 @@ def test_the_chart_can_be_filtered_like_xeros_example(caller: Caller) -> None:
     assert all(a["Class"] == "ASSET" and a["BankAccountNumber"] for a in banks)
     rates = {r["TaxType"]: r for r in caller.get("TaxRates").json()["TaxRates"]}
     assert rates["INPUT"]["CanApplyToExpenses"] is True and rates["INPUT"]["CanApplyToRevenue"] is False
+
+
+def test_a_query_string_over_2048_characters_is_answered_xeros_plain_404_and_one_that_fits_is_served(
+    caller: Caller, seeded: dict[str, Any]
+) -> None:
+    guids = [f"00000000-0000-0000-0000-{n:012d}" for n in range(53)]
+    fits = caller.get("Invoices", IDs=",".join(guids[:52]), page="1")
+    too_long = caller.get("Invoices", IDs=",".join(guids), page="1")  # Xero-OpenAPI #534: 52 pass, 53 fail
+    assert len(fits.request.url.query) <= 2048 < len(too_long.request.url.query)
+    assert fits.status_code == 200 and fits.json()["Invoices"] == []
+    assert too_long.status_code == 404 and too_long.text == "The resource you're looking for cannot be found"

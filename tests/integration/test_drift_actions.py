@@ -4,11 +4,10 @@ Xero's API: a void, an edit, a payment created reconciled as a bank-feed match).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
-
-import json
 
 import pytest
 from sqlalchemy import text

@@ -6,7 +6,7 @@ the summary's shape, the scheduler's schedules).
 """
 
 from integration.alerting.desk import alert_target
-from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction
+from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, DriftActions
 from integration.app.mappings import FixResult
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
@@ -33,6 +33,7 @@ __all__ = [
     "Answer",
     "Daily",
     "DriftAction",
+    "DriftActions",
     "DriftLine",
     "Every",
     "FixResult",

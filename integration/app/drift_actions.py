@@ -183,7 +183,6 @@ class DriftActions:
                 "result": f"{link.source_number} unlinked in the ledger",
             }
             uow.audit.record(actor, "alert.unlink_in_ledger", alert_target(alert.id), detail=detail)
-            uow.pending.remove([link.source, *(p.source for p in payments)])
             uow.commit()
         subjects = {alert.subject, *(f"xero:{p.xero_id.lower()}" for p in payments)}
         changes = self._resolve_subjects(subjects, found.changes)
@@ -234,8 +233,13 @@ class DriftActions:
                 }
                 uow.audit.record(actor, "alert.adopt_xero_payment", alert_target(alert.id), detail=detail)
             uow.commit()
-        changes = self._resolve_subjects({alert.subject})
+        # Compared again now that the payments count as the firm's: the alert resolves, and a change it also
+        # carried (an edit, say) is raised on its own.
+        found = self._look(alert)
+        changes = self._resolve_subjects({alert.subject}, None if isinstance(found, str) else found.changes)
         text = _adopted_words(number, adopted or foreign, self._matching.days)
+        if others := [a for a in changes.new if a.id != alert.id]:
+            text += f" Xero also shows {_titles(others)} on {number}: raised as its own alert."
         ids = {p.xero_id.lower() for p in adopted or foreign}
         for held_alert in [a for a in self._desk.unresolved() if a.code == PAID_IN_XERO]:
             linked = self._payments.link_adopted(held_alert.id, actor, link.xero_id, ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -260,6 +261,36 @@ def test_the_bots_payments_on_a_voided_invoice_that_xero_no_longer_has_are_unlin
     assert all(n in done.text for n in numbers) and "are unlinked too" in done.text
     assert not [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
     assert {a.code for a in done.changes.resolved} == {"drift.payment_deleted"}
+
+
+def test_a_bot_payment_deleted_in_xero_is_unlinked_and_posted_again_once_it_changes_in_actionstep(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = firm
+    with store.unit_of_work() as uow:
+        ours = uow.links.active_by_xero_id(p["PaymentID"] for p in sandboxes.xero.payments())
+    payment = next(
+        p for p in sandboxes.xero.payments() if p["PaymentID"].lower() in ours and not p["IsReconciled"]
+    )
+    assert delete_payment_in_xero(sandboxes.xero, payment["PaymentID"]).status_code == 200
+    service.drift()
+    alert = drift_alert(service, "drift.payment_deleted", payment["PaymentID"])
+
+    done = service.drift_actions.unlink(alert.id, BOOKKEEPER)
+
+    link = history(store, payment["PaymentID"])[-1]
+    assert done.changed and link.state is LinkState.UNLINKED and link.voided_in_xero
+    assert done.text.endswith("once it changes there, the sync posts it again as a new payment.")
+    tick(sandboxes, 60)
+    receipt = sandboxes.actionstep.get("receipts", link.source.id)
+    assert receipt is not None
+    later = date.fromisoformat(receipt["date"]) + timedelta(
+        days=1
+    )  # a change to what is posted: a new version
+    sandboxes.actionstep.update("receipts", link.source.id, date=later.isoformat())
+    report = service.sync("test", BOOKKEEPER).report
+    (item,) = [i for i in report.items if i.number == link.source_number]
+    assert item.outcome is Outcome.POSTED and item.xero_id != payment["PaymentID"]
 
 
 def test_ten_unlink_calls_unlink_once(firm: tuple[Service, Sandboxes], store: Store) -> None:

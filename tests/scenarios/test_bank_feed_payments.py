@@ -201,10 +201,14 @@ def test_post_anyway_posts_once_under_repeated_clicks(bot: RunningBot) -> None:
         from sqlalchemy import text
 
         decided = connection.execute(
-            text("SELECT xero_payment_id, source_id, decided_by FROM xero_payment_decisions WHERE decision = :d"),
+            text(
+                "SELECT xero_payment_id, source_id, decided_by FROM xero_payment_decisions WHERE decision = :d"
+            ),
             {"d": "post_anyway"},
         ).all()
-    assert [tuple(row) for row in decided] == [(fed.lower(), "rc-RC-8", "UBOOK")]  # recorded once, not per click
+    assert [tuple(row) for row in decided] == [
+        (fed.lower(), "rc-RC-8", "UBOOK")
+    ]  # recorded once, not per click
 
 
 def test_people_without_the_role_cannot_link(bot: RunningBot) -> None:

@@ -72,21 +72,18 @@ class PaymentDecisionRepository:
             found.update({row.xero_payment_id: _to_decision(row) for row in rows})
         return found
 
-    def adopted_on(self, document_ids: Iterable[str]) -> dict[str, list[PaymentDecision]]:
-        """The adoptions of payments on these Xero documents, by document id (lower case)."""
+    def adopted_on(self, document_ids: Iterable[str]) -> dict[str, PaymentDecision]:
+        """The adoptions of payments on these Xero documents, by payment id (lower case)."""
         wanted = sorted({d.lower() for d in document_ids if d})
-        found: dict[str, list[PaymentDecision]] = {}
+        found: dict[str, PaymentDecision] = {}
         for start in range(0, len(wanted), _CHUNK):
             rows = self._session.scalars(
-                select(XeroPaymentDecisionRow)
-                .where(
+                select(XeroPaymentDecisionRow).where(
                     XeroPaymentDecisionRow.decision == PaymentDecisionKind.ADOPT.value,
                     XeroPaymentDecisionRow.xero_document_id.in_(wanted[start : start + _CHUNK]),
                 )
-                .order_by(XeroPaymentDecisionRow.id)
             )
-            for row in rows:
-                found.setdefault(row.xero_document_id or "", []).append(_to_decision(row))
+            found.update({row.xero_payment_id: _to_decision(row) for row in rows})
         return found
 
     def name_source(self, payment_id: str, kind: PaymentDecisionKind, source: SourceRef) -> None:

@@ -54,6 +54,7 @@ from integration.rules.bankfeed import (
     AdoptMode,
     PaymentMatching,
     XeroPaymentMatch,
+    adopted_note,
     describe_match,
     match_payment,
 )
@@ -67,11 +68,6 @@ LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
 SUPPLIER_TYPES = frozenset({"ACCPAY", "ACCPAYCREDIT"})
 PAYMENT_KINDS = frozenset({DocumentKind.PAYMENT_RECEIVED, DocumentKind.SUPPLIER_PAYMENT})
 PAID_IN_XERO = "payment.paid_in_xero"
-
-
-def document_target(ref: SourceRef) -> str:
-    """How audit events name an Actionstep document."""
-    return f"document:{ref}"
 
 
 def body_digest(body: dict[str, object]) -> str:
@@ -158,11 +154,7 @@ class Delivery:
             return to_send
         settles = {(p.identity.settles or "").lower() for _, p in payments}
         with self._store.unit_of_work() as uow:
-            adopted = {
-                d.xero_payment_id: d
-                for found in uow.payment_decisions.adopted_on(settles).values()
-                for d in found
-            }
+            adopted = uow.payment_decisions.adopted_on(settles)
         if self._matching.mode is AdoptMode.OFF and not adopted:
             return to_send
         seen = self._xero.payments_on(settles)
@@ -356,12 +348,7 @@ def _adopted(payment: XeroPaymentState, invoice: str, decided: PaymentDecision |
     found = XeroDocument(
         payment.xero_id, "PAYMENT", None, payment.reference, payment.amount, "AUTHORISED", date=payment.date
     )
-    when = f" dated {payment.date:%d %b %Y}" if payment.date else ""
-    why = f"{decided.decided_by} chose to adopt it" if decided is not None else "the same amount and date"
-    note = (
-        f"Adopted from Xero: {invoice} was already paid there by a payment of {payment.amount:,.2f}{when} that "
-        f"this bot did not post (Xero id {payment.xero_id}); {why}, so it is linked, not sent again."
-    )
+    note = adopted_note(invoice, payment, decided.decided_by if decided is not None else None)
     return _Settled(Outcome.ADOPTED, found, message=note, adopted=decided)
 
 

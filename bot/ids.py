@@ -16,8 +16,15 @@ ALERT_DETAILS = "alert.details"
 ALERT_FIX = "alert.fix"
 ALERT_LINK_PAYMENT = "alert.link_payment"  # a payment Xero already shows: link the Actionstep one to it
 ALERT_POST_ANYWAY = "alert.post_anyway"
+# Drift alerts (a change made in Xero): Check again replaces Retry; the others fit the kind of change
+ALERT_CHECK_AGAIN = "alert.check_again"
+ALERT_UNLINK_LEDGER = (
+    "alert.unlink_ledger"  # the document is no longer what the bot posted: unlink it in the ledger
+)
+ALERT_ADOPT_PAYMENT = "alert.adopt_payment"  # Xero shows a payment the bot did not post: it is the firm's own
 ALERT_ACTIONS = (
     ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX, ALERT_LINK_PAYMENT, ALERT_POST_ANYWAY,
+    ALERT_CHECK_AGAIN, ALERT_UNLINK_LEDGER, ALERT_ADOPT_PAYMENT,
 )  # fmt: skip
 
 # Modals

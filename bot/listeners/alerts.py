@@ -1,5 +1,6 @@
 """The buttons on an alert message (Retry, Ignore, Undo, Details, Fix mapping; Link to the Xero payment and Post
-anyway on a payment Xero already shows) and the modals they open.
+anyway on a payment Xero already shows; Check again, Unlink in the ledger and Adopt Xero's payment on a change made
+in Xero) and the modals they open.
 
 Each click is acked at once and audited, allowed or not. Acting is the Service's job, and it re-checks the alert's
 live state: a double click, a colleague clicking too, or a retried delivery changes the alert once, and whoever came
@@ -22,7 +23,7 @@ from bot.roles import Role
 from bot.views import replies
 from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
 from bot.views.report import report_message
-from integration.app import Progress, alert_target
+from integration.app import DriftAction, DriftActions, Progress, alert_target
 from integration.domain import Alert, AlertState
 from integration.errors import XerobotError
 
@@ -33,6 +34,15 @@ ACTS = {
     ids.ALERT_FIX: "fix mappings",
     ids.ALERT_LINK_PAYMENT: "link payments to Xero",
     ids.ALERT_POST_ANYWAY: "post payments",
+    ids.ALERT_CHECK_AGAIN: "check alerts against Xero",
+    ids.ALERT_UNLINK_LEDGER: "unlink documents in the ledger",
+    ids.ALERT_ADOPT_PAYMENT: "adopt payments made in Xero",
+}
+DriftAct = Callable[[DriftActions, int, str], DriftAction]
+DRIFT_ACTIONS: dict[str, tuple[str, DriftAct]] = {  # button -> (what the job is called, the use case)
+    ids.ALERT_CHECK_AGAIN: ("checking Xero again", lambda acts, alert, user: acts.check_again(alert, user)),
+    ids.ALERT_UNLINK_LEDGER: ("unlinking in the ledger", lambda acts, alert, user: acts.unlink(alert, user)),
+    ids.ALERT_ADOPT_PAYMENT: ("adopting Xero's payment", lambda acts, alert, user: acts.adopt(alert, user)),
 }
 
 
@@ -129,6 +139,24 @@ def register(app: App, deps: Deps) -> None:
                 deps.notifier.publish(result.retry.changes)
 
         in_job("posting a payment", respond, post)
+
+    def on_drift_action(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        if (who := clicked(body, respond)) is None:
+            return
+        user, alert_id = who
+        name, use_case = DRIFT_ACTIONS[body["actions"][0]["action_id"]]
+
+        def act() -> None:
+            result = use_case(deps.service.drift_actions, alert_id, user)
+            deps.notifier.show(alert_id)
+            respond(replace_original=False, **replies.outcome(result.text).payload())
+            deps.notifier.publish(result.changes)
+
+        in_job(name, respond, act)
+
+    for action_id in DRIFT_ACTIONS:
+        app.action(action_id)(on_drift_action)
 
     @app.action(ids.ALERT_IGNORE)
     def on_ignore(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:

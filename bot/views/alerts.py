@@ -1,7 +1,9 @@
 """An alert's message in the alerts channel, and the modals its buttons open (ignore, fix, details).
 
 The message always shows the alert's live state (open, ignored, resolved), how often it was seen, and who did what
-with it, so it is the one place to look; its buttons match the state (Undo only when ignored, none when resolved).
+with it, so it is the one place to look; its buttons match the state (Undo only when ignored, none when resolved)
+and the alert: a change made in Xero (drift) gets Check again instead of Retry, and Adopt Xero's payment or Unlink
+in the ledger where they fit the change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     InputBlock,
     Option,
     OptionGroup,
@@ -23,8 +26,16 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import clip, escape, mention, plural, safe, when
-from integration.app import PAID_IN_XERO
-from integration.domain import AccountClass, Activity, Alert, AlertState, MappingKind, XeroAccount
+from integration.app import ADOPTABLE, PAID_IN_XERO, UNLINKABLE
+from integration.domain import (
+    AccountClass,
+    Activity,
+    Alert,
+    AlertSource,
+    AlertState,
+    MappingKind,
+    XeroAccount,
+)
 from integration.errors import describe
 
 MAX_TEXT = 1200  # characters of an outside message in an alert, before escaping
@@ -43,6 +54,9 @@ ACTIVITY = {
     "alert.fix": "fixed the mapping",
     "alert.link_xero_payment": "linked it to the payment in Xero",
     "alert.post_anyway": "chose to post it anyway",
+    "alert.check_again": "checked Xero again",
+    "alert.unlink_in_ledger": "unlinked it in the ledger",
+    "alert.adopt_xero_payment": "adopted Xero's payment",
 }
 
 
@@ -128,6 +142,8 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
             ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
             details,
         ]
+    if alert.source is AlertSource.DRIFT:
+        return _drift_buttons(alert, details)
     buttons = [
         ButtonElement(text="Retry", action_id=ids.ALERT_RETRY, value=value, style="primary"),
         ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
@@ -135,6 +151,43 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
     ]
     if alert.mapping_target is not None:
         buttons.append(ButtonElement(text="Fix mapping", action_id=ids.ALERT_FIX, value=value))
+    return buttons
+
+
+def _drift_buttons(alert: Alert, details: ButtonElement) -> list[ButtonElement]:
+    """A change made in Xero: what fits the change first, then Check again (Xero is read again, not a sync run)."""
+    value = str(alert.id)
+    buttons: list[ButtonElement] = []
+    if alert.code in ADOPTABLE:
+        buttons.append(
+            ButtonElement(
+                text="Adopt Xero's payment", action_id=ids.ALERT_ADOPT_PAYMENT, value=value, style="primary"
+            )
+        )
+    if alert.code in UNLINKABLE:
+        number = next((d.number for d in alert.documents if d.number), "the document")
+        buttons.append(
+            ButtonElement(
+                text="Unlink in the ledger",
+                action_id=ids.ALERT_UNLINK_LEDGER,
+                value=value,
+                confirm=ConfirmObject(
+                    title="Unlink in the ledger?",
+                    text=clip(
+                        f"{safe(number, 60)} is no longer what the bot posted. Unlinking changes only the bot's ledger, never "
+                        "Xero; the next sync posts it again once it changes in Actionstep.",
+                        300,
+                    ),
+                    confirm="Unlink",
+                    deny="Cancel",
+                ),
+            )
+        )
+    buttons += [
+        ButtonElement(text="Check again", action_id=ids.ALERT_CHECK_AGAIN, value=value),
+        ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
+        details,
+    ]
     return buttons
 
 

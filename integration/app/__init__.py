@@ -6,6 +6,7 @@ the summary's shape, the scheduler's schedules).
 """
 
 from integration.alerting.desk import alert_target
+from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, DriftActions
 from integration.app.mappings import FixResult
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
@@ -25,10 +26,14 @@ from integration.unlinking.steps import request_target
 from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 
 __all__ = [
+    "ADOPTABLE",
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
+    "UNLINKABLE",
     "Answer",
     "Daily",
+    "DriftAction",
+    "DriftActions",
     "DriftLine",
     "Every",
     "FixResult",

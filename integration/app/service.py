@@ -1,7 +1,8 @@
 """The one facade the Slack face and the command line call. It speaks in domain types only.
 
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
-`xero_payments` (Link / Post anyway on a payment Xero already shows), `webhooks` (Xero's webhooks), `unlinks`, `slots` and `connector` are use
+`xero_payments` (Link / Post anyway on a payment Xero already shows), `drift_actions` (Check again, Unlink in the
+ledger, Adopt Xero's payment on a drift alert), `webhooks` (Xero's webhooks), `unlinks`, `slots` and `connector` are use
 cases in their own right; everything else is a method that hands the call to its use case: `syncing` (sync,
 preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
@@ -17,6 +18,7 @@ from integration.app import audit
 from integration.app.alerts import Alerts
 from integration.app.connect import Connector
 from integration.app.drift import DriftWatching
+from integration.app.drift_actions import DriftActions
 from integration.app.mappings import FixResult, Mappings
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
@@ -82,6 +84,7 @@ class Service:
         self.webhooks = XeroWebhooks(store, self._drift, webhook_key)
         self.unlinks = Unlinks(unlinker)
         self.xero_payments = XeroPayments(store, actionstep, xero, desk, self._syncing, engine.matching)
+        self.drift_actions = DriftActions(store, xero, self._drift, desk, self.xero_payments, engine.matching)
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
         self.connector = connector  # None where links cannot be served (the console demo)

@@ -3,26 +3,35 @@ it anyway.
 
 Both re-read Xero and Actionstep before acting, run under a lease named after the alert so concurrent clicks act
 once, and are audited. Link records the same kind of link a sync's adoption does and resolves the alert; a second
-click finds the link and changes nothing. Post anyway records, once, that the Actionstep payment may be sent
-although Xero shows that payment (the sync reads it back), then runs a sync through the alert's retry, whose lease
-and the outbox make it post exactly once.
+click finds the link and changes nothing. Post anyway records the decision once (`xero_payment_decisions`, which
+the sync reads), then runs a sync through the alert's retry, whose lease and the outbox make it post exactly once.
+`link_adopted` is Link on behalf of an adoption made on a drift alert: only the same money, to an adopted payment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
 from integration.alerting.desk import AlertDesk, alert_target
 from integration.app.syncing import RetryResult, Syncing
-from integration.domain import Alert, AlertState, Document, DocumentKind, Link, SourceRef
+from integration.domain import (
+    Alert,
+    AlertState,
+    Document,
+    DocumentKind,
+    Link,
+    PaymentDecision,
+    PaymentDecisionKind,
+    SourceRef,
+)
 from integration.errors import AlreadyLinked
 from integration.leases import LeaseBusy, held
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.rules.bankfeed import PaymentMatching, XeroPaymentMatch, match_payment
 from integration.store import Store
-from integration.sync.delivery import PAID_IN_XERO, POST_ANYWAY, document_target
+from integration.sync.delivery import PAID_IN_XERO
 from integration.sync.kind_pass import Progress
 
 ACT_TTL = timedelta(minutes=5)
@@ -36,6 +45,15 @@ class PaymentAction:
     changed: bool
     text: str
     retry: RetryResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """The Actionstep payment as it is now, the Xero document it pays, and the Xero payment it matches now."""
+
+    document: Document
+    invoice_id: str
+    match: XeroPaymentMatch | None
 
 
 class XeroPayments:
@@ -69,6 +87,27 @@ class XeroPayments:
             who = f" by {busy.detail}" if busy.detail else ""
             return PaymentAction(self._desk.get(alert_id), False, f"Already being linked{who}.")
 
+    def link_adopted(
+        self, alert_id: int, actor: str, invoice_id: str, adopted: Collection[str]
+    ) -> PaymentAction | None:
+        """Link the alert's Actionstep payment when it pays `invoice_id` and is the same money (amount, and date
+        within the window) as one of the `adopted` Xero payments; None when the alert is not such a one."""
+        alert = self._desk.get(alert_id)
+        if self._settled(alert) is not None:
+            return None
+        only = {a.lower() for a in adopted}
+        try:
+            with held(self._store, f"alert-payment:{alert_id}", ACT_TTL, detail=actor):
+                found = self._read(alert)
+                if isinstance(found, str) or found.invoice_id.lower() != invoice_id.lower():
+                    return None
+                match = found.match
+                if match is None or not match.exact or match.payment.xero_id.lower() not in only:
+                    return None
+                return self._link(alert, actor, found)
+        except LeaseBusy:
+            return None
+
     def post_anyway(
         self, alert_id: int, actor: str, *, progress: Callable[[Progress], None] | None = None
     ) -> PaymentAction:
@@ -79,16 +118,16 @@ class XeroPayments:
         found = self._read(alert)
         if isinstance(found, str):
             return PaymentAction(alert, False, found)
-        document, match = found
+        document, match = found.document, found.match
         changed = False
         if match is not None:
+            decision = PaymentDecision(
+                match.payment.xero_id, found.invoice_id, PaymentDecisionKind.POST_ANYWAY, actor,
+                source=document.ref, alert_id=alert_id,
+            )  # fmt: skip
             with self._store.unit_of_work() as uow:
-                target = document_target(document.ref)
-                earlier = uow.audit.for_target(target, prefix=POST_ANYWAY, limit=20)
-                payment = match.payment.xero_id.lower()
-                if not any(str((e.detail or {}).get("xero_payment", "")).lower() == payment for e in earlier):
-                    detail = {"xero_payment": match.payment.xero_id, "alert": alert_id}
-                    uow.audit.record(actor, POST_ANYWAY, target, detail=detail)
+                if uow.payment_decisions.record(decision):
+                    detail = {"xero_payment": match.payment.xero_id, "document": str(document.ref)}
                     uow.audit.record(actor, "alert.post_anyway", alert_target(alert_id), detail=detail)
                     changed = True
                 uow.commit()
@@ -103,7 +142,7 @@ class XeroPayments:
             return PaymentAction(alert, False, f"Nothing to do: this alert is already {alert.state.value}.")
         return None
 
-    def _read(self, alert: Alert) -> tuple[Document, XeroPaymentMatch | None] | str:
+    def _read(self, alert: Alert) -> _Found | str:
         """The Actionstep payment as it is now, and the Xero payment it matches now; or why there is none."""
         kind, _, source_id = alert.documents[0].ref.partition(":")
         ref = SourceRef(DocumentKind(kind), source_id)
@@ -123,13 +162,14 @@ class XeroPayments:
         with self._store.unit_of_work() as uow:
             ours = uow.links.active_by_xero_id(p.xero_id for p in seen)
         others = [p for p in seen if p.xero_id.lower() not in ours]
-        return document, match_payment(document.total, document.date, others, days=self._matching.days)
+        match = match_payment(document.total, document.date, others, days=self._matching.days)
+        return _Found(document, invoice_id, match)
 
-    def _link(self, alert: Alert, actor: str) -> PaymentAction:
-        found = self._read(alert)
+    def _link(self, alert: Alert, actor: str, found: _Found | str | None = None) -> PaymentAction:
+        found = found or self._read(alert)
         if isinstance(found, str):
             return PaymentAction(self._desk.get(alert.id), False, found)
-        document, match = found
+        document, match = found.document, found.match
         if match is None:
             return PaymentAction(
                 alert, False, f"Xero no longer shows a payment for {document.number} to link to: sync again."
@@ -152,6 +192,7 @@ class XeroPayments:
                 return PaymentAction(self._desk.get(alert.id), False, f"{document.number} is already linked.")
             detail = {"xero_payment": payment.xero_id, "document": str(document.ref)}
             uow.audit.record(actor, "alert.link_xero_payment", alert_target(alert.id), detail=detail)
+            uow.payment_decisions.name_source(payment.xero_id, PaymentDecisionKind.ADOPT, document.ref)
             uow.pending.remove([document.ref])
             uow.commit()
         self._desk.resolve(alert.id)

@@ -75,6 +75,8 @@ from integration.domain.drift import (
 from integration.domain.ledger import (
     Link,
     LinkState,
+    PaymentDecision,
+    PaymentDecisionKind,
     Posting,
     PostingState,
 )
@@ -165,6 +167,8 @@ __all__ = [
     "Matter",
     "Outcome",
     "Payment",
+    "PaymentDecision",
+    "PaymentDecisionKind",
     "PaymentReceived",
     "Posting",
     "PostingState",

@@ -1,4 +1,5 @@
-"""The ledger's record of each document's life in Xero: links and outbox postings."""
+"""The ledger's record of each document's life in Xero: links, outbox postings, and what people decided about
+payments Xero shows that the bot did not post."""
 
 from __future__ import annotations
 
@@ -61,3 +62,25 @@ class Posting:
     xero_id: str | None = None
     error_code: str | None = None
     error: str | None = None
+
+
+class PaymentDecisionKind(StrEnum):
+    """What a person decided about a payment Xero shows that the bot did not post."""
+
+    ADOPT = "adopt"  # it is the firm's payment: drift does not count it, and the Actionstep one links to it
+    POST_ANYWAY = "post_anyway"  # it is other money: the held Actionstep payment may be sent beside it
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentDecision:
+    """One decision about one Xero payment (`xero_payment_id`) on the Xero document it pays; `source` is the
+    Actionstep payment it concerns, once known (Post anyway names it; an adoption learns it when the Actionstep
+    payment arrives and is linked)."""
+
+    xero_payment_id: str
+    xero_document_id: str | None
+    decision: PaymentDecisionKind
+    decided_by: str
+    source: SourceRef | None = None
+    alert_id: int | None = None
+    decided_at: datetime | None = None

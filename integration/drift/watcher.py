@@ -16,6 +16,7 @@ from integration.domain import (
     DriftFinding,
     DriftKind,
     Link,
+    PaymentDecisionKind,
     XeroChangeRecord,
     XeroRecord,
 )
@@ -110,6 +111,10 @@ class DriftWatcher:
         listed = [p.payment_id for r in records for p in r.payments]
         with self._store.unit_of_work() as uow:
             bot_payments = set(uow.links.active_by_xero_id(listed)) if listed else set()
+            # A payment a person adopted (Adopt Xero's payment) is the firm's own: not paid elsewhere.
+            bot_payments |= (
+                set(uow.payment_decisions.of_kind(PaymentDecisionKind.ADOPT, listed)) if listed else set()
+            )
         found = []
         for record in records:
             link = linked.get(record.xero_id.lower())

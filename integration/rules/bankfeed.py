@@ -110,3 +110,14 @@ def describe_match(
     if match.exact:
         return head + "."
     return head + "; they differ: " + "; ".join(match.differences) + "."
+
+
+def adopted_note(invoice: str, payment: XeroPaymentState, decided_by: str | None = None) -> str:
+    """The report's note for an Actionstep payment linked to the payment Xero already shows (`decided_by`: the
+    person who adopted that payment on a drift alert, when one did)."""
+    when = f" dated {payment.date:%d %b %Y}" if payment.date else ""
+    why = f"{decided_by} chose to adopt it, so it is linked" if decided_by else "linked"
+    return (
+        f"Adopted from Xero: {invoice} was already paid there by a payment of {payment.amount:,.2f}{when} that this "
+        f"bot did not post (Xero id {payment.xero_id}); {why}, not sent again."
+    )

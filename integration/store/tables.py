@@ -3,7 +3,8 @@
 Constraints carry the guarantees the engine relies on, so a bug or a race cannot break them:
 - one LINKED link per source document, and per Xero document (partial unique indexes);
 - one outbox row per source document version, one per idempotency key;
-- one outcome per document per run; one alert per fingerprint; one lease per name.
+- one outcome per document per run; one alert per fingerprint; one lease per name;
+- one decision of each kind per Xero payment (adopt, post anyway), however many people click.
 """
 
 from __future__ import annotations
@@ -296,6 +297,24 @@ class LeaseRow(Base):
     acquired_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     last_slot: Mapped[datetime | None]
+
+
+class XeroPaymentDecisionRow(Base):
+    """What a person decided about a payment Xero shows that the bot did not post: `adopt` (it is the firm's
+    money: drift does not count it, and the Actionstep payment links to it) or `post_anyway` (other money: the held
+    Actionstep payment is sent beside it). Once per payment and decision; ids are kept in lower case."""
+
+    __tablename__ = "xero_payment_decisions"
+    __table_args__ = (UniqueConstraint("xero_payment_id", "decision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    xero_payment_id: Mapped[str] = mapped_column(String(100))
+    xero_document_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    source_kind: Mapped[str | None] = mapped_column(String(32))
+    source_id: Mapped[str | None] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    alert_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class WebhookEventRow(Base):

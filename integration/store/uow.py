@@ -10,6 +10,7 @@ from integration.store.alerts import AlertRepository
 from integration.store.audit import AuditRepository
 from integration.store.connections import ConnectionRepository
 from integration.store.cursors import CursorRepository
+from integration.store.decisions import PaymentDecisionRepository
 from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
     unlinks: UnlinkRepository
     reallocations: ReallocationRepository
     webhooks: WebhookRepository
+    payment_decisions: PaymentDecisionRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -59,6 +61,7 @@ class UnitOfWork:
         self.unlinks = UnlinkRepository(session)
         self.reallocations = ReallocationRepository(session)
         self.webhooks = WebhookRepository(session)
+        self.payment_decisions = PaymentDecisionRepository(session)
         return self
 
     def __exit__(

@@ -17,8 +17,10 @@
    reported as adopted from Xero) or held with a `payment.paid_in_xero` problem for a person to decide (`ask`); a
    close one that differs is always held. The invoices a batch pays are read first (one `GET /Invoices?IDs=` per
    51): an invoice that lists no payment, or only payments this bot posted, cannot hold a bank-feed match, and only
-   the others are asked `GET /Payments` (one per 25). A person's "Post anyway" for that Xero payment (an audit
-   event) lets it be sent.
+   the others are asked `GET /Payments` (one per 25); in `off`, only when a person adopted a payment on one of
+   those invoices. A person's decisions (`xero_payment_decisions`) come first: a payment they adopted (Adopt Xero's
+   payment, on a drift alert) takes the same money in every mode, and one they chose to "Post anyway" beside is not
+   matched again.
 7. Xero's own words are kept verbatim in the item's note, with the catalogue code of the first reason; a reason
    the catalogue does not know (`xero.unknown`) is logged once, when the item is judged, so it can be added.
 """
@@ -41,13 +43,23 @@ from integration.domain import (
     ItemResult,
     Link,
     Outcome,
+    PaymentDecision,
+    PaymentDecisionKind,
     PostingState,
     SourceRef,
     XeroDocument,
+    XeroPaymentState,
 )
 from integration.errors import AlreadyLinked, describe
 from integration.ports import XeroGateway
-from integration.rules.bankfeed import AdoptMode, PaymentMatching, describe_match, match_payment
+from integration.rules.bankfeed import (
+    AdoptMode,
+    PaymentMatching,
+    XeroPaymentMatch,
+    adopted_note,
+    describe_match,
+    match_payment,
+)
 from integration.rules.posting import XeroPosting, batch_key, document_key
 from integration.store import Store
 
@@ -58,12 +70,6 @@ LIVE = frozenset({"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "ACTIVE"})
 SUPPLIER_TYPES = frozenset({"ACCPAY", "ACCPAYCREDIT"})
 PAYMENT_KINDS = frozenset({DocumentKind.PAYMENT_RECEIVED, DocumentKind.SUPPLIER_PAYMENT})
 PAID_IN_XERO = "payment.paid_in_xero"
-POST_ANYWAY = "payment.post_anyway"  # the audit action that lets a held payment be sent
-
-
-def document_target(ref: SourceRef) -> str:
-    """How audit events name an Actionstep document."""
-    return f"document:{ref}"
 
 
 def body_digest(body: dict[str, object]) -> str:
@@ -82,6 +88,7 @@ class _Settled:
     xero: XeroDocument | None = None
     code: str | None = None
     message: str | None = None
+    adopted: PaymentDecision | None = None  # the person's adoption this outcome follows
 
 
 class Delivery:
@@ -145,9 +152,14 @@ class Delivery:
             for doc, posting in to_send
             if doc.ref.kind in PAYMENT_KINDS and posting.identity.settles
         ]
-        if self._matching.mode is AdoptMode.OFF or not payments:
+        if not payments:
             return to_send
-        asked = self._paid_by_others(p.identity.settles or "" for _, p in payments)
+        settles = {(p.identity.settles or "").lower() for _, p in payments}
+        with self._store.unit_of_work() as uow:
+            adopted = uow.payment_decisions.adopted_on(settles)
+        if self._matching.mode is AdoptMode.OFF and not adopted:
+            return to_send
+        asked = self._paid_by_others(settles)
         if not asked:
             return to_send
         seen = self._xero.payments_on(asked)
@@ -157,6 +169,7 @@ class Delivery:
         with self._store.unit_of_work() as uow:
             ours = set(uow.links.active_by_xero_id(every))
             invoices = uow.links.active_for(r for d, _ in payments for r in d.depends_on)
+            anyway = uow.payment_decisions.of_kind(PaymentDecisionKind.POST_ANYWAY, every)
         taken = set(ours)
         held: dict[SourceRef, _Settled] = {}
         for doc, posting in payments:
@@ -164,10 +177,10 @@ class Delivery:
             others = [
                 p
                 for p in seen.get((posting.identity.settles or "").lower(), [])
-                if p.xero_id.lower() not in gone
+                if p.xero_id.lower() not in gone and not _posted_anyway(anyway, p.xero_id, doc.ref)
             ]
-            match = match_payment(posting.total, doc.date, others, days=self._matching.days, taken=taken)
-            if match is None or self._posted_anyway(doc.ref, match.payment.xero_id):
+            match, decided = self._match(doc, posting, others, adopted, taken)
+            if match is None:
                 continue
             taken.add(match.payment.xero_id.lower())
             invoice = next(
@@ -178,18 +191,8 @@ class Delivery:
                 ),
                 "its invoice",
             )
-            if match.exact and self._matching.mode is AdoptMode.AUTO:
-                payment = match.payment
-                found = XeroDocument(
-                    payment.xero_id, "PAYMENT", None, payment.reference, payment.amount, "AUTHORISED",
-                    date=payment.date,
-                )  # fmt: skip
-                when = f" dated {payment.date:%d %b %Y}" if payment.date else ""
-                note = (
-                    f"Adopted from Xero: {invoice} was already paid there by a payment of {payment.amount:,.2f}"
-                    f"{when} that this bot did not post (Xero id {payment.xero_id}); linked, not sent again."
-                )
-                held[doc.ref] = _Settled(Outcome.ADOPTED, found, message=note)
+            if match.exact and (decided is not None or self._matching.mode is AdoptMode.AUTO):
+                held[doc.ref] = _adopted(match.payment, invoice, decided)
             else:
                 message = describe_match(doc.number, invoice, match, posting.total, doc.date)
                 held[doc.ref] = _Settled(Outcome.BLOCKED, code=PAID_IN_XERO, message=message)
@@ -210,13 +213,25 @@ class Delivery:
             ours = set()
         return sorted(i for i, payments in listed.items() if payments is None or not payments <= ours)
 
-    def _posted_anyway(self, ref: SourceRef, payment_id: str) -> bool:
-        """Whether a person chose to post this payment although Xero shows `payment_id` (rare: read per match)."""
-        with self._store.unit_of_work() as uow:
-            events = uow.audit.for_target(document_target(ref), prefix=POST_ANYWAY, limit=20)
-        return any(
-            str(e.detail.get("xero_payment", "")).lower() == payment_id.lower() for e in events if e.detail
-        )
+    def _match(
+        self,
+        doc: Document,
+        posting: XeroPosting,
+        others: Sequence[XeroPaymentState],
+        adopted: Mapping[str, PaymentDecision],
+        taken: Collection[str],
+    ) -> tuple[XeroPaymentMatch | None, PaymentDecision | None]:
+        """The Xero payment this one may be, and the person's adoption of it when there is one. A payment a person
+        adopted is tried first, in every mode: the same money links to it; a close one that differs is held (asked
+        about). Otherwise, unless the mode is `off`, any payment the bot did not post is tried."""
+        mine = [p for p in others if p.xero_id.lower() in adopted]
+        days = self._matching.days
+        found = match_payment(posting.total, doc.date, mine, days=days, taken=taken) if mine else None
+        if found is not None and (found.exact or self._matching.mode is AdoptMode.OFF):
+            return found, adopted[found.payment.xero_id.lower()] if found.exact else None
+        if self._matching.mode is AdoptMode.OFF:
+            return None, None
+        return match_payment(posting.total, doc.date, others, days=days, taken=taken), None
 
     def _judge(self, posting: XeroPosting, outcome: ElementOutcome, superseded: Collection[str]) -> _Settled:
         if outcome.ok and outcome.xero_id:
@@ -303,6 +318,11 @@ class Delivery:
                         )
                     except AlreadyLinked:
                         outcome, message = Outcome.ALREADY_LINKED, None
+                    else:
+                        if settled.adopted is not None:
+                            uow.payment_decisions.name_source(
+                                settled.xero.xero_id, PaymentDecisionKind.ADOPT, doc.ref
+                            )
                     succeeded[key] = result.linked[doc.ref] = settled.xero.xero_id
                 else:
                     failed[key] = (code or "xero.unknown", message or "")
@@ -331,6 +351,22 @@ class Delivery:
         _log_unknown(posting.identity.number, outcome.errors, code)
         reason = "; ".join(text for _, text in outcome.errors)
         return code, f"Posted, but its allocation could not be applied in Xero: {reason}"
+
+
+def _posted_anyway(anyway: Mapping[str, PaymentDecision], payment_id: str, ref: SourceRef) -> bool:
+    """Whether a person chose to post `ref` although Xero shows `payment_id` (a decision without a document, from
+    before documents were named, counts for any)."""
+    decision = anyway.get(payment_id.lower())
+    return decision is not None and decision.source in (None, ref)
+
+
+def _adopted(payment: XeroPaymentState, invoice: str, decided: PaymentDecision | None) -> _Settled:
+    """The outcome of linking to a payment Xero already shows: the same money, never sent again."""
+    found = XeroDocument(
+        payment.xero_id, "PAYMENT", None, payment.reference, payment.amount, "AUTHORISED", date=payment.date
+    )
+    note = adopted_note(invoice, payment, decided.decided_by if decided is not None else None)
+    return _Settled(Outcome.ADOPTED, found, message=note, adopted=decided)
 
 
 def _contact_of(posting: XeroPosting) -> str | None:

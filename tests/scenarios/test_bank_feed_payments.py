@@ -254,6 +254,18 @@ def test_post_anyway_posts_once_under_repeated_clicks(bot: RunningBot) -> None:
 
     assert payments_posted(bot.firm) == ["RC-8"]
     assert links_of(bot, "RC-8") != [fed] and len(links_of(bot, "RC-8")) == 1
+    with bot.firm.store.engine.connect() as connection:
+        from sqlalchemy import text
+
+        decided = connection.execute(
+            text(
+                "SELECT xero_payment_id, source_id, decided_by FROM xero_payment_decisions WHERE decision = :d"
+            ),
+            {"d": "post_anyway"},
+        ).all()
+    assert [tuple(row) for row in decided] == [
+        (fed.lower(), "rc-RC-8", "UBOOK")
+    ]  # recorded once, not per click
 
 
 def test_people_without_the_role_cannot_link(bot: RunningBot) -> None:

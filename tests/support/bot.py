@@ -21,6 +21,7 @@ from bot.demo import DEMO_LEDGER, build_demo
 from bot.serve import Server
 from bot.settings import BotSettings
 from integration.app import Service
+from integration.clock import Clock
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
 from sandboxes.server import Sandboxes
@@ -127,9 +128,10 @@ def running_bot(database_url: str, *, validate: bool = True) -> Iterator[Running
 
 
 @contextmanager
-def running_demo_bot(directory: Path) -> Iterator[RunningBot]:
-    """The app over the embedded demo: the demo firm in both sandboxes, reached through the real connectors."""
-    service, sandboxes = build_demo(directory)
+def running_demo_bot(directory: Path, *, clock: Clock | None = None) -> Iterator[RunningBot]:
+    """The app over the embedded demo: the demo firm in both sandboxes, reached through the real connectors; on
+    `clock` when given (a virtual one lets drift tests move time past the polling cursors)."""
+    service, sandboxes = build_demo(directory, clock=clock)
     store = Store.open(f"sqlite:///{directory / DEMO_LEDGER}", TokenCipher([generate_key()]))
     try:
         with FakeSlack() as slack, _serving(slack, DemoFirm(service, sandboxes, store)) as bot:

@@ -96,6 +96,24 @@ def alert(**changes: Any) -> Alert:
     return Alert(**base)
 
 
+def drift_alert(code: str, **changes: Any) -> Alert:
+    """A drift alert of `code` about one document (its number hostile, as outside text may be)."""
+    return alert(
+        code=code, fingerprint=f"{code}:xero:abc", subject="xero:abc", source=AlertSource.DRIFT,
+        documents=(AlertDocument("sales_invoice:9", HOSTILE[:80]),), **changes,
+    )  # fmt: skip
+
+
+DRIFT_BUTTONS = {
+    "drift.paid_elsewhere": ["alert.adopt_payment", "alert.check_again", "alert.ignore", "alert.details"],
+    "drift.deleted": ["alert.unlink_ledger", "alert.check_again", "alert.ignore", "alert.details"],
+    "drift.voided": ["alert.unlink_ledger", "alert.check_again", "alert.ignore", "alert.details"],
+    "drift.edited": ["alert.unlink_ledger", "alert.check_again", "alert.ignore", "alert.details"],
+    "drift.payment_deleted": ["alert.unlink_ledger", "alert.check_again", "alert.ignore", "alert.details"],
+    "drift.contact_archived": ["alert.check_again", "alert.ignore", "alert.details"],
+}
+
+
 ACTIVITY = [
     Activity(NOW, "U1", "alert.ignore", {"reason": HOSTILE}),
     Activity(NOW, "U2", "alert.unignore"),
@@ -137,6 +155,7 @@ def every_message() -> list[tuple[str, Message | View]]:
             render_alert(alert(ignored_at=NOW, ignored_by="U1", ignore_reason=HOSTILE), ACTIVITY),
         ),
         ("resolved alert", render_alert(alert(resolved_at=NOW))),
+        *[(f"{code} alert", render_alert(drift_alert(code), ACTIVITY)) for code in DRIFT_BUTTONS],
         ("details modal", details_modal(alert(), ACTIVITY)),
         ("ignore modal", ignore_modal(alert())),
         ("fix modal", fix_modal(alert(), accounts())),
@@ -240,3 +259,23 @@ def test_app_home_counts_the_documents_changed_in_xero() -> None:
     home = home_view(Status(quiet.last_run, None, drifted, quiet.connections), now=NOW).to_dict()
     notes = [b["elements"][0]["text"] for b in home["blocks"] if b["type"] == "context"]
     assert any(n.startswith(":mag: 3 documents changed in Xero") for n in notes)
+
+
+@pytest.mark.parametrize(("code", "expected"), DRIFT_BUTTONS.items())
+def test_a_drift_alert_offers_the_buttons_that_fit_its_change_and_never_retry(
+    code: str, expected: list[str]
+) -> None:
+    payload = render_alert(drift_alert(code)).payload()
+    (actions,) = [b for b in payload["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == expected
+    ignored = render_alert(drift_alert(code, ignored_at=NOW, ignored_by="U1")).payload()
+    (undo,) = [b for b in ignored["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in undo["elements"]] == ["alert.unignore", "alert.details"]
+
+
+def test_the_unlink_button_asks_first_and_escapes_the_document_number() -> None:
+    payload = render_alert(drift_alert("drift.voided")).payload()
+    (actions,) = [b for b in payload["blocks"] if b["type"] == "actions"]
+    confirm = actions["elements"][0]["confirm"]
+    assert confirm["title"]["text"] == "Unlink in the ledger?"
+    assert "<!channel>" not in confirm["text"]["text"] and "never Xero" in confirm["text"]["text"]

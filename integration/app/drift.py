@@ -35,6 +35,7 @@ def problem_of(finding: DriftFinding) -> Problem:
         rules.describe(finding),
         describe(finding.kind.code).fix,
         documents=(finding.source_ref,),
+        facts=rules.facts(finding),
     )
 
 

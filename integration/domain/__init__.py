@@ -73,6 +73,8 @@ from integration.domain.drift import (
     XeroRecord,
 )
 from integration.domain.ledger import (
+    AllocationSummary,
+    LineSummary,
     Link,
     LinkState,
     Posting,
@@ -133,6 +135,7 @@ __all__ = [
     "AlertSource",
     "AlertState",
     "Allocation",
+    "AllocationSummary",
     "AppliedPayment",
     "BankDeposit",
     "BankEntry",
@@ -155,6 +158,7 @@ __all__ = [
     "ItemResult",
     "JournalLine",
     "Line",
+    "LineSummary",
     "LinedDocument",
     "Link",
     "LinkState",

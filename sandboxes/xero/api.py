@@ -179,15 +179,22 @@ class AccountingApi:
                 for c in books.contacts.values()
                 if (archived or c.status != "ARCHIVED") and (not ids or c.id in ids)
             ]
-            return "Contacts", [render.contact(c) for c in contacts]
+            rendered = [render.contact(c) for c in contacts]
+            if (
+                not one and request.param("page") is None
+            ):  # spec `Contact.MergedToContactID`: paged or by id only
+                rendered = [{k: v for k, v in r.items() if k != "MergedToContactID"} for r in rendered]
+            return "Contacts", rendered
         if resource in ("invoices", "creditnotes"):
             return self._document_records(request, credit=resource == "creditnotes", one=one)
         if resource == "payments":
             return "Payments", [render.payment(p) for p in books.payments.values()]
         if resource == "banktransactions":
             return "BankTransactions", [render.bank_transaction(t) for t in books.bank_transactions.values()]
-        if resource == "banktransfers":
-            return "BankTransfers", [render.bank_transfer(t) for t in books.bank_transfers.values()]
+        if resource == "banktransfers":  # deleted ones only by id or asked for (spec `includeDeleted`)
+            deleted = one or request.flag("includeDeleted")
+            transfers = [t for t in books.bank_transfers.values() if deleted or t.status != "DELETED"]
+            return "BankTransfers", [render.bank_transfer(t) for t in transfers]
         if resource == "manualjournals":
             return "ManualJournals", [render.manual_journal(j) for j in books.journals.values()]
         raise _not_found()

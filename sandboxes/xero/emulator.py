@@ -38,7 +38,7 @@ import httpx
 from integration.clock import Clock, SystemClock
 from sandboxes import demo_chart
 from sandboxes.xero import messages as msg
-from sandboxes.xero import scopes
+from sandboxes.xero import people, scopes
 from sandboxes.xero.api import AccountingApi
 from sandboxes.xero.books import Contact, new_id
 from sandboxes.xero.faults import Faults
@@ -286,6 +286,16 @@ class XeroSandbox(Inspection):
             contact = self.books.contacts[contact_id.lower()]
             contact.status = "ARCHIVED"
             contact.updated = self.clock.now()
+
+    def merge_contacts(self, merged_id: str, into_id: str) -> None:
+        """Merge one contact into another, as a person does in Xero's web app (`people.merge_contacts`)."""
+        with self._lock:
+            people.merge_contacts(self.books, merged_id, into_id, self.clock.now())
+
+    def delete_transfer(self, transfer_id: str) -> None:
+        """Delete a bank transfer, as a person does in Xero's web app (`people.delete_transfer`)."""
+        with self._lock:
+            people.delete_transfer(self.books, transfer_id, self.clock.now())
 
     def archive_account(self, code: str) -> None:
         """Archive the account with `code`, as a person might in Xero."""

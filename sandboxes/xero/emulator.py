@@ -343,6 +343,10 @@ class XeroSandbox(Inspection):
         """Spend the rest of this minute's calls, as another app of the same firm might."""
         self.limiter.use_up(self.tenant_id, self.clock.now())
 
+    def spend_day(self, calls: int) -> None:
+        """Spend `calls` of today's calls, as another app of the same firm might."""
+        self.limiter.spend(self.tenant_id, self.clock.now(), calls)
+
     def use_up_day(self) -> None:
         """Spend the rest of today's calls, so the next call draws a 429 for the day."""
         self.limiter.use_up(self.tenant_id, self.clock.now(), day=True)

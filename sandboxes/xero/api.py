@@ -15,6 +15,8 @@ be returned in a single API call with line items shown for each invoice"; XeroAP
 without pagination "it will return empty array as line items"); XeroAPI/Xero-NetStandard #199 (lines returned
 with the `Statuses` parameter, not with the same statuses in `where`); issue 12 ("Reads") for `IDs` and
 `InvoiceNumbers`. `ContactIDs` alone does not bring lines back (no source says it does: the stricter reading).
+Credit notes likewise: lines only with `page` (spec `getCreditNotes` `page`, "Up to 100 credit notes will be
+returned in a single API call with line items shown for each credit note") or by id; their `Allocations` always.
 
 History. `GET /{Endpoint}/{id}/History` answers `{"HistoryRecords": [...]}` (spec `getInvoiceHistory` and the
 other `…History` operations; `history`).
@@ -218,7 +220,8 @@ class AccountingApi:
             ]
         rendered = _render_document(self.books)
         records = [rendered(d) for d in documents]
-        if not credit and not one and not any(request.param(p) is not None for p in DETAILED_BY):
+        detailed_by = ("page",) if credit else DETAILED_BY  # only `page` is documented for credit notes
+        if not one and not any(request.param(p) is not None for p in detailed_by):
             records = [_summarised(r) for r in records]
         return ("CreditNotes" if credit else "Invoices"), records
 

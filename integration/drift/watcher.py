@@ -194,7 +194,7 @@ class DriftWatcher:
             shown = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
             merged_to = changed[contact_id].merged_to
             drift = (
-                Drift(DriftKind.CONTACT_MERGED, "contact", "its own", f"merged into contact {merged_to}")
+                Drift(DriftKind.CONTACT_MERGED, "contact", contact_id, f"merged into contact {merged_to}")
                 if merged_to
                 else Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived")
             )

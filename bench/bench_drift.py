@@ -1,9 +1,10 @@
 """Drift: one pass over many linked documents, with nothing changed and with 100 of them voided in Xero.
 
 The ledger holds `LINKED` links (10,000; 200 in the quick mode); the 100 that are also in the Xero sandbox are
-created there as a person would (`PUT /Invoices`) and linked. The first pass sets the cursors. Figures: the Xero
-calls of a pass with nothing changed (target: one per polled endpoint, whatever the number of links), and of a pass
-after 100 documents were voided (the pages that hold the changes plus one History call per changed document), with
+created there as a person would (`PUT /Invoices`) and linked, with `TRANSFERS` linked bank transfers. The first
+pass sets the cursors. Figures: the Xero calls of a pass with nothing changed (target: one per polled endpoint,
+whatever the number of links, plus the one transfer the sweep reads by id), and of a pass after 100 documents were
+voided (the pages that hold the changes plus one History call per changed document, plus the sweep's call), with
 the calls per changed document and the pass's wall time.
 """
 
@@ -29,6 +30,8 @@ from tests.support.xero_people import in_xero, void_in_xero
 LINKED = sized(10_000, quick=200)
 CHANGED = 100
 POLLED = 6
+SWEEP = 1  # one linked bank transfer read by id per pass
+TRANSFERS = sized(20, quick=3)
 RELAXED = Limits(per_minute=10**9, per_day=10**9, app_per_minute=10**9, concurrent=50)
 
 
@@ -57,6 +60,28 @@ def _create(xero: XeroSandbox, count: int) -> list[dict[str, object]]:
         assert answer.status_code == 200, answer.text
         made.extend(answer.json()["Invoices"])
     return made
+
+
+def _transfers(xero: XeroSandbox, store: Store, count: int) -> None:
+    """`count` bank transfers entered in Xero one a request, and linked as the bot links the ones it posts."""
+    with store.unit_of_work() as uow:
+        for n in range(count):
+            move = {
+                "FromBankAccount": {"Code": "090"},
+                "ToBankAccount": {"Code": "091"},
+                "Date": "2026-10-01",
+            }
+            body = {"BankTransfers": [{**move, "Amount": Decimal(100 + n), "Reference": f"BT-{n}"}]}
+            answer = in_xero(xero, "PUT", "BankTransfers", body)
+            assert answer.status_code == 200, answer.text
+            made = answer.json()["BankTransfers"][0]
+            link = Link(
+                source=SourceRef(DocumentKind.BANK_TRANSFER, f"bench-bt-{n}"), source_version="1",
+                source_number=f"BT-{n}", xero_id=str(made["BankTransferID"]), xero_number=f"BT-{n}",
+                xero_type="TRANSFER", total=Decimal(100 + n), posted_date=date(2026, 10, 1),
+            )  # fmt: skip
+            uow.links.add(link)
+        uow.commit()
 
 
 def _link(store: Store, made: list[dict[str, object]], total: int) -> None:
@@ -89,6 +114,7 @@ def run() -> list[Measurement]:
         store = Store.open(f"sqlite:///{Path(folder) / DEMO_LEDGER}", TokenCipher([generate_key()]))
         try:
             _link(store, made, LINKED)
+            _transfers(sandboxes.xero, store, TRANSFERS)
             service.drift()  # sets the cursors
             clock.advance(5)
             quiet = service.drift()
@@ -103,13 +129,14 @@ def run() -> list[Measurement]:
             store.close()
             service.close()
     assert len(changed.findings) == CHANGED, len(changed.findings)
+    assert not quiet.findings, quiet.findings
     return [
         Measurement(
             "drift",
             f"{LINKED:,} linked, nothing changed: Xero calls",
             quiet.calls,
             "calls",
-            f"<= {POLLED} (one per endpoint)",
+            f"<= {POLLED + SWEEP} (one per endpoint, one sweep)",
         ),
         Measurement("drift", f"{CHANGED} of {LINKED:,} voided in Xero: Xero calls", changed.calls, "calls"),
         Measurement(

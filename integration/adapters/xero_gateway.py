@@ -15,9 +15,11 @@ from typing import Any, Literal
 from integration.adapters.lazy import Lazy
 from integration.domain import (
     AccountClass,
+    AllocationSummary,
     ElementOutcome,
     Endpoint,
     Identity,
+    LineSummary,
     XeroAccount,
     XeroAllocationState,
     XeroChangeRecord,
@@ -31,6 +33,7 @@ from integration.domain import (
     XeroTaxRate,
 )
 from integration.errors import Unavailable
+from integration.rules.posting import LINE_WORDS
 from integration.xero import ElementResult, XeroClient
 from integration.xero import schemas as xero
 
@@ -308,6 +311,7 @@ def _record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
         return XeroRecord(
             endpoint, doc.id, doc.status, doc.updated_date_utc, doc.number, doc.total, doc.total_tax, doc.date,
             doc.contact_id, tuple(XeroPayment(p.payment_id, p.amount) for p in doc.payments), amount_due=due,
+            lines=_lines(doc), allocations=_allocations(doc) if isinstance(doc, xero.CreditNote) else None,
         )  # fmt: skip
     if endpoint == "Payments":
         payment = xero.Payment.model_validate(item)
@@ -328,7 +332,39 @@ def _record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
             date=transfer.date,
         )  # fmt: skip
     contact = xero.Contact.model_validate(item)
-    return XeroRecord(endpoint, contact.contact_id, contact.contact_status, contact.updated_date_utc)
+    return XeroRecord(
+        endpoint, contact.contact_id, contact.contact_status, contact.updated_date_utc,
+        merged_to=contact.merged_to_contact_id or None,
+    )  # fmt: skip
+
+
+def _lines(doc: xero.Invoice | xero.CreditNote) -> tuple[LineSummary, ...] | None:
+    """The document's lines; None when the answer carried none (an approved document always has one)."""
+    if not doc.line_items:
+        return None
+    return tuple(
+        LineSummary(
+            x.account_code or "",
+            x.tax_type or "",
+            x.line_amount,
+            x.tax_amount,
+            (x.description or "")[:LINE_WORDS],
+        )
+        for x in doc.line_items
+    )
+
+
+def _allocations(note: xero.CreditNote) -> tuple[AllocationSummary, ...]:
+    found = []
+    for line in note.allocations:
+        invoice = line.invoice or {}
+        number = invoice.get("InvoiceNumber")
+        found.append(
+            AllocationSummary(
+                str(invoice.get("InvoiceID") or ""), line.amount, str(number) if number else None
+            )
+        )
+    return tuple(found)
 
 
 def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:

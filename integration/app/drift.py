@@ -41,6 +41,7 @@ def problem_of(finding: DriftFinding) -> Problem:
         rules.describe(finding),
         describe(finding.kind.code).fix,
         documents=(finding.source_ref,),
+        facts=rules.facts(finding),
     )
 
 

@@ -73,6 +73,8 @@ from integration.domain.drift import (
     XeroRecord,
 )
 from integration.domain.ledger import (
+    AllocationSummary,
+    LineSummary,
     Link,
     LinkState,
     PaymentDecision,
@@ -135,6 +137,7 @@ __all__ = [
     "AlertSource",
     "AlertState",
     "Allocation",
+    "AllocationSummary",
     "AppliedPayment",
     "BankDeposit",
     "BankEntry",
@@ -157,6 +160,7 @@ __all__ = [
     "ItemResult",
     "JournalLine",
     "Line",
+    "LineSummary",
     "LinedDocument",
     "Link",
     "LinkState",

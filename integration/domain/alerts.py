@@ -68,6 +68,7 @@ class Alert:
     ignore_reason: str | None = None
     slack_channel: str | None = None
     slack_ts: str | None = None
+    facts: dict[str, Any] | None = None  # the problem's facts as data (see `Problem.facts`)
 
     @property
     def state(self) -> AlertState:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from integration.domain.alerts import AlertChanges
 from integration.domain.documents import SourceRef
+from integration.domain.ledger import AllocationSummary, LineSummary
 
 
 class DriftKind(StrEnum):
@@ -23,7 +24,9 @@ class DriftKind(StrEnum):
     VOIDED = "voided"
     PAYMENT_DELETED = "payment_deleted"
     PAID_ELSEWHERE = "paid_elsewhere"
+    ALLOCATION_CHANGED = "allocation_changed"
     EDITED = "edited"
+    CONTACT_MERGED = "contact_merged"
     CONTACT_ARCHIVED = "contact_archived"
 
     @property
@@ -56,6 +59,10 @@ class XeroRecord:
     payments: tuple[XeroPayment, ...] = ()
     settles: str | None = None  # a payment: the id of the document it pays
     amount_due: Decimal | None = None
+    # None when the answer did not carry them (a list without `page`): then they are not compared.
+    lines: tuple[LineSummary, ...] | None = None
+    allocations: tuple[AllocationSummary, ...] | None = None  # a credit note's, as Xero lists them
+    merged_to: str | None = None  # a contact merged into another (Xero's `MergedToContactID`)
 
 
 @dataclass(frozen=True, slots=True)

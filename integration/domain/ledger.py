@@ -17,6 +17,27 @@ class LinkState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class LineSummary:
+    """One line of a document as drift compares it: account code, tax type, amount before tax, tax, and the
+    description (for the words only: a reworded description is not a drift)."""
+
+    account_code: str
+    tax_type: str
+    amount: Decimal
+    tax: Decimal
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationSummary:
+    """Part of a credit note applied to an invoice (by the invoice's Xero id), as drift compares it."""
+
+    invoice_id: str
+    amount: Decimal
+    invoice_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A source document posted to Xero. Only one LINKED link may exist per source document."""
 
@@ -39,6 +60,10 @@ class Link:
     posted_date: date | None = None
     posted_contact_id: str | None = None
     settles_xero_id: str | None = None  # a payment: the Xero document it pays
+    # The lines the bot posted (one per account code and tax type) and the credit-note allocations it made; None
+    # on links made before these were recorded (0007), which are then not compared on lines or allocations.
+    posted_lines: tuple[LineSummary, ...] | None = None
+    posted_allocations: tuple[AllocationSummary, ...] | None = None
 
 
 class PostingState(StrEnum):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from integration.domain.documents import SourceRef
 
@@ -29,6 +30,9 @@ class Problem:
     fix: str
     severity: Severity = Severity.BLOCKING
     documents: tuple[SourceRef, ...] = ()
+    # What the alert is about as data, for readers other than a person (the daily summary reads a drift's
+    # number, changes, who and when here); stored with the alert.
+    facts: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def fingerprint(self) -> str:

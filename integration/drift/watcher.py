@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from integration.domain import (
+    AllocationSummary,
     Drift,
     DriftFinding,
     DriftKind,
@@ -23,10 +25,12 @@ from integration.domain import (
 from integration.drift.polling import ENDPOINTS, Poller
 from integration.errors import Fatal, Retriable
 from integration.ports import XeroWatch
-from integration.rules.drift import compare
+from integration.rules.drift import bot_allocations, compare
 from integration.store import Store
 
 log = logging.getLogger(__name__)
+SWEEP_CURSOR = "xero:BankTransfers:sweep"  # the Xero id (lower case) of the transfer the sweep read last
+TRANSFER = "TRANSFER"  # the Xero type of a linked bank transfer
 
 
 @dataclass(slots=True)
@@ -60,6 +64,7 @@ class DriftWatcher:
                     result.findings.append(self._who(finding, endpoint))
                 result.examined |= self._examined(endpoint, records)
                 self._poller.advance(endpoint, since, records)
+            self._sweep(result)
         except (Retriable, Fatal) as error:
             log.warning("The drift pass stopped early and resumes from its cursors next time: %s", error)
             result.error = str(error)
@@ -115,37 +120,92 @@ class DriftWatcher:
             bot_payments |= (
                 set(uow.payment_decisions.of_kind(PaymentDecisionKind.ADOPT, listed)) if listed else set()
             )
+        allocations = self._bot_allocations(
+            [link for link in linked.values() if link.posted_allocations is not None]
+        )
         found = []
         for record in records:
             link = linked.get(record.xero_id.lower())
             if link is None:
                 continue
-            drifts = compare(link, record, bot_payment_ids=bot_payments)
+            drifts = compare(
+                link,
+                record,
+                bot_payment_ids=bot_payments,
+                bot_allocations=allocations.get(link.xero_id.lower()),
+            )
             if drifts:
                 found.append(_finding(link, drifts))
         return found
 
+    def _bot_allocations(self, notes: list[Link]) -> dict[str, tuple[AllocationSummary, ...]]:
+        """The allocations each linked credit note should still have in Xero (by its Xero id, lower case), the
+        invoices named by their Xero numbers where the ledger has them. Reads the ledger only when a changed credit
+        note has allocations the bot made."""
+        if not notes:
+            return {}
+        with self._store.unit_of_work() as uow:
+            removed = uow.reallocations.all()
+            expected = {n.xero_id.lower(): bot_allocations(n, removed) or () for n in notes}
+            invoices = uow.links.active_by_xero_id({a.invoice_id for a in chain(*expected.values())})
+        return {
+            note: tuple(
+                replace(
+                    a,
+                    invoice_number=a.invoice_number
+                    or getattr(invoices.get(a.invoice_id.lower()), "xero_number", None),
+                )
+                for a in wanted
+            )
+            for note, wanted in expected.items()
+        }
+
+    def _sweep(self, result: WatchResult) -> None:
+        """Read one linked bank transfer by id, the next after the sweep's cursor (wrapping round), and compare it.
+
+        Why: a transfer carries only its creation date, so `If-Modified-Since` never lists one a person deleted
+        later. The trade-off: a quiet pass costs one call more (none while no transfer is linked), and a deleted
+        transfer is found within one turn of the sweep, that is (linked transfers) passes after the delete; with
+        200 transfers and a pass every 15 minutes, within about two days. Reading them all at once would find it
+        at the next pass for the same one call, but only by trusting that Xero's unpaged list is whole, where a
+        missing record would be a false "deleted"; read by id, a 404 or DELETED is Xero's own word."""
+        with self._store.unit_of_work() as uow:
+            after = uow.cursors.get(SWEEP_CURSOR)
+            link = uow.links.next_active(TRANSFER, after)
+        if link is None:
+            return
+        records = self._watch.records("BankTransfers", [link.xero_id])
+        drifts = compare(link, records[0] if records else None)
+        if drifts:
+            result.findings.append(self._who(_finding(link, drifts), "BankTransfers"))
+        result.examined.add(link.xero_id.lower())
+        with self._store.unit_of_work() as uow:
+            uow.cursors.set(SWEEP_CURSOR, link.xero_id.lower())
+            uow.commit()
+
     def _contacts(self, records: list[XeroRecord]) -> list[DriftFinding]:
-        """One finding per archived contact the bot posted documents for (not one per document: a contact may
-        have hundreds), naming its documents."""
-        archived = {r.xero_id.lower() for r in records if (r.status or "").upper() == "ARCHIVED"}
-        if not archived:
+        """One finding per merged or archived contact the bot posted documents for (not one per document: a
+        contact may have hundreds), naming its documents. A merged contact is archived too; the merge says more."""
+        changed = {
+            r.xero_id.lower(): r for r in records if r.merged_to or (r.status or "").upper() == "ARCHIVED"
+        }
+        if not changed:
             return []
         with self._store.unit_of_work() as uow:
-            by_contact = uow.links.active_by_contact(archived)
+            by_contact = uow.links.active_by_contact(changed)
         found = []
         for contact_id, links in sorted(by_contact.items()):
             numbers = sorted(link.source_number for link in links)
             shown = ", ".join(numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+            merged_to = changed[contact_id].merged_to
+            drift = (
+                Drift(DriftKind.CONTACT_MERGED, "contact", contact_id, f"merged into contact {merged_to}")
+                if merged_to
+                else Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived")
+            )
             found.append(
                 DriftFinding(
-                    contact_id,
-                    None,
-                    links[0].source,
-                    shown,
-                    "the contact of",
-                    (Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived"),),
-                    contact=True,
+                    contact_id, None, links[0].source, shown, "the contact of", (drift,), contact=True
                 )
             )
         return found

@@ -1,20 +1,29 @@
 """Drift rules: compare what Xero now holds of a linked document with what the bot posted; pure, no I/O.
 
 `compare` lists the drifts of one document; `describe` words a finding for the alerts channel (what changed, before
-→ after, who and when, what it breaks in Actionstep) and `read_back` takes those words apart again for the daily
-summary; `budget_refusal` says whether a pass may spend its share of
-the day's Xero calls; `next_cursor` is where an endpoint's next poll starts.
+→ after, who and when, what it breaks in Actionstep) and `facts` gives the same as data for the alert's row (the
+daily summary reads them there); `budget_refusal` says whether a pass may spend its share of the day's Xero calls;
+`next_cursor` is where an endpoint's next poll starts.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from integration.domain import Drift, DriftFinding, DriftKind, DriftPass, Link, XeroRecord
+from integration.domain import (
+    AllocationSummary,
+    Drift,
+    DriftFinding,
+    DriftKind,
+    DriftPass,
+    LineSummary,
+    Link,
+    ReallocationState,
+    RemovedAllocation,
+    XeroRecord,
+)
 
 # Xero's daily limit per tenant (developer.xero.com/documentation/guides/oauth2/limits: 5,000 calls a day).
 DAY_LIMIT = 5000
@@ -32,9 +41,12 @@ def compare(
     *,
     bot_payment_ids: Collection[str] = (),
     contact_archived: bool = False,
+    bot_allocations: Sequence[AllocationSummary] | None = None,
 ) -> list[Drift]:
     """How Xero's `record` of the linked document differs from what the bot posted (`link`); None when Xero no
-    longer has it. `bot_payment_ids` are the Xero ids (lower case) of payments the bot posted."""
+    longer has it. `bot_payment_ids` are the Xero ids (lower case) of payments the bot posted; `bot_allocations`
+    the credit-note allocations the bot made that should still be there (`bot_allocations` below), None when
+    unknown."""
     is_payment = link.settles_xero_id is not None or (
         record is not None and record.endpoint in PAYMENT_ENDPOINTS
     )
@@ -61,9 +73,90 @@ def compare(
                     f"{_money(paid)} paid by {len(foreign)} payment(s) the bot did not post",
                 )
             )
+    if bot_allocations is not None and record.allocations is not None:
+        drifts += _allocation_drifts(bot_allocations, record.allocations)
     if contact_archived:
         drifts.append(Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived"))
     return drifts
+
+
+def bot_allocations(link: Link, removed: Iterable[RemovedAllocation]) -> tuple[AllocationSummary, ...] | None:
+    """The allocations of the linked credit note that the bot made and that should still be in Xero: those it
+    posted with the note, less those an unlink took off a voided invoice (`removed_allocations`), plus those it
+    applied again to the corrected invoice. One being sent (answer not yet confirmed) is expected nowhere. None
+    for a link made before allocations were recorded."""
+    if link.posted_allocations is None:
+        return None
+    expected = list(link.posted_allocations)
+    for r in removed:
+        if r.credit_note_id.lower() != link.xero_id.lower():
+            continue
+        taken = next(
+            (
+                a
+                for a in expected
+                if a.invoice_id.lower() == r.old_invoice_id.lower() and a.amount == r.amount
+            ),
+            None,
+        )
+        if taken is not None:
+            expected.remove(taken)
+        if r.state is ReallocationState.REAPPLIED and r.invoice_id:
+            expected.append(AllocationSummary(r.invoice_id, r.amount, r.invoice_number))
+    return tuple(expected)
+
+
+def _allocation_drifts(
+    expected: Sequence[AllocationSummary], found: Sequence[AllocationSummary]
+) -> list[Drift]:
+    """An allocation the bot made that Xero no longer has, or has for another amount (per invoice)."""
+    drifts = []
+    for invoice_id in dict.fromkeys(a.invoice_id.lower() for a in expected):
+        ours = [a for a in expected if a.invoice_id.lower() == invoice_id]
+        theirs = [a for a in found if a.invoice_id.lower() == invoice_id]
+        posted = sum((a.amount for a in ours), Decimal(0))
+        now = sum((a.amount for a in theirs), Decimal(0))
+        if posted == now:
+            continue
+        number = next((a.invoice_number for a in (*ours, *theirs) if a.invoice_number), None) or invoice_id
+        drifts.append(
+            Drift(
+                DriftKind.ALLOCATION_CHANGED,
+                f"credit allocated to {number}",
+                _money(posted),
+                _money(now) if theirs else "removed",
+            )
+        )
+    return drifts
+
+
+def _line_words(line: LineSummary) -> str:
+    return " ".join(p for p in (line.account_code, line.description, _money(line.amount), line.tax_type) if p)
+
+
+def _grouped(lines: Iterable[LineSummary]) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+    """Amount and tax per (account code, tax type): how the bot summarises lines, so a split line is the same."""
+    groups: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        key = (line.account_code.upper(), line.tax_type.upper())
+        amount, tax = groups.get(key, (Decimal(0), Decimal(0)))
+        groups[key] = (amount + line.amount, tax + line.tax)
+    return {k: v for k, v in groups.items() if v != (Decimal(0), Decimal(0))}
+
+
+def _lines_drift(link: Link, record: XeroRecord) -> Drift | None:
+    """The lines, when Xero's differ in account, tax type, amount or tax from those the bot posted (a reworded
+    description is not a drift); compared only when both are known."""
+    if link.posted_lines is None or record.lines is None:
+        return None
+    if _grouped(link.posted_lines) == _grouped(record.lines):
+        return None
+    return Drift(
+        DriftKind.EDITED,
+        "lines",
+        "; ".join(map(_line_words, link.posted_lines)),
+        "; ".join(map(_line_words, record.lines)),
+    )
 
 
 def _edits(link: Link, record: XeroRecord) -> list[Drift]:
@@ -87,6 +180,8 @@ def _edits(link: Link, record: XeroRecord) -> list[Drift]:
         and record.number != link.xero_number
     ):
         found.append(Drift(DriftKind.EDITED, "number", link.xero_number, record.number))
+    if record.endpoint in DOCUMENT_ENDPOINTS and (lines := _lines_drift(link, record)) is not None:
+        found.append(lines)
     return found
 
 
@@ -101,18 +196,36 @@ _BREAKS = {
     "paid in Xero.",
     DriftKind.EDITED: "Xero no longer matches Actionstep for {source}; a receipt for the Actionstep amount may fail "
     '("Payment amount exceeds the amount outstanding") or leave a balance.',
+    DriftKind.ALLOCATION_CHANGED: "Actionstep says {source} is applied as posted; in Xero the invoice it credited "
+    "owes a different amount, so Actionstep's receipts for it may fail or leave a balance.",
+    DriftKind.CONTACT_MERGED: "Xero moved these documents to the contact it kept and archived this one; the next "
+    "document for this Actionstep contact will look for the archived one.",
     DriftKind.CONTACT_ARCHIVED: "New documents and payments for this contact will be refused by Xero.",
 }
+
+
+def _changes(finding: DriftFinding) -> str:
+    return "; ".join(
+        f"{d.what}: {d.before} → {d.after}" if d.before is not None and d.after is not None else d.what
+        for d in finding.drifts
+    )
+
+
+def facts(finding: DriftFinding) -> dict[str, str | None]:
+    """The finding as data, stored on its alert (`Problem.facts`) for the daily summary: the Xero number, what
+    changed, and who and when (ISO 8601, UTC) where Xero's History said."""
+    return {
+        "number": finding.xero_number or finding.source_number,
+        "changes": _changes(finding),
+        "who": finding.changed_by,
+        "at": finding.changed_at.isoformat() if finding.changed_at else None,
+    }
 
 
 def describe(finding: DriftFinding) -> str:
     """The alert's words: what changed (before → after), who and when, and what it breaks in Actionstep."""
     number = finding.xero_number or finding.source_number
     source = f"{finding.source_label} {finding.source_number}"
-    changes = "; ".join(
-        f"{d.what}: {d.before} → {d.after}" if d.before is not None and d.after is not None else d.what
-        for d in finding.drifts
-    )
     who = ""
     if finding.changed_by or finding.changed_at:
         who = " by " + (finding.changed_by or "someone")
@@ -121,33 +234,7 @@ def describe(finding: DriftFinding) -> str:
     breaks = " ".join(
         dict.fromkeys(_BREAKS[d.kind].format(source=source, number=number) for d in finding.drifts)
     )
-    return f"{number} ({source}) was changed in Xero{who}: {changes}. {breaks}"
-
-
-# `describe`'s first sentence; the changes end at the first ". " (amounts have no space after their point).
-_DESCRIBED = re.compile(
-    r"^(?P<number>.+?) \(.*?\) was changed in Xero(?: by (?P<who>.+?))?(?: on (?P<at>\d{4}-\d\d-\d\d \d\d:\d\d UTC))?"
-    r": (?P<changes>.+?)\.(?: |$)",
-    re.DOTALL,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class DescribedDrift:
-    """A drift alert's words taken apart: the Xero number, what changed, and who and when where Xero said."""
-
-    number: str | None
-    changes: str
-    who: str | None = None
-    at: str | None = None  # "2024-07-01 09:30 UTC", as the alert says it
-
-
-def read_back(message: str) -> DescribedDrift:
-    """What `describe` wrote, in parts; a message it did not write comes back whole as the changes."""
-    found = _DESCRIBED.match(message)
-    if found is None:
-        return DescribedDrift(None, message)
-    return DescribedDrift(found["number"], found["changes"], found["who"], found["at"])
+    return f"{number} ({source}) was changed in Xero{who}: {_changes(finding)}. {breaks}"
 
 
 def budget_refusal(remaining: int | None, percent: int, *, day_limit: int = DAY_LIMIT) -> str | None:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from integration.domain import (
+    AllocationSummary,
     BankEntry,
     CreditNote,
     Direction,
@@ -31,6 +32,7 @@ from integration.domain import (
     Endpoint,
     Identity,
     LinedDocument,
+    LineSummary,
     Matter,
     Payment,
     SourceRef,
@@ -259,3 +261,32 @@ def translate(document: Document, targets: Targets, context: PostingContext) -> 
             document.ref, Endpoint.BANK_TRANSACTIONS, body, document.amount, Decimal(0), identity
         )
     raise PostingError(f"No Xero translation for {document.kind.label}.")
+
+
+# The words of a line in a drift alert keep this much of its description.
+LINE_WORDS = 40
+
+
+def posted_lines(posting: XeroPosting) -> tuple[LineSummary, ...] | None:
+    """The lines the bot sends for an invoice or credit note (kept on its link for drift); None for other kinds."""
+    if posting.endpoint not in (Endpoint.INVOICES, Endpoint.CREDIT_NOTES):
+        return None
+    return tuple(
+        LineSummary(
+            str(item["AccountCode"]),
+            str(item["TaxType"]),
+            Decimal(item["LineAmount"]),
+            Decimal(item["TaxAmount"]),
+            str(item.get("Description") or "")[:LINE_WORDS],
+        )
+        for item in posting.body.get("LineItems", [])
+    )
+
+
+def posted_allocations(posting: XeroPosting) -> tuple[AllocationSummary, ...] | None:
+    """The allocations the bot makes with a credit note (kept on its link for drift); None for other kinds."""
+    if posting.endpoint is not Endpoint.CREDIT_NOTES:
+        return None
+    return tuple(
+        AllocationSummary(str(a["Invoice"]["InvoiceID"]), Decimal(a["Amount"])) for a in posting.allocations
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from integration.domain import (
@@ -23,7 +23,6 @@ from integration.domain import (
     ItemResult,
     Outcome,
 )
-from integration.rules.drift import read_back
 
 POSTED = (Outcome.POSTED, Outcome.ADOPTED)
 OUTCOMES = (*POSTED, Outcome.SKIPPED_BY_DESIGN)  # the outcomes a summary counts
@@ -59,11 +58,14 @@ class DriftLine:
 
 
 def drift_line(alert: Alert) -> DriftLine:
-    """The summary's line for a drift alert, from the alert's words and the document it names."""
-    described = read_back(alert.message)
+    """The summary's line for a drift alert, from the facts stored with it (`rules.drift.facts`); an alert raised
+    before facts were stored shows its whole message as what changed."""
+    facts = alert.facts or {}
     named = next((d.number for d in alert.documents if d.number), None)
-    document = described.number or named or alert.subject
-    return DriftLine(alert, document, described.changes, described.who, described.at)
+    document = facts.get("number") or named or alert.subject
+    at = facts.get("at")
+    when = f"{datetime.fromisoformat(at).astimezone(UTC):%Y-%m-%d %H:%M} UTC" if at else None
+    return DriftLine(alert, document, facts.get("changes") or alert.message, facts.get("who"), when)
 
 
 @dataclass(frozen=True, slots=True)

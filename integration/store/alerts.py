@@ -42,6 +42,7 @@ def _to_alert(row: AlertRow) -> Alert:
         ignore_reason=row.ignore_reason,
         slack_channel=row.slack_channel,
         slack_ts=row.slack_ts,
+        facts=row.facts,
     )
 
 
@@ -70,7 +71,7 @@ class AlertRepository:
                 with self._session.begin_nested():
                     row = AlertRow(
                         fingerprint=problem.fingerprint, code=problem.code, subject=problem.subject,
-                        message=problem.message, fix=problem.fix, detail=_detail(source, documents), count=1,
+                        message=problem.message, fix=problem.fix, detail=_detail(source, documents), count=1, facts=problem.facts,
                         first_seen=now, last_seen=now, version=1,
                     )  # fmt: skip
                     self._session.add(row)
@@ -82,6 +83,7 @@ class AlertRepository:
         values: dict[str, Any] = {
             "code": problem.code, "message": problem.message, "fix": problem.fix,
             "detail": _detail(source, documents), "last_seen": now, "version": AlertRow.version + 1,
+            "facts": problem.facts,
         }  # fmt: skip
         if reopened:
             values.update(

@@ -4,15 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from integration.domain import DocumentKind, Link, LinkState, SourceRef
+from integration.domain import AllocationSummary, DocumentKind, LineSummary, Link, LinkState, SourceRef
 from integration.errors import AlreadyLinked
 from integration.store.tables import LinkRow
 from integration.store.types import utcnow
+
+
+def _lines_json(lines: tuple[LineSummary, ...] | None) -> list[Any] | None:
+    """Money as text in JSON, so no float ever holds it."""
+    if lines is None:
+        return None
+    return [[x.account_code, x.tax_type, str(x.amount), str(x.tax), x.description] for x in lines]
+
+
+def _lines(raw: list[Any] | None) -> tuple[LineSummary, ...] | None:
+    if raw is None:
+        return None
+    return tuple(LineSummary(code, tax_type, Decimal(amount), Decimal(tax), text) for code, tax_type, amount, tax,
+                 text in raw)  # fmt: skip
+
+
+def _allocations_json(allocations: tuple[AllocationSummary, ...] | None) -> list[Any] | None:
+    if allocations is None:
+        return None
+    return [[a.invoice_id, str(a.amount), a.invoice_number] for a in allocations]
+
+
+def _allocations(raw: list[Any] | None) -> tuple[AllocationSummary, ...] | None:
+    if raw is None:
+        return None
+    return tuple(AllocationSummary(invoice_id, Decimal(amount), number) for invoice_id, amount, number in raw)
 
 
 def _to_link(row: LinkRow) -> Link:
@@ -34,6 +62,8 @@ def _to_link(row: LinkRow) -> Link:
         posted_date=date.fromisoformat(row.posted_date) if row.posted_date else None,
         posted_contact_id=row.posted_contact_id,
         settles_xero_id=row.settles_xero_id,
+        posted_lines=_lines(row.posted_lines),
+        posted_allocations=_allocations(row.posted_allocations),
     )
 
 
@@ -59,6 +89,8 @@ class LinkRepository:
             posted_date=link.posted_date.isoformat() if link.posted_date else None,
             posted_contact_id=link.posted_contact_id,
             settles_xero_id=link.settles_xero_id,
+            posted_lines=_lines_json(link.posted_lines),
+            posted_allocations=_allocations_json(link.posted_allocations),
         )
         try:
             with self._session.begin_nested():
@@ -173,6 +205,18 @@ class LinkRepository:
             for row in rows:
                 found.setdefault((row.posted_contact_id or "").lower(), []).append(_to_link(row))
         return found
+
+    def next_active(self, xero_type: str, after: str | None) -> Link | None:
+        """The active link of `xero_type` with the smallest Xero id (lower case) after `after`, wrapping round to
+        the first when none is after it: one step of a rotating sweep."""
+        query = select(LinkRow).where(LinkRow.state == LinkState.LINKED.value, LinkRow.xero_type == xero_type)
+        ordered = query.order_by(func.lower(LinkRow.xero_id)).limit(1)
+        row = None
+        if after is not None:
+            row = self._session.scalar(ordered.where(func.lower(LinkRow.xero_id) > after.lower()))
+        if row is None:
+            row = self._session.scalar(ordered)
+        return _to_link(row) if row is not None else None
 
     def count_active(self) -> int:
         """How many documents are linked now."""

@@ -118,6 +118,9 @@ class LinkRow(Base):
     posted_date: Mapped[str | None] = mapped_column(String(10))
     posted_contact_id: Mapped[str | None] = mapped_column(String(100))
     settles_xero_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # The summarised lines posted and the credit-note allocations made, as JSON with amounts as text (0007).
+    posted_lines: Mapped[list[Any] | None] = mapped_column(JSON)
+    posted_allocations: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class PostingRow(Base):
@@ -205,6 +208,9 @@ class AlertRow(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    facts: Mapped[
+        dict[str, Any] | None
+    ]  # the problem's facts as data (a drift's number, changes, who, when; 0007)
 
 
 class UnlinkRequestRow(Base):

@@ -60,7 +60,13 @@ from integration.rules.bankfeed import (
     describe_match,
     match_payment,
 )
-from integration.rules.posting import XeroPosting, batch_key, document_key
+from integration.rules.posting import (
+    XeroPosting,
+    batch_key,
+    document_key,
+    posted_allocations,
+    posted_lines,
+)
 from integration.store import Store
 
 TAXED = (Endpoint.INVOICES, Endpoint.CREDIT_NOTES)  # where the posting's tax is the document's own
@@ -314,6 +320,14 @@ class Delivery:
                                 posted_date=_adopted_date(settled) or posting.identity.date,
                                 posted_contact_id=settled.xero.contact_id or _contact_of(posting),
                                 settles_xero_id=posting.identity.settles,
+                                # An adopted copy's lines are Xero's, unread: not compared rather than guessed.
+                                posted_lines=None
+                                if settled.outcome is Outcome.ADOPTED
+                                else posted_lines(posting),
+                                # A refused allocation was not made: none is the bot's to miss later.
+                                posted_allocations=()
+                                if allocation_failures.get(key)
+                                else posted_allocations(posting),
                             )
                         )
                     except AlreadyLinked:

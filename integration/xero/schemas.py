@@ -108,6 +108,9 @@ class Contact(XeroModel):
     contact_status: str = "ACTIVE"
     email_address: str | None = None
     updated_date_utc: MsDateTime = None
+    # Set on a contact merged into another; "Only returned when using paging or when fetching a contact by
+    # ContactId or ContactNumber" (spec `Contact.MergedToContactID`).
+    merged_to_contact_id: str | None = None
 
 
 class ContactRef(XeroModel):
@@ -145,6 +148,16 @@ class AllocationLine(XeroModel):
     invoice: dict[str, Any] | None = None
 
 
+class LineItem(XeroModel):
+    """A line of an invoice or credit note; a list without `page` answers with none (spec `getInvoices` `page`)."""
+
+    description: str | None = None
+    account_code: str | None = None
+    tax_type: str | None = None
+    line_amount: Decimal = Decimal(0)
+    tax_amount: Decimal = Decimal(0)
+
+
 class AppliedCredit(XeroModel):
     """A credit note as listed on the invoice it is allocated to."""
 
@@ -164,6 +177,7 @@ class Document(XeroModel):
     total: Decimal = Decimal(0)
     contact: ContactRef | None = None
     updated_date_utc: MsDateTime = None
+    line_items: list[LineItem] = []
 
     @property
     def contact_id(self) -> str | None:

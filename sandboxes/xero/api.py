@@ -15,6 +15,8 @@ be returned in a single API call with line items shown for each invoice"; XeroAP
 without pagination "it will return empty array as line items"); XeroAPI/Xero-NetStandard #199 (lines returned
 with the `Statuses` parameter, not with the same statuses in `where`); issue 12 ("Reads") for `IDs` and
 `InvoiceNumbers`. `ContactIDs` alone does not bring lines back (no source says it does: the stricter reading).
+Credit notes likewise: lines only with `page` (spec `getCreditNotes` `page`, "Up to 100 credit notes will be
+returned in a single API call with line items shown for each credit note") or by id; their `Allocations` always.
 
 History. `GET /{Endpoint}/{id}/History` answers `{"HistoryRecords": [...]}` (spec `getInvoiceHistory` and the
 other `…History` operations; `history`).
@@ -189,7 +191,12 @@ class AccountingApi:
                 for c in self._pool(resource, books.contacts, _pinned(keys, "contactid", ids))
                 if (archived or c.status != "ARCHIVED") and (not ids or c.id in ids)
             ]
-            return "Contacts", [render.contact(c) for c in contacts]
+            rendered = [render.contact(c) for c in contacts]
+            if (
+                not one and request.param("page") is None
+            ):  # spec `Contact.MergedToContactID`: paged or by id only
+                rendered = [{k: v for k, v in r.items() if k != "MergedToContactID"} for r in rendered]
+            return "Contacts", rendered
         if resource in ("invoices", "creditnotes"):
             return self._document_records(request, credit=resource == "creditnotes", one=one, keys=keys)
         if resource == "payments":
@@ -197,9 +204,14 @@ class AccountingApi:
         if resource == "banktransactions":
             found = self._pool(resource, books.bank_transactions, keys)
             return "BankTransactions", [render.bank_transaction(t) for t in found]
-        if resource == "banktransfers":
-            found = self._pool(resource, books.bank_transfers, keys)
-            return "BankTransfers", [render.bank_transfer(t) for t in found]
+        if resource == "banktransfers":  # deleted ones only by id or asked for (spec `includeDeleted`)
+            deleted = one or request.flag("includeDeleted")
+            transfers = [
+                t
+                for t in self._pool(resource, books.bank_transfers, keys)
+                if deleted or t.status != "DELETED"
+            ]
+            return "BankTransfers", [render.bank_transfer(t) for t in transfers]
         if resource == "manualjournals":
             return "ManualJournals", [render.manual_journal(j) for j in books.journals.values()]
         raise _not_found()
@@ -231,7 +243,8 @@ class AccountingApi:
             ]
         rendered = _render_document(self.books)
         records = [rendered(d) for d in documents]
-        if not credit and not one and not any(request.param(p) is not None for p in DETAILED_BY):
+        detailed_by = ("page",) if credit else DETAILED_BY  # only `page` is documented for credit notes
+        if not one and not any(request.param(p) is not None for p in detailed_by):
             records = [_summarised(r) for r in records]
         return ("CreditNotes" if credit else "Invoices"), records
 

@@ -82,6 +82,7 @@ class Contact:
     status: str = "ACTIVE"
     email: str | None = None
     updated: dt.datetime | None = None
+    merged_to: str | None = None  # the contact kept when a person merged this one into it (`people`)
 
 
 @dataclass(slots=True)

@@ -39,7 +39,7 @@ import httpx
 from integration.clock import Clock, SystemClock
 from sandboxes import demo_chart
 from sandboxes.xero import messages as msg
-from sandboxes.xero import scopes
+from sandboxes.xero import people, scopes
 from sandboxes.xero.api import AccountingApi
 from sandboxes.xero.books import Contact, new_id
 from sandboxes.xero.faults import Faults
@@ -296,6 +296,16 @@ class XeroSandbox(Inspection):
             contact.status = "ARCHIVED"
             contact.updated = self.clock.now()
 
+    def merge_contacts(self, merged_id: str, into_id: str) -> None:
+        """Merge one contact into another, as a person does in Xero's web app (`people.merge_contacts`)."""
+        with self._lock:
+            people.merge_contacts(self.books, merged_id, into_id, self.clock.now())
+
+    def delete_transfer(self, transfer_id: str) -> None:
+        """Delete a bank transfer, as a person does in Xero's web app (`people.delete_transfer`)."""
+        with self._lock:
+            people.delete_transfer(self.books, transfer_id, self.clock.now())
+
     def archive_account(self, code: str) -> None:
         """Archive the account with `code`, as a person might in Xero."""
         with self._lock:
@@ -341,6 +351,10 @@ class XeroSandbox(Inspection):
     def use_up_minute(self) -> None:
         """Spend the rest of this minute's calls, as another app of the same firm might."""
         self.limiter.use_up(self.tenant_id, self.clock.now())
+
+    def spend_day(self, calls: int) -> None:
+        """Spend `calls` of today's calls, as another app of the same firm might."""
+        self.limiter.spend(self.tenant_id, self.clock.now(), calls)
 
     def use_up_day(self) -> None:
         """Spend the rest of today's calls, so the next call draws a 429 for the day."""

@@ -113,6 +113,13 @@ class RateLimiter:
             window.roll(now)
             window.used = self.limits.per_day if day else self.limits.per_minute
 
+    def spend(self, tenant_id: str, now: datetime, calls: int) -> None:
+        """Count `calls` against the tenant's day, as another app of the firm would spend them."""
+        with self._lock:
+            tenant = self._tenants.setdefault(tenant_id, _Tenant())
+            tenant.day.roll(now)
+            tenant.day.used = min(tenant.day.used + calls, self.limits.per_day)
+
     def _headers(self, tenant: _Tenant) -> list[tuple[str, str]]:
         return [
             ("X-DayLimit-Remaining", str(max(self.limits.per_day - tenant.day.used, 0))),

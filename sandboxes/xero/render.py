@@ -117,6 +117,8 @@ def contact(record: Contact) -> dict[str, Any]:
     }
     if record.number:
         rendered["ContactNumber"] = record.number
+    if record.merged_to:
+        rendered["MergedToContactID"] = record.merged_to
     if record.updated:
         rendered.update(_updated(record.updated))
     return rendered

@@ -6,22 +6,37 @@ Xero as a person would (`tests.support.xero_people`), and runs another pass.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
+from bot.notifier import Notifier
+from bot.scheduler import DRIFT, Plan, Scheduler
 from integration.app import Service
+from integration.app.slots import SlotDesk
 from integration.clock import VirtualClock
 from integration.domain import AlertSource, AlertState, RunStatus
+from integration.rules.schedule import Every
 from integration.store import Store
 from sandboxes.server import Sandboxes
+from tests.fakes.slack import BOT_TOKEN, FakeSlack
 from tests.support.engine import demo_service
-from tests.support.xero_people import delete_payment_in_xero, edit_in_xero, pay_in_xero, void_in_xero
+from tests.support.xero_people import (
+    delete_payment_in_xero,
+    edit_in_xero,
+    in_xero,
+    pay_in_xero,
+    void_in_xero,
+)
 
 BOOKKEEPER = "UBOOK"
 POLLED = 6  # Invoices, CreditNotes, Payments, BankTransactions, BankTransfers, Contacts
+SWEEP = 1  # one linked bank transfer read by id (the demo firm posts transfers)
 
 
 @pytest.fixture
@@ -56,13 +71,13 @@ def drift_alerts(service: Service) -> list[Any]:
     return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
 
 
-def test_a_pass_with_nothing_changed_costs_one_call_per_polled_endpoint(
+def test_a_pass_with_nothing_changed_costs_one_call_per_polled_endpoint_and_one_for_the_sweep(
     firm: tuple[Service, Sandboxes],
 ) -> None:
     service, _ = firm
     found = service.drift()
     assert found.complete and not found.findings
-    assert found.calls == POLLED
+    assert found.calls == POLLED + SWEEP
 
 
 def test_an_invoice_voided_in_xero_is_one_alert_naming_who_and_what_it_breaks(
@@ -203,3 +218,147 @@ def test_a_pass_interrupted_by_a_xero_outage_resumes_from_its_cursor(firm: tuple
     resumed = service.drift()
     assert resumed.complete
     assert [f.kind.code for f in resumed.findings] == ["drift.voided"]
+
+
+def posted_lines(invoice: dict[str, Any], **account_codes: str) -> list[dict[str, Any]]:
+    """The invoice's lines as one sends them again, with some account codes changed (by line index, "i0" …)."""
+    return [
+        {
+            "Description": line["Description"],
+            "Quantity": line["Quantity"],
+            "UnitAmount": line["UnitAmount"],
+            "AccountCode": account_codes.get(f"i{n}", line["AccountCode"]),
+            "TaxType": line["TaxType"],
+        }
+        for n, line in enumerate(invoice["LineItems"])
+    ]
+
+
+def test_lines_moved_to_another_account_in_xero_are_reported_though_the_total_is_the_same(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = firm
+    sale = unsettled(sandboxes)
+    first = sale["LineItems"][0]
+    other = next(code for code in ("200", "201", "202") if code != first["AccountCode"])  # income accounts
+    edited = edit_in_xero(sandboxes.xero, sale["InvoiceID"], LineItems=posted_lines(sale, i0=other))
+    assert edited.status_code == 200, edited.text
+
+    found = service.drift()
+
+    assert [(f.kind.code, [d.what for d in f.drifts]) for f in found.findings] == [
+        ("drift.edited", ["lines"])
+    ]
+    message = drift_alerts(service)[0].message
+    amount = f"{Decimal(str(first['LineAmount'])):,.2f}"
+    assert f"lines: {first['AccountCode']} {first['Description'][:40]} {amount} {first['TaxType']}" in message
+    assert f"→ {other} {first['Description'][:40]} {amount} {first['TaxType']}" in message
+
+
+def test_reworded_line_descriptions_in_xero_are_not_a_drift(firm: tuple[Service, Sandboxes]) -> None:
+    service, sandboxes = firm
+    sale = unsettled(sandboxes)
+    lines = [{**line, "Description": "Reworded by hand"} for line in posted_lines(sale)]
+    assert edit_in_xero(sandboxes.xero, sale["InvoiceID"], LineItems=lines).status_code == 200
+
+    found = service.drift()
+
+    assert found.complete and not found.findings
+
+
+def test_a_contact_merged_in_xero_is_one_alert_naming_the_contact_it_went_into(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = firm
+    sale = unsettled(sandboxes)
+    kept = sandboxes.xero.add_contact("The Contact Kept Pty Ltd")
+    sandboxes.xero.merge_contacts(sale["Contact"]["ContactID"], kept)
+    tick(sandboxes)
+
+    found = service.drift()
+
+    assert [f.kind.code for f in found.findings] == ["drift.contact_merged"]
+    alert = drift_alerts(service)[0]
+    assert alert.code == "drift.contact_merged" and f"merged into contact {kept}" in alert.message
+    assert "merge them in Actionstep too" in alert.fix
+    moved = next(i for i in sandboxes.xero.invoices() if i["InvoiceID"] == sale["InvoiceID"])
+    assert moved["Contact"]["ContactID"] == kept
+
+
+def test_a_credit_allocation_the_bot_made_and_a_person_removed_is_a_drift_on_the_credit_note(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = firm
+    note = next(c for c in sandboxes.xero.credit_notes() if c["Allocations"])
+    allocation = note["Allocations"][0]
+    removed = in_xero(
+        sandboxes.xero,
+        "DELETE",
+        f"CreditNotes/{note['CreditNoteID']}/Allocations/{allocation['AllocationID']}",
+    )
+    assert removed.status_code == 200, removed.text
+
+    found = service.drift()
+
+    assert [(f.xero_id.lower(), f.kind.code) for f in found.findings] == [
+        (note["CreditNoteID"].lower(), "drift.allocation_changed")
+    ]
+    amount = f"{Decimal(str(allocation['Amount'])):,.2f}"
+    number = allocation["Invoice"]["InvoiceNumber"]
+    assert f"credit allocated to {number}: {amount} → removed" in drift_alerts(service)[0].message
+
+
+def test_a_bank_transfer_deleted_in_xero_is_found_by_the_sweep_within_one_turn(
+    firm: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = firm
+    with store.unit_of_work() as uow:
+        ids = {t["BankTransferID"].lower() for t in sandboxes.xero.bank_transfers()}
+        linked = sorted(uow.links.active_by_xero_id(ids))
+    assert len(linked) >= 2, "the demo firm posts transfers"
+    target = linked[len(linked) // 2]
+    sandboxes.xero.delete_transfer(target)
+    before = len(sandboxes.xero.requests)
+
+    passes = [service.drift() for _ in linked]
+
+    found = [(f.xero_id.lower(), f.kind.code) for p in passes for f in p.findings]
+    assert found == [(target, "drift.deleted")]
+    assert all(p.calls <= POLLED + SWEEP + (1 if p.findings else 0) for p in passes)
+    read = [r.path for r in sandboxes.xero.requests[before:] if "BankTransfers/" in r.path]
+    assert sorted(path.rsplit("/", 1)[-1].lower() for path in read if "History" not in path) == linked
+
+
+def test_a_scheduled_pass_skips_without_calling_xero_when_the_day_has_less_than_its_share_left(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    service, sandboxes = demo_service(store)
+    sandboxes.xero.spend_day(4_700)  # another app of the firm spent most of the day
+    try:
+        assert service.sync("test", BOOKKEEPER).report.status is RunStatus.OK  # its answers say what is left
+        clock = sandboxes.clock
+        assert isinstance(clock, VirtualClock)
+        plan = Plan(
+            summary=None, summary_channel=None, auto_sync=None, health=None, drift=Every(timedelta(hours=1))
+        )
+        with FakeSlack() as slack:
+            client = WebClient(token=BOT_TOKEN, base_url=slack.url)
+            scheduler = Scheduler(
+                plan, service, client, Notifier(client, service, "CALERTS"), slots=SlotDesk(store, clock)
+            )
+            clock.advance(3600)
+            calls = len(sandboxes.xero.requests)
+            with caplog.at_level(logging.INFO, logger="bot.scheduler"):
+                assert scheduler.tick(DRIFT) is not None
+
+            assert len(sandboxes.xero.requests) == calls
+            assert any(
+                "Drift watch" in r.getMessage() and "below drift watching's share of 500" in r.getMessage()
+                for r in caplog.records
+            )
+            skipped = service.drift()
+            assert skipped.skipped and "below drift watching's share of 500 (10% of 5000)" in skipped.skipped
+            assert not skipped.complete and skipped.calls == 0
+            assert len(sandboxes.xero.requests) == calls
+    finally:
+        service.close()

@@ -12,7 +12,19 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from integration.domain import AlertSource, DocumentKind, ItemResult, Outcome, Problem, RunStatus, SourceRef
+from integration.app.drift import problem_of
+from integration.domain import (
+    AlertSource,
+    DocumentKind,
+    Drift,
+    DriftFinding,
+    DriftKind,
+    ItemResult,
+    Outcome,
+    Problem,
+    RunStatus,
+    SourceRef,
+)
 from integration.store.tables import UnlinkRequestRow
 from tests.support.firm import Firm, demo_firm, sales_invoice, supplier_invoice
 
@@ -155,12 +167,15 @@ def test_every_query_the_summary_makes_is_answered_from_an_index(tmp_path: Path)
 def test_open_drift_alerts_are_changed_in_xero_not_failures_and_an_ignored_one_is_not_listed(
     firm: Firm,
 ) -> None:
-    said = (
-        "INV-4 (sales invoice INV-4) was changed in Xero by Jane Ng on 2026-11-02 04:10 UTC: "
-        "total: 110.00 → 120.00. Xero no longer matches Actionstep."
-    )
+    # Words with ". " and "by" inside what changed: the summary reads the facts stored with the alert, not its words.
+    lines = Drift(DriftKind.EDITED, "lines", "200 Fees. Paid by card 100.00 GST", "200 Fees 90.00 GST")
+    finding = DriftFinding(
+        "a", "INV-4", SourceRef(DocumentKind.SALES_INVOICE, "4"), "INV-4", "sales invoice",
+        (Drift(DriftKind.EDITED, "total", "110.00", "120.00"), lines),
+        changed_by="Jane Ng", changed_at=datetime(2026, 11, 2, 4, 10, tzinfo=UTC),
+    )  # fmt: skip
     with firm.store.unit_of_work() as uow:
-        uow.alerts.raise_(Problem("drift.edited", "xero:a", said, "Look."), AlertSource.DRIFT, [])
+        uow.alerts.raise_(problem_of(finding), AlertSource.DRIFT, [])
         ignored, _ = uow.alerts.raise_(Problem("drift.voided", "xero:b", "?", "?"), AlertSource.DRIFT, [])
         uow.alerts.ignore(ignored.id, "U1", "known")
         uow.commit()
@@ -169,5 +184,21 @@ def test_open_drift_alerts_are_changed_in_xero_not_failures_and_an_ignored_one_i
 
     assert summary.failures == () and not summary.all_clear
     assert [(d.document, d.changes, d.who, d.at) for d in summary.drift] == [
-        ("INV-4", "total: 110.00 → 120.00", "Jane Ng", "2026-11-02 04:10 UTC")
+        (
+            "INV-4",
+            "total: 110.00 → 120.00; lines: 200 Fees. Paid by card 100.00 GST → 200 Fees 90.00 GST",
+            "Jane Ng",
+            "2026-11-02 04:10 UTC",
+        )
     ]
+
+
+def test_a_drift_alert_raised_before_facts_were_stored_shows_its_whole_message(firm: Firm) -> None:
+    said = "INV-9 (sales invoice INV-9) was changed in Xero: total: 1.00 → 2.00. Xero no longer matches Actionstep."
+    with firm.store.unit_of_work() as uow:
+        uow.alerts.raise_(Problem("drift.edited", "xero:old", said, "Look."), AlertSource.DRIFT, [])
+        uow.commit()
+
+    summary = firm.service.summary(now=NOW)
+
+    assert [(d.document, d.changes, d.who, d.at) for d in summary.drift] == [("xero:old", said, None, None)]

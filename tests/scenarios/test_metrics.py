@@ -65,7 +65,9 @@ def test_a_sync_moves_the_sync_document_call_alert_and_ack_metrics_and_no_label_
     labels = " ".join(f"{k}={v}" for _, sample_labels in after for k, v in sample_labels if k != "le")
     for secret_or_personal in (BOOKKEEPER, "INV-1", "xoxb-", "Bearer", ".00"):
         assert secret_or_personal not in labels
-    assert all("{id}" in v or "-" not in v for _, ls in after for k, v in ls if k == "endpoint"), "ids taken out"
+    assert all("{id}" in v or "-" not in v for _, ls in after for k, v in ls if k == "endpoint"), (
+        "ids taken out"
+    )
 
 
 def test_metrics_ask_for_the_configured_token_and_answer_401_without_it() -> None:

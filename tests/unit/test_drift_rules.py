@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from integration.domain import DocumentKind, DriftKind, Link, SourceRef, XeroPayment, XeroRecord
-from integration.rules.drift import budget_refusal, compare, next_cursor
+import pytest
+
+from integration.domain import (
+    AllocationSummary,
+    DocumentKind,
+    Drift,
+    DriftFinding,
+    DriftKind,
+    LineSummary,
+    Link,
+    ReallocationState,
+    RemovedAllocation,
+    SourceRef,
+    XeroPayment,
+    XeroRecord,
+)
+from integration.rules.drift import bot_allocations, budget_refusal, compare, facts, next_cursor
 
 POSTED = Link(
     SourceRef(DocumentKind.SALES_INVOICE, "1"),
@@ -93,3 +109,116 @@ def test_the_next_poll_starts_at_the_newest_change_seen_and_never_goes_back() ->
     assert next_cursor(None, []) is None
     assert next_cursor(early, [record(updated=late)]) == late
     assert next_cursor(late, [record(updated=early)]) == late
+
+
+FEES = LineSummary("200", "GST", Decimal("1000.00"), Decimal("100.00"), "Fees")
+OTHER = LineSummary("260", "GST", Decimal("100.00"), Decimal("10.00"), "Other")
+LINED = replace(POSTED, posted_lines=(FEES,))
+
+
+def line(code: str, amount: str, tax: str, text: str = "Fees", tax_type: str = "GST") -> LineSummary:
+    return LineSummary(code, tax_type, Decimal(amount), Decimal(tax), text)
+
+
+@pytest.mark.parametrize(
+    ("xero_lines", "drifts"),
+    [
+        ((FEES,), []),
+        ((line("200", "1000", "100", "Reworded"),), []),  # descriptions are not compared
+        ((line("200", "600", "60"), line("200", "400", "40")), []),  # one line split in two: the same
+        ((line("200", "1000", "100", tax_type="gst"),), []),  # Xero's codes in another case
+        (None, []),  # a list answer without lines: not compared
+        (
+            (line("200", "900", "90"), OTHER),
+            [("lines", "200 Fees 1,000.00 GST", "200 Fees 900.00 GST; 260 Other 100.00 GST")],
+        ),
+        ((line("201", "1000", "100"),), [("lines", "200 Fees 1,000.00 GST", "201 Fees 1,000.00 GST")]),
+        (
+            (line("200", "1000", "0", tax_type="EXEMPT"),),
+            [("lines", "200 Fees 1,000.00 GST", "200 Fees 1,000.00 EXEMPT")],
+        ),
+    ],
+)
+def test_lines_are_compared_per_account_and_tax_type_and_worded_before_and_after(
+    xero_lines: tuple[LineSummary, ...] | None, drifts: list[tuple[str, str, str]]
+) -> None:
+    found = compare(LINED, record(lines=xero_lines))
+    assert [(d.what, d.before, d.after) for d in found] == drifts
+    assert all(d.kind is DriftKind.EDITED for d in found)
+
+
+def test_a_link_made_before_lines_were_kept_is_not_compared_on_lines() -> None:
+    assert compare(POSTED, record(lines=(OTHER,))) == []
+
+
+NOTE = Link(SourceRef(DocumentKind.CREDIT_NOTE, "4"), "v1", "CN-4", "cn-x", "CN-4", "ACCRECCREDIT",
+            Decimal("352.00"), posted_allocations=(AllocationSummary("INV-A", Decimal("352.00"), "INV-1"),))  # fmt: skip
+
+
+def note(*allocations: AllocationSummary) -> XeroRecord:
+    return XeroRecord(
+        "CreditNotes", "cn-x", "PAID", number="CN-4", total=Decimal("352.00"), allocations=allocations
+    )
+
+
+@pytest.mark.parametrize(
+    ("in_xero", "drifts"),
+    [
+        ((AllocationSummary("inv-a", Decimal("352.00")),), []),
+        ((AllocationSummary("inv-a", Decimal("300.00")), AllocationSummary("inv-a", Decimal("52"))), []),
+        ((), [("credit allocated to INV-1", "352.00", "removed")]),
+        (
+            (AllocationSummary("inv-a", Decimal("200.00")),),
+            [("credit allocated to INV-1", "352.00", "200.00")],
+        ),
+        (
+            (AllocationSummary("inv-b", Decimal("352.00"), "INV-2"),),
+            [("credit allocated to INV-1", "352.00", "removed")],
+        ),
+    ],
+)
+def test_a_credit_allocation_the_bot_made_is_missed_when_removed_or_changed(
+    in_xero: tuple[AllocationSummary, ...], drifts: list[tuple[str, str, str]]
+) -> None:
+    expected = bot_allocations(NOTE, [])
+    found = compare(NOTE, note(*in_xero), bot_allocations=expected)
+    assert [(d.what, d.before, d.after) for d in found] == drifts
+    assert all(d.kind is DriftKind.ALLOCATION_CHANGED for d in found)
+
+
+def removed(state: ReallocationState, invoice_id: str | None = None) -> RemovedAllocation:
+    return RemovedAllocation(
+        allocation_id="al-1", source=SourceRef(DocumentKind.SALES_INVOICE, "1"), old_invoice_id="inv-a",
+        credit_note_id="CN-X", credit_note_number="CN-4", old_invoice_number="INV-1", amount=Decimal("352.00"),
+        date=date(2026, 8, 1), request_id=1, state=state, invoice_id=invoice_id, invoice_number="INV-1",
+    )  # fmt: skip
+
+
+def test_an_allocation_an_unlink_moved_is_expected_on_the_corrected_invoice_and_not_the_voided_one() -> None:
+    moved = bot_allocations(NOTE, [removed(ReallocationState.REAPPLIED, "inv-new")])
+    assert moved == (AllocationSummary("inv-new", Decimal("352.00"), "INV-1"),)
+    assert compare(NOTE, note(AllocationSummary("INV-NEW", Decimal("352.00"))), bot_allocations=moved) == []
+    for waiting in (ReallocationState.REMOVED, ReallocationState.SENDING, ReallocationState.NOT_REAPPLIED):
+        assert bot_allocations(NOTE, [removed(waiting)]) == ()
+
+
+def test_a_link_made_before_allocations_were_kept_is_not_compared_on_allocations() -> None:
+    old = replace(NOTE, posted_allocations=None)
+    assert bot_allocations(old, []) is None
+    assert compare(old, note(), bot_allocations=None) == []
+
+
+def test_a_findings_facts_are_its_number_changes_who_and_when() -> None:
+    at = datetime(2026, 11, 2, 4, 10, tzinfo=UTC)
+    finding = DriftFinding(
+        "inv-x", None, POSTED.source, "INV-1", "sales invoice",
+        (Drift(DriftKind.EDITED, "total", "1.00", "2.00"), Drift(DriftKind.PAID_ELSEWHERE, "part-paid in Xero")),
+        changed_by="Jane Ng", changed_at=at,
+    )  # fmt: skip
+    assert facts(finding) == {
+        "number": "INV-1",
+        "changes": "total: 1.00 → 2.00; part-paid in Xero",
+        "who": "Jane Ng",
+        "at": "2026-11-02T04:10:00+00:00",
+    }
+    assert facts(replace(finding, xero_number="X-1", changed_by=None, changed_at=None))["who"] is None

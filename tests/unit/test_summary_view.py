@@ -28,10 +28,25 @@ DRIFT_MESSAGE = (
 )
 
 
-def drifted(count: int, message: str = DRIFT_MESSAGE) -> tuple:  # type: ignore[type-arg]
+DRIFT_FACTS = {
+    "number": "INV-1001",
+    "changes": "status: posted → voided",
+    "who": "Jane Ng",
+    "at": "2026-11-02T04:10:00+00:00",
+}
+
+
+def drifted(count: int, message: str = DRIFT_MESSAGE, facts: dict | None = DRIFT_FACTS) -> tuple:  # type: ignore[type-arg]
     return tuple(
         drift_line(
-            replace(ALERT, id=1_000 + i, code="drift.voided", source=AlertSource.DRIFT, message=message)
+            replace(
+                ALERT,
+                id=1_000 + i,
+                code="drift.voided",
+                source=AlertSource.DRIFT,
+                message=message,
+                facts=facts,
+            )
         )
         for i in range(count)
     )
@@ -130,6 +145,8 @@ def test_changed_in_xero_lists_the_first_drifts_with_what_changed_and_who_and_wh
 
 
 def test_a_hostile_drift_message_is_shown_escaped_and_pings_nobody() -> None:
-    payload = summary_message(replace(summary(), drift=drifted(2, HOSTILE))).payload()
+    hostile_facts = {"number": HOSTILE[:80], "changes": HOSTILE, "who": HOSTILE, "at": None}
+    lines = drifted(2, HOSTILE, None) + drifted(2, HOSTILE, hostile_facts)
+    payload = summary_message(replace(summary(), drift=lines)).payload()
     assert validation_problems("chat.postMessage", payload) == []
     assert not any("<!channel>" in t or "<https://evil" in t for t in mrkdwn(payload))

@@ -41,7 +41,15 @@ def test_the_printed_summary_has_a_changed_in_xero_table_with_who_and_when() -> 
         "INV-[/]4 (sales invoice INV-4) was changed in Xero by Jane Ng on 2026-11-02 04:10 UTC: "
         "status: posted → voided. Receipts for it will fail."
     )
-    alert = Alert(1, "f", "drift.voided", "xero:a", said, "Look.", AlertSource.DRIFT, 1, WHEN, WHEN, 1)
+    facts = {
+        "number": "INV-[/]4",
+        "changes": "status: posted → voided",
+        "who": "Jane Ng",
+        "at": "2026-11-02T04:10:00Z",
+    }
+    alert = Alert(
+        1, "f", "drift.voided", "xero:a", said, "Look.", AlertSource.DRIFT, 1, WHEN, WHEN, 1, facts=facts
+    )
     summary = Summary(WHEN - timedelta(days=1), WHEN, 1, (), (), (), 0, (), (), (drift_line(alert),))
     out = io.StringIO()
     print_summary(Console(file=out, width=200, color_system=None), summary, [], UTC)

@@ -22,7 +22,7 @@ DRIFT: dict[str, CatalogueEntry] = entries(
     CatalogueEntry(
         "drift.edited",
         "Edited in Xero",
-        "A document the bot posted was changed in Xero (total, tax, date, contact or number), so Xero and "
+        "A document the bot posted was changed in Xero (total, tax, lines, date, contact or number), so Xero and "
         "Actionstep no longer agree.",
         "Change it back in Xero, or make the same change in Actionstep (unlink, correct, approve again).",
     ),
@@ -39,6 +39,24 @@ DRIFT: dict[str, CatalogueEntry] = entries(
         "Payment deleted in Xero",
         "A payment the bot posted was deleted in Xero: Actionstep says paid, Xero says owing.",
         "Unlink the payment (`/xero unlink NUMBER`) so the next sync posts it again, or enter it again in Xero.",
+    ),
+    CatalogueEntry(
+        "drift.allocation_changed",
+        "Credit allocation changed in Xero",
+        "A credit-note allocation the bot made was removed in Xero, or now applies another amount: the invoice it "
+        "credited owes a different amount than Actionstep says.",
+        "Allocate the credit again in Xero as Actionstep shows it (the alert names the invoice and the amount), or "
+        "unlink the credit note (`/xero unlink NUMBER`), correct its allocation in Actionstep and approve it again.",
+    ),
+    CatalogueEntry(
+        "drift.contact_merged",
+        "Contact merged in Xero",
+        "The Xero contact of documents the bot posted was merged into another contact: Xero moved the documents to "
+        "the contact it kept and archived the merged one, which still carries the Actionstep contact's code "
+        "(AS-<id>), so the next document for that Actionstep contact is posted to an archived contact and refused.",
+        "If the two are one client, merge them in Actionstep too, keeping the contact whose code (AS-<id>) the kept "
+        "Xero contact carries, and approve new bills against it; if they are different clients, restore the "
+        "archived contact in Xero so the bot posts to it again. The documents already posted stay linked.",
     ),
     CatalogueEntry(
         "drift.contact_archived",

@@ -10,6 +10,7 @@ and `ensure_current()` refuses to run against a database that is behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -68,10 +69,8 @@ def _create_private(path: Path) -> None:
     """Create the (empty) database file 0600 before SQLite opens it, so it is never readable by others."""
     if path.exists() or not path.parent.is_dir():
         return  # an existing file is tightened on connect; a missing directory is SQLite's error to report
-    try:
+    with contextlib.suppress(FileExistsError):  # another process created it first
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:  # another process created it first
-        pass
 
 
 def _make_private(path: Path) -> None:

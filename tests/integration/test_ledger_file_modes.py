@@ -43,7 +43,9 @@ def test_a_new_ledger_and_its_wal_and_shm_files_are_created_0600(tmp_path: Path)
         store.close()
 
 
-def test_a_ledger_an_older_version_left_readable_by_others_is_made_private_when_opened(tmp_path: Path) -> None:
+def test_a_ledger_an_older_version_left_readable_by_others_is_made_private_when_opened(
+    tmp_path: Path,
+) -> None:
     ledger = tmp_path / "ledger.db"
     Store.open(f"sqlite:///{ledger}", TokenCipher([generate_key()]), upgrade_schema=True).close()
     ledger.chmod(0o644)

@@ -136,7 +136,8 @@ def register(app: App, deps: Deps) -> None:
             if not outcome.changed:
                 respond(replace_original=False, **replies.outcome(*_already(outcome)).payload())
 
-        deps.jobs.submit("cancelling an unlink", cancel)
+        if not deps.jobs.submit("cancelling an unlink", cancel, on_error=_tell_failure(respond)):
+            respond(replace_original=False, **replies.busy().payload())
 
 
 class _Message:

@@ -30,8 +30,12 @@ def texts(payload: object) -> str:
 def runner_full(bot: RunningBot) -> Iterator[None]:
     """Every slot of the bot's job runner taken by a job that waits, until the block ends."""
     release = threading.Event()
+
+    def hold() -> None:
+        release.wait(30)
+
     taken = 0
-    while bot.server.jobs.submit("holding a slot", lambda: release.wait(30) and None):
+    while bot.server.jobs.submit("holding a slot", hold):
         taken += 1
     assert taken > 0
     try:
@@ -125,7 +129,12 @@ def test_a_second_sync_is_refused_to_the_person_who_asked_alone_and_never_posted
 ) -> None:
     bot.firm.actionstep.add(sales_invoice("INV-1"))
     entered, release = threading.Event(), threading.Event()
-    bot.firm.xero.before_create = lambda: (entered.set(), release.wait(10))
+
+    def held_in_xero() -> None:
+        entered.set()
+        release.wait(10)
+
+    bot.firm.xero.before_create = held_in_xero
     bot.command("sync")
     assert entered.wait(10)
     bot.command("sync", user=GROUP_MEMBER)

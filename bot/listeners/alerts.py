@@ -64,7 +64,11 @@ def register(app: App, deps: Deps) -> None:
             return None
         return user, alert_id
 
-    def in_job(name: str, respond: Respond, job: Callable[[], None]) -> None:
+    def in_job(
+        name: str, respond: Respond, job: Callable[[], None], refused: Callable[[], None] | None = None
+    ) -> None:
+        """Run `job` on the job runner; when it is full, say so (`refused`, else an ephemeral "busy")."""
+
         def tell(error: Exception) -> None:
             message = (
                 replies.text_message(f"{error} {error.fix}")
@@ -73,7 +77,11 @@ def register(app: App, deps: Deps) -> None:
             )
             respond(replace_original=False, **message.payload())
 
-        if not deps.jobs.submit(name, job, on_error=tell):
+        if deps.jobs.submit(name, job, on_error=tell):
+            return
+        if refused is not None:
+            refused()
+        else:
             respond(replace_original=False, **replies.busy().payload())
 
     def live(alert_id: int, respond: Respond) -> Alert | None:
@@ -168,6 +176,23 @@ def register(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=ignore_modal(alert))
 
+    def submitted(
+        ack: Ack, block: str, problem: str | None, who: tuple[str, int], name: str, job: Callable[[], None]
+    ) -> None:
+        """Close the modal only once its work is queued; otherwise say why in the modal, beside `block`. A modal
+        has no response_url, so a job that fails is told where the alert is, to the person alone."""
+        user, alert_id = who
+
+        def tell(_: Exception) -> None:
+            deps.notifier.tell(deps.service.alerts.get(alert_id), user, replies.failed(name))
+
+        if problem is None and not deps.jobs.submit(name, job, on_error=tell):
+            problem = replies.BUSY
+        if problem is None:
+            ack()
+        else:
+            ack(response_action="errors", errors={block: problem})
+
     @app.view(ids.IGNORE_MODAL)
     def on_ignore_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         user, alert_id = body["user"]["id"], json.loads(view["private_metadata"])["alert"]
@@ -175,20 +200,16 @@ def register(app: App, deps: Deps) -> None:
             view["state"]["values"][ids.IGNORE_REASON_BLOCK][ids.IGNORE_REASON_INPUT].get("value") or ""
         ).strip()
         allowed = deps.may(user, Role.BOOKKEEPER)
+        problem = None
         if not allowed:
-            ack(
-                response_action="errors",
-                errors={ids.IGNORE_REASON_BLOCK: "Only the firm's bookkeepers can ignore alerts."},
-            )
+            problem = "Only the firm's bookkeepers can ignore alerts."
         elif not reason:
-            ack(response_action="errors", errors={ids.IGNORE_REASON_BLOCK: "Say why, so colleagues know."})
-        else:
-            ack()
+            problem = "Say why, so colleagues know."
+        submitted(ack, ids.IGNORE_REASON_BLOCK, problem, (user, alert_id), "ignoring the alert",
+                  lambda: _ignore(deps, user, alert_id, reason))  # fmt: skip
         deps.audit(
             user, "slack.submit", alert_target(alert_id), allowed=allowed, detail={"modal": ids.IGNORE_MODAL}
         )
-        if allowed and reason:
-            deps.jobs.submit("ignoring an alert", lambda: _ignore(deps, user, alert_id, reason))
 
     @app.action(ids.ALERT_UNIGNORE)
     def on_unignore(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -239,7 +260,12 @@ def register(app: App, deps: Deps) -> None:
                 view = loading_modal("Fix mapping", f"Could not read Xero's chart: {error} {error.fix}")
             client.views_update(view_id=view_id, hash=view_hash, view=view)
 
-        in_job("reading Xero's chart", respond, show_chart)
+        def busy() -> None:  # said in the modal, which would otherwise read "Reading…" for good
+            client.views_update(
+                view_id=view_id, hash=view_hash, view=loading_modal("Fix mapping", replies.BUSY)
+            )
+
+        in_job("reading Xero's chart", respond, show_chart, refused=busy)
 
     @app.view(ids.FIX_MODAL)
     def on_fix_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -247,19 +273,17 @@ def register(app: App, deps: Deps) -> None:
         chosen = (
             view["state"]["values"][ids.FIX_ACCOUNT_BLOCK][ids.FIX_ACCOUNT_INPUT].get("selected_option") or {}
         )
-        allowed = deps.may(user, Role.BOOKKEEPER)
+        allowed, account = deps.may(user, Role.BOOKKEEPER), str(chosen.get("value") or "")
+        problem = None
         if not allowed:
-            ack(
-                response_action="errors",
-                errors={ids.FIX_ACCOUNT_BLOCK: "Only the firm's bookkeepers can fix mappings."},
-            )
-        else:
-            ack()
+            problem = "Only the firm's bookkeepers can fix mappings."
+        elif not account:
+            problem = "Choose the Xero account to map to."
+        submitted(ack, ids.FIX_ACCOUNT_BLOCK, problem, (user, alert_id), "fixing the mapping",
+                  lambda: _fix(deps, user, alert_id, account))  # fmt: skip
         deps.audit(
             user, "slack.submit", alert_target(alert_id), allowed=allowed, detail={"modal": ids.FIX_MODAL}
         )
-        if allowed and chosen.get("value"):
-            deps.jobs.submit("fixing a mapping", lambda: _fix(deps, user, alert_id, chosen["value"]))
 
 
 def _ignore(deps: Deps, user: str, alert_id: int, reason: str) -> None:

@@ -74,8 +74,12 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) -> None:
+    """Run the sync in a message in the channel, posted once the sync may run: a sync refused because another
+    runs is told to the person who asked alone (ephemeral), never announced to the channel."""
     message = SyncMessage(deps.client, channel, respond)
-    message.start(progress_message(user, preview))
+
+    def started() -> None:
+        message.start(progress_message(user, preview))
 
     def progress(update: Progress) -> None:
         message.progress(progress_message(user, preview, update))
@@ -83,12 +87,12 @@ def _sync(deps: Deps, user: str, channel: str, respond: Respond, preview: bool) 
     changes = AlertChanges()  # a preview raises none
     try:
         if preview:
-            report = deps.service.preview("slack", user, progress=progress)
+            report = deps.service.preview("slack", user, progress=progress, started=started)
         else:
-            done = deps.service.sync("slack", user, progress=progress)
+            done = deps.service.sync("slack", user, progress=progress, started=started)
             report, changes = done.report, done.changes
     except SyncInProgress as error:
-        message.finish(in_progress_message(error.actor, error.trigger, error.started))
+        respond(**in_progress_message(error.actor, error.trigger, error.started).payload())
         return
     except XerobotError as error:
         message.finish(notice_message(f"The sync could not start: {error} {error.fix}"))

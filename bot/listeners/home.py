@@ -1,4 +1,5 @@
-"""The App Home tab: published for whoever opens it, from the ledger's live state (read in the job runner)."""
+"""The App Home tab: published for whoever opens it, from the ledger's live state (read in the job runner). When the
+runner is full, the tab says the bot is busy instead of staying as it was without a word."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.roles import Role
-from bot.views.status import home_refusal_view, home_view
+from bot.views.status import home_busy_view, home_refusal_view, home_view
 
 
 def register(app: App, deps: Deps) -> None:
@@ -28,4 +29,5 @@ def register(app: App, deps: Deps) -> None:
                 view = home_refusal_view()
             deps.client.views_publish(user_id=user, view=view)
 
-        deps.jobs.submit("publishing App Home", publish)
+        if not deps.jobs.submit("publishing App Home", publish):
+            deps.client.views_publish(user_id=user, view=home_busy_view())

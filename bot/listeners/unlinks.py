@@ -18,10 +18,10 @@ from bot import ids
 from bot.deps import Deps
 from bot.roles import Role
 from bot.views import replies
-from bot.views.unlinks import unlink_message
+from bot.views.unlinks import already_asked, unlink_message
 from integration.app import UnlinkOutcome, request_target
 from integration.domain import UnlinkRequest, UnlinkState
-from integration.errors import XerobotError
+from integration.errors import UnlinkPending, XerobotError
 
 EDIT_ATTEMPTS = 3
 USAGE = "Say which document: `/xero unlink INV-123` (an invoice, credit note or payment number)."
@@ -48,6 +48,9 @@ def handle(ack: Ack, deps: Deps, command: dict[str, Any], respond: Respond) -> N
     def plan() -> None:
         try:
             request = deps.service.unlinks.request(words[1], user)
+        except UnlinkPending as pending:
+            respond(**already_asked(deps.service.unlinks.get(pending.request_id)).payload())
+            return
         except XerobotError as error:
             respond(**replies.text_message(f"{error} {error.fix}").payload())
             return
@@ -133,7 +136,8 @@ def register(app: App, deps: Deps) -> None:
             if not outcome.changed:
                 respond(replace_original=False, **replies.outcome(*_already(outcome)).payload())
 
-        deps.jobs.submit("cancelling an unlink", cancel)
+        if not deps.jobs.submit("cancelling an unlink", cancel, on_error=_tell_failure(respond)):
+            respond(replace_original=False, **replies.busy().payload())
 
 
 class _Message:

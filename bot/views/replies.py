@@ -49,8 +49,11 @@ def refusal(what: str, role: str = "bookkeeper") -> Message:
     )
 
 
+BUSY = "The bot is busy with other requests right now. Please try again in a minute."
+
+
 def busy() -> Message:
-    return text_message("The bot is busy with other requests right now. Please try again in a minute.")
+    return text_message(BUSY)
 
 
 def failed(what: str) -> Message:

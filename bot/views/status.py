@@ -131,6 +131,12 @@ def home_view(status: Status, next_runs: Sequence[NextRun] = (), *, now: datetim
     return View(type="home", blocks=budget.blocks)
 
 
+def home_busy_view() -> View:
+    """In place of App Home while the bot is too busy to read the ledger for it."""
+    text = "The bot is busy with other requests right now. Open this tab again in a minute to see the latest."
+    return View(type="home", blocks=[HeaderBlock(text="Actionstep → Xero"), section(escape(text))])
+
+
 def home_refusal_view() -> View:
     text = (
         "This app pushes approved Actionstep documents to Xero for the firm's bookkeepers. "

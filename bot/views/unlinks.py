@@ -206,6 +206,17 @@ def pending_lines(requests: Sequence[UnlinkRequest]) -> list[str]:
     return lines
 
 
+def already_asked(request: UnlinkRequest) -> Message:
+    """To whoever asks to unlink a document while a request for it waits: that request, and where it is."""
+    url = permalink(request)
+    name = link(url, request.number) if url else escape(request.number)
+    text = (
+        f"An unlink of {name} is already waiting for confirmation: asked by {mention(request.requested_by)}, "
+        f"until {when(request.expires_at)}. Confirm or cancel that request instead of asking again."
+    )
+    return Message(f"An unlink of {request.number} is already waiting for confirmation.", [section(text)])
+
+
 def permalink(request: UnlinkRequest) -> str | None:
     if not request.slack_channel or not request.slack_ts:
         return None

@@ -80,7 +80,7 @@ class Connector:
         claims = self._store.cipher.unseal(state, max_age=STATE_SECONDS)
         if claims.get("remote") != remote:
             raise AuthError(remote, "The callback does not belong to this connection request.")
-        tokens = LedgerTokenStore(self._store, remote)
+        tokens = LedgerTokenStore(self._store, remote, connected_by=claims["actor"])
         if remote == "xero":
             oauth = xero_oauth(self._settings, self._http, self._clock)
             request = AuthorizationRequest(url="", state=state, code_verifier=claims["verifier"])

@@ -90,16 +90,19 @@ class Service:
         self.connector = connector  # None where links cannot be served (the console demo)
 
     def sync(
-        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None
-    ) -> SyncResult:
-        """Run a sync and raise its alerts: the report and what changed among the alerts."""
-        return self._syncing.sync(trigger, actor, progress=progress)
+        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None,
+        started: Callable[[], None] | None = None,
+    ) -> SyncResult:  # fmt: skip
+        """Run a sync and raise its alerts: the report and what changed among the alerts. Raises `SyncInProgress`
+        when another sync runs; `started` is called once this one may go ahead, before any work."""
+        return self._syncing.sync(trigger, actor, progress=progress, started=started)
 
     def preview(
-        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None
-    ) -> SyncReport:
+        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None,
+        started: Callable[[], None] | None = None,
+    ) -> SyncReport:  # fmt: skip
         """What a sync would post; posts nothing and raises no alert."""
-        return self._syncing.preview(trigger, actor, progress=progress)
+        return self._syncing.preview(trigger, actor, progress=progress, started=started)
 
     def retry(
         self, alert_id: int, actor: str, *, progress: Callable[[Progress], None] | None = None

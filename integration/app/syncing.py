@@ -64,20 +64,22 @@ class Syncing:
         self.alerts = alerts
 
     def sync(
-        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None
-    ) -> SyncResult:
+        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None,
+        started: Callable[[], None] | None = None,
+    ) -> SyncResult:  # fmt: skip
         """Run a sync (see `SyncEngine.run`) and record its problems as alerts."""
-        report = self._engine.run(trigger, actor, progress=progress)
+        report = self._engine.run(trigger, actor, progress=progress, started=started)
         telemetry.SYNCS.labels(report.status.value).inc()
         for item in report.items:
             telemetry.DOCUMENTS.labels(item.source.kind.value, item.outcome.value).inc()
         return SyncResult(report, self.alerts.raise_report(report))
 
     def preview(
-        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None
-    ) -> SyncReport:
+        self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None,
+        started: Callable[[], None] | None = None,
+    ) -> SyncReport:  # fmt: skip
         """What a sync would post, posting nothing and raising no alert."""
-        return self._engine.run(trigger, actor, dry_run=True, progress=progress)
+        return self._engine.run(trigger, actor, dry_run=True, progress=progress, started=started)
 
     def retry(
         self, alert_id: int, actor: str, *, progress: Callable[[Progress], None] | None = None

@@ -38,6 +38,7 @@ from integration.errors.tree import (
     Unavailable,
     UnknownService,
     UnlinkExpired,
+    UnlinkPending,
     VoidRefused,
     XerobotError,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "UnknownCode",
     "UnknownService",
     "UnlinkExpired",
+    "UnlinkPending",
     "VoidRefused",
     "XerobotError",
     "describe",

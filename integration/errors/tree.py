@@ -36,6 +36,7 @@ bookkeeper's words. Each class's `default_code` is the code that means that clas
         ├── AmbiguousNumber           several linked documents share the number
         ├── NotUnlinkable             the bot does not unlink this kind of document
         ├── UnlinkExpired             the unlink request was not confirmed in time
+        ├── UnlinkPending             a request to unlink the document is already waiting for confirmation
         ├── VoidRefused               Xero would not void the document as it stands
         └── TwoPersonRule             the unlink must be confirmed by someone other than who asked
 
@@ -280,6 +281,16 @@ class NotUnlinkable(Refused):
 
 class UnlinkExpired(Refused):
     default_code = "unlink.expired"
+
+
+class UnlinkPending(Refused):
+    """A request to unlink the same document is already waiting for confirmation: `request_id` is that one."""
+
+    default_code = "unlink.pending"
+
+    def __init__(self, message: str, *, request_id: int) -> None:
+        super().__init__(message)
+        self.request_id = request_id
 
 
 class VoidRefused(Refused):

@@ -1,13 +1,18 @@
 """Engines and schema migrations for the ledger.
 
 SQLite (the embedded default) runs in WAL mode with `BEGIN IMMEDIATE` transactions, so concurrent writers wait
-their turn instead of failing half-way; PostgreSQL is used as it comes. Alembic owns the schema: `upgrade()` brings a
+their turn instead of failing half-way; its file is created readable by its owner only (0600, like the key file
+beside it: it holds the firm's ledger), and SQLite gives the WAL and shared-memory files the database file's mode.
+PostgreSQL is used as it comes. Alembic owns the schema: `upgrade()` brings a
 database to the newest revision (under an advisory lock on PostgreSQL, so replicas starting together do not race),
 and `ensure_current()` refuses to run against a database that is behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 
 from integration.errors import SchemaOutOfDate
 
@@ -26,6 +31,9 @@ _UPGRADE_LOCK = 7_441_190_001  # arbitrary, fixed: the advisory lock id for sche
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`, tuned for the ledger's access pattern."""
     if url.startswith("sqlite"):
+        path = sqlite_file(url)
+        if path is not None:
+            _create_private(path)
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -36,6 +44,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            if path is not None:
+                _make_private(path)
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
@@ -45,6 +55,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or a `file:` URI (whose options we leave alone)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _create_private(path: Path) -> None:
+    """Create the (empty) database file 0600 before SQLite opens it, so it is never readable by others."""
+    if path.exists() or not path.parent.is_dir():
+        return  # an existing file is tightened on connect; a missing directory is SQLite's error to report
+    with contextlib.suppress(FileExistsError):  # another process created it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _make_private(path: Path) -> None:
+    """Take group and other permissions off the database, WAL and shared-memory files (a ledger created 0644 by
+    an older version); a file we do not own is left to its owner."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+        except (FileNotFoundError, PermissionError):
+            continue
 
 
 def alembic_config(url: str) -> Config:

@@ -153,11 +153,14 @@ class LinkRepository:
         return [_to_link(row) for row in rows]
 
     def by_number(self, number: str) -> list[Link]:
-        """Links whose Actionstep or Xero number is `number` (case-insensitive), newest first."""
+        """Links whose Actionstep or Xero number is exactly `number` (ignoring case), newest first. An equality of
+        lower-cased text, never a pattern: `%` or `_` in what a person typed match only themselves."""
         wanted = number.strip().lower()
         rows = self._session.scalars(
             select(LinkRow)
-            .where((LinkRow.source_number.ilike(wanted)) | (LinkRow.xero_number.ilike(wanted)))
+            .where(
+                (func.lower(LinkRow.source_number) == wanted) | (func.lower(LinkRow.xero_number) == wanted)
+            )
             .order_by(LinkRow.id.desc())
         )
         return [_to_link(row) for row in rows]

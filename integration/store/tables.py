@@ -4,7 +4,8 @@ Constraints carry the guarantees the engine relies on, so a bug or a race cannot
 - one LINKED link per source document, and per Xero document (partial unique indexes);
 - one outbox row per source document version, one per idempotency key;
 - one outcome per document per run; one alert per fingerprint; one lease per name;
-- one decision of each kind per Xero payment (adopt, post anyway), however many people click.
+- one decision of each kind per Xero payment (adopt, post anyway), however many people click;
+- one pending unlink request per document.
 """
 
 from __future__ import annotations
@@ -214,10 +215,18 @@ class AlertRow(Base):
 
 
 class UnlinkRequestRow(Base):
+    """An unlink request. `pending_document` names the document while the request waits for confirmation and is
+    cleared when it is decided or a newer request replaces it after expiry: unique, so one document has at most one
+    pending request however many people ask at once."""
+
     __tablename__ = "unlink_requests"
-    __table_args__ = (Index("ix_unlink_requests_state", "state", "expires_at"),)
+    __table_args__ = (
+        Index("ix_unlink_requests_state", "state", "expires_at"),
+        Index("uq_unlink_requests_pending_document", "pending_document", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(100))
+    pending_document: Mapped[str | None] = mapped_column(String(150))
     plan: Mapped[dict[str, Any]]
     state: Mapped[str] = mapped_column(String(16), default="pending")
     void_in_xero: Mapped[bool | None]

@@ -3,6 +3,10 @@
 A request is decided once: confirming and cancelling are each one conditional UPDATE on a pending, unexpired row, so
 of twenty people (or one person twenty times) clicking at once exactly one wins; the others read who did. Only the
 holder of the document's unlink lease records steps, so those are plain read-modify-writes.
+
+A document has at most one request waiting for confirmation: a waiting request holds the document in
+`pending_document` (a unique key) until it is decided, or expires and a newer request takes the key over; whoever
+asks while one waits is given that one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from integration.domain import StepRecord, UnlinkPlan, UnlinkRequest, UnlinkState
@@ -47,14 +52,37 @@ class UnlinkRepository:
 
     def create(
         self, plan: UnlinkPlan, *, requested_by: str, now: datetime, expires_at: datetime
-    ) -> UnlinkRequest:
-        row = UnlinkRequestRow(
-            number=plan.number, plan=plan_to_json(plan), state=UnlinkState.PENDING.value, requested_by=requested_by,
-            created_at=now, expires_at=expires_at, steps_done=steps_to_json(()), version=1,
+    ) -> tuple[UnlinkRequest, bool]:
+        """Record a pending request for the plan's document: (the request, True). When one is already waiting for
+        that document (and has not expired), nothing is recorded: (that request, False)."""
+        document = str(plan.source)
+        self._update(  # an expired request no longer holds the document
+            UnlinkRequestRow.pending_document == document, UnlinkRequestRow.expires_at <= now,
+            bump=False, pending_document=None,
         )  # fmt: skip
-        self._session.add(row)
-        self._session.flush()
-        return _to_request(row)
+        if (waiting := self._waiting(document)) is not None:
+            return waiting, False
+        try:
+            with self._session.begin_nested():
+                row = UnlinkRequestRow(
+                    number=plan.number, plan=plan_to_json(plan), state=UnlinkState.PENDING.value,
+                    requested_by=requested_by, created_at=now, expires_at=expires_at, steps_done=steps_to_json(()),
+                    version=1, pending_document=document,
+                )  # fmt: skip
+                self._session.add(row)
+            return _to_request(row), True
+        except IntegrityError:  # someone asked for the same document at the same moment, and got there first
+            waiting = self._waiting(document)
+            assert waiting is not None
+            return waiting, False
+
+    def _waiting(self, document: str) -> UnlinkRequest | None:
+        row = self._session.scalar(
+            select(UnlinkRequestRow)
+            .where(UnlinkRequestRow.pending_document == document)
+            .execution_options(populate_existing=True)
+        )
+        return _to_request(row) if row else None
 
     def get(self, request_id: int) -> UnlinkRequest | None:
         row = self._session.get(UnlinkRequestRow, request_id, populate_existing=True)
@@ -140,6 +168,8 @@ class UnlinkRepository:
         self._update(UnlinkRequestRow.id == request_id, slack_channel=channel, slack_ts=ts, bump=False)
 
     def _update(self, *where: ColumnElement[bool], bump: bool = True, **values: Any) -> bool:
+        if values.get("state", UnlinkState.PENDING.value) != UnlinkState.PENDING.value:
+            values["pending_document"] = None  # decided: the document may be asked for again
         if bump:
             values["version"] = UnlinkRequestRow.version + 1
         result = self._session.execute(

@@ -68,14 +68,20 @@ class SyncEngine:
         *,
         dry_run: bool = False,
         progress: Callable[[Progress], None] | None = None,
+        started: Callable[[], None] | None = None,
     ) -> SyncReport:
         """One sync. Raises `SyncInProgress` if another (real) run holds the lease; every other failure is in the
-        returned report (`status`, `error`) and in the ledger."""
+        returned report (`status`, `error`) and in the ledger. `started` is called once the run may go ahead (the
+        lease is held), before any work, so a caller announces only a sync that really runs."""
         if dry_run:  # a preview writes nothing that a real run reads, so it may run alongside one
+            if started is not None:
+                started()
             return self._run(trigger, actor, dry_run, progress)
         detail = json.dumps({"trigger": trigger, "actor": actor})
         try:
             with held(self.store, SYNC_LEASE, self.lease_ttl, detail=detail, take_over_dead=True):
+                if started is not None:
+                    started()
                 return self._run(trigger, actor, dry_run, progress)
         except LeaseBusy as busy:
             raise in_progress(busy.current) from None

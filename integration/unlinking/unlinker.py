@@ -38,6 +38,7 @@ from integration.errors import (
     Refused,
     TwoPersonRule,
     UnlinkExpired,
+    UnlinkPending,
     VoidRefused,
 )
 from integration.leases import LeaseBusy, held
@@ -128,17 +129,25 @@ class Unlinker:
     # Requests ------------------------------------------------------------------------------------------------
 
     def request(self, number: str, actor: str) -> UnlinkRequest:
-        """Plan the unlink of `number` and record the request, waiting for confirmation."""
+        """Plan the unlink of `number` and record the request, waiting for confirmation. Raises `UnlinkPending`
+        (naming that request) when one for the same document is already waiting: one at a time per document."""
         plan = self.plan(number)
         now = self._clock.now()
         with self._store.unit_of_work() as uow:
-            request = uow.unlinks.create(
+            request, created = uow.unlinks.create(
                 plan, requested_by=actor, now=now, expires_at=now + self.policy.expiry
             )
-            uow.audit.record(
-                actor, "unlink.request", request_target(request.id), detail={"number": plan.number}
-            )
+            if created:
+                uow.audit.record(
+                    actor, "unlink.request", request_target(request.id), detail={"number": plan.number}
+                )
             uow.commit()
+        if not created:
+            raise UnlinkPending(
+                f"An unlink of {request.number} is already waiting for confirmation (request {request.id}, asked "
+                f"by {request.requested_by}, until {request.expires_at:%H:%M} UTC).",
+                request_id=request.id,
+            )
         return request
 
     def now(self) -> datetime:

@@ -179,7 +179,7 @@ def test_a_sync_asked_for_while_one_runs_says_so_instead_of_running_twice(bot: R
     assert entered.wait(10)
     bot.command("sync", user=GROUP_MEMBER)
     assert bot.slack.wait_for(
-        lambda: any("already running" in texts(c.body) for c in bot.slack.of("chat.update"))
+        lambda: any("already running" in texts(c.body) for c in bot.replies_to(GROUP_MEMBER))
     )
     release.set()
     bot.settle()

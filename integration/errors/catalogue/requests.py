@@ -44,6 +44,12 @@ REQUESTS: dict[str, CatalogueEntry] = entries(
         "Ask again with `/xero unlink NUMBER` for a fresh plan.",
     ),
     CatalogueEntry(
+        "unlink.pending",
+        "Already asked for",
+        "A request to unlink this document is already waiting for confirmation; a document has one at a time.",
+        "Confirm or cancel that request instead of asking again; if nobody does, it expires and you can ask again.",
+    ),
+    CatalogueEntry(
         "unlink.two_person",
         "A second person must confirm",
         "This firm requires that an unlink is confirmed by someone other than the person who asked for it.",

@@ -1,59 +1,57 @@
-"""Drops a request Slack delivers twice: a retry (`X-Slack-Retry-Num`) of an event or interaction that already
-arrived. Keyed on what makes a delivery unique (an event's `event_id`, an interaction's or a command's
-`trigger_id`), remembered for ten minutes in this process.
+"""Drops a Slack request served before, on this replica or any other: a replay of a captured request (the same
+signature, which covers its timestamp and body) or a retry (`X-Slack-Retry-Num`) of an event or interaction that
+already arrived (the same `event_id` or `trigger_id`).
 
-This is the first line only: every handler is idempotent in the ledger too, so a duplicate that reaches another
-replica still changes nothing twice.
+Each request is recorded in the ledger (`Service.replays`) before any listener sees it, for Slack's replay window;
+a request already recorded gets an empty 200 (so Slack stops retrying) and nothing else. When the ledger cannot be
+reached the request is refused with 503 rather than served unrecorded. Every handler is idempotent in the ledger
+too, so this is the first line, not the only one.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
+
+from integration.app.replays import ReplayGuard
+
+log = logging.getLogger(__name__)
 
 
-def delivery_key(body: dict[str, Any]) -> str | None:
+def delivery_keys(request: BoltRequest, body: dict[str, Any]) -> list[str]:
+    """What identifies a request: its signature (HTTP only) and its event or trigger id."""
+    keys = []
+    signatures = request.headers.get("x-slack-signature") or []
+    if signatures and (signature := signatures[0]):
+        keys.append(f"signature:{signature}")
     if body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return None
+        keys.append(f"event:{body['event_id']}")
+    elif body.get("trigger_id"):
+        keys.append(f"trigger:{body['trigger_id']}")
+    return keys
 
 
-class RecentDeliveries:
-    def __init__(
-        self, *, ttl: float = 600.0, size: int = 10_000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._ttl, self._size, self._clock = ttl, size, clock
-        self._lock = threading.Lock()
+def drop_replays(replays: ReplayGuard) -> Callable[..., BoltResponse | None]:
+    """A bolt global middleware (a plain function: bolt passes arguments by parameter name)."""
 
-    def first_time(self, key: str) -> bool:
-        """True the first time `key` is seen within the ttl (and remembers it)."""
-        now = self._clock()
-        with self._lock:
-            while self._seen and (
-                len(self._seen) >= self._size or next(iter(self._seen.values())) < now - self._ttl
-            ):
-                self._seen.popitem(last=False)
-            if key in self._seen:
-                return False
-            self._seen[key] = now
-            return True
-
-    def middleware(self) -> Callable[..., BoltResponse | None]:
-        """A bolt global middleware (a plain function: bolt passes arguments by parameter name)."""
-
-        def drop_duplicates(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-            key = delivery_key(body)
-            if key is not None and not self.first_time(key):
+    def drop_replayed(
+        request: BoltRequest, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        keys = delivery_keys(request, body)
+        if keys:
+            try:
+                first = replays.first_time(keys)
+            except Exception as error:  # the ledger is down: Slack retries what we do not answer 200
+                log.warning(
+                    "A Slack request could not be recorded, so it was refused: %s", type(error).__name__
+                )
+                return BoltResponse(status=503, body="")
+            if not first:
                 return BoltResponse(status=200, body="")
-            next()
-            return None
+        next()
+        return None
 
-        return drop_duplicates
+    return drop_replayed

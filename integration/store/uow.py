@@ -18,6 +18,7 @@ from integration.store.pending import PendingRepository
 from integration.store.reallocations import ReallocationRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
+from integration.store.seen_requests import SeenRequestRepository
 from integration.store.unlinks import UnlinkRepository
 from integration.store.webhooks import WebhookRepository
 
@@ -39,6 +40,7 @@ class UnitOfWork:
     unlinks: UnlinkRepository
     reallocations: ReallocationRepository
     webhooks: WebhookRepository
+    seen_requests: SeenRequestRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -59,6 +61,7 @@ class UnitOfWork:
         self.unlinks = UnlinkRepository(session)
         self.reallocations = ReallocationRepository(session)
         self.webhooks = WebhookRepository(session)
+        self.seen_requests = SeenRequestRepository(session)
         return self
 
     def __exit__(

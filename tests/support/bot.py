@@ -7,6 +7,7 @@ no sleeps.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,6 +75,12 @@ class RunningBot:
             action_id, str(alert_id), user=user, channel=alert.slack_channel, message_ts=alert.slack_ts,
             response_url=self.slack.response_url(user),
         )  # fmt: skip
+
+    def blocks(self, channel: str, ts: str) -> list[dict[str, Any]] | None:
+        """The blocks of the message at (channel, ts) as Slack last showed them, sent along with a click on it."""
+        shown = self.slack.messages.get((channel, ts))
+        blocks = shown.get("blocks") if shown else None
+        return json.loads(blocks) if isinstance(blocks, str) else blocks
 
     def click(self, action_id: str, alert_id: int, *, user: str = BOOKKEEPER) -> httpx.Response:
         return self.post(*interaction_body(self.button(action_id, alert_id, user=user)))

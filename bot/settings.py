@@ -22,7 +22,7 @@ from integration.settings import config_error_from
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-WORKSPACE_ID = re.compile(r"^[TEA][A-Z0-9]{2,}$")
+WORKSPACE_ID = re.compile(r"^[TEA][A-Z0-9]{1,30}$")
 HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 Members = Annotated[tuple[str, ...], NoDecode]

@@ -4,13 +4,13 @@ for events."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import time
 from typing import Any
 from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 _trigger = itertools.count(1)
@@ -20,7 +20,8 @@ def signed_headers(
     body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
 ) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    signature = f"v0={digest}"  # on the bytes, as Slack signs them (slack_sdk's helper wants UTF-8 text)
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
 
 

@@ -11,7 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import listeners
-from bot.dedupe import drop_replays
+from bot.dedupe import Deliveries
 from bot.deps import Deps
 from bot.jobs import JobRunner, Pool
 from bot.notifier import Notifier
@@ -55,7 +55,7 @@ def build_app(
         listener_executor=listener_pool or Pool(LISTENER_THREADS, "xerobot-listener"),
     )
     app.middleware(only_ours(settings.slack_team_id, settings.slack_app_id))
-    app.middleware(drop_replays(service.replays))
+    app.middleware(Deliveries(service.replays).middleware())
     deps = Deps(
         service=service,
         client=client,

@@ -34,16 +34,21 @@ class ReplayGuard:
         self._window = window
         self._next_sweep = 0.0
         self._lock = threading.Lock()
+        # Requests of this process take turns to record: on SQLite, writers that collide back off for up to tens
+        # of milliseconds each, while a record in turn takes about one (as `XeroWebhooks` found).
+        self._writing = threading.Lock()
 
     def first_time(self, keys: Sequence[str]) -> bool:
         """Record the request identified by `keys` (any of them: a retry shares one key with the first
         delivery, a replay all of them); False when it was recorded before and its window is still open."""
-        now = utcnow()
-        with self._store.unit_of_work() as uow:
-            first = uow.seen_requests.record([digest(k) for k in keys], now=now, until=now + self._window)
-            if self._sweep_due():
-                uow.seen_requests.forget_expired(now)
-            uow.commit()
+        digests = [digest(k) for k in keys]
+        with self._writing:
+            now = utcnow()
+            with self._store.unit_of_work() as uow:
+                first = uow.seen_requests.record(digests, now=now, until=now + self._window)
+                if self._sweep_due():
+                    uow.seen_requests.forget_expired(now)
+                uow.commit()
         return first
 
     def _sweep_due(self) -> bool:

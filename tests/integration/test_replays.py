@@ -4,11 +4,14 @@ window, its keys are forgotten after it, and of two replicas racing on one reque
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.dedupe import Deliveries
 from integration.app.replays import ReplayGuard
 from integration.store import Store
 from integration.store.tables import SeenRequestRow
@@ -60,3 +63,36 @@ def test_of_two_replicas_racing_on_one_request_exactly_one_serves_it(store: Stor
     assert served.count(True) == 1
     with store.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(SeenRequestRow)) == 2
+
+
+class _SlowLedger:
+    """A ledger that records only once `release` is set (SQLite while a sync holds the writer)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.recorded: list[list[str]] = []
+
+    def first_time(self, keys: Sequence[str]) -> bool:
+        self.release.wait(10)
+        self.recorded.append(list(keys))
+        return True
+
+
+def test_an_ack_waits_for_a_slow_ledger_only_briefly_and_the_record_completes_after() -> None:
+    ledger = _SlowLedger()
+    deliveries = Deliveries(ledger, wait=0.05)
+    started = time.monotonic()
+    assert deliveries.first_time(["signature:v0=aa"])  # decided by this process's memory
+    assert not deliveries.first_time(["signature:v0=aa"])  # which still drops a replay to this process
+    assert time.monotonic() - started < 2
+    ledger.release.set()
+    deadline = time.monotonic() + 5
+    while len(ledger.recorded) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ledger.recorded == [["signature:v0=aa"]] * 2
+
+
+def test_when_the_ledger_answers_in_time_it_decides_for_every_replica(store: Store) -> None:
+    first, second = Deliveries(ReplayGuard(store)), Deliveries(ReplayGuard(store))
+    assert first.first_time(["signature:v0=aa", "trigger:1.1"])
+    assert not second.first_time(["signature:v0=aa", "trigger:1.1"])

@@ -66,7 +66,30 @@ def parse(body: bytes, content_type: str) -> dict[str, Any]:
         raise BadRequest(f"the body does not parse ({type(error).__name__})") from None
     if not isinstance(parsed, dict):
         raise BadRequest("the body is not an object")
+    _check_shape(parsed)
     return parsed
+
+
+# The fields listeners read, and the shape Slack gives each one (commands are flat forms of strings)
+SHAPES: dict[str, type | tuple[type, ...]] = {
+    "type": str, "user": (dict, str), "team": (dict, type(None)), "event": dict, "view": dict, "actions": list,
+    "trigger_id": str, "event_id": str, "api_app_id": str, "team_id": str, "response_url": str,
+}  # fmt: skip
+
+
+def _check_shape(body: dict[str, Any]) -> None:
+    for name, shape in SHAPES.items():
+        if name in body and not isinstance(body[name], shape):
+            raise BadRequest(f"the field {name} has the wrong shape")
+    actions = body.get("actions")
+    if actions is not None and not (actions and all(isinstance(a, dict) for a in actions)):
+        raise BadRequest("the field actions has the wrong shape")
+    user = body.get("user")
+    if isinstance(user, dict) and not isinstance(user.get("id"), str):
+        raise BadRequest("the field user has the wrong shape")
+    view = body.get("view") or {}
+    if not isinstance(view.get("private_metadata", ""), str) or not isinstance(view.get("state", {}), dict):
+        raise BadRequest("the field view has the wrong shape")
 
 
 class SlackEdge:

@@ -73,6 +73,10 @@ def _command(bot: RunningBot, text: str = "sync", **fields: str) -> tuple[bytes,
         (b"[1, 2, 3]", "application/json"),
         (b"text=sync", "text/plain"),
         (b"a=1&a=2", "application/x-www-form-urlencoded"),
+        (
+            b"payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%22x%22%7D",
+            "application/x-www-form-urlencoded",
+        ),
     ],
 )
 def test_a_malformed_signed_body_gets_400_and_no_traceback(

@@ -70,6 +70,12 @@ def test_a_body_is_parsed_as_a_form_a_payload_or_json() -> None:
         (b"payload=null", "application/x-www-form-urlencoded"),
         (b"x", "multipart/form-data"),
         (b"=&&=", "application/x-www-form-urlencoded"),
+        (b'{"type": "block_actions", "actions": "x"}', "application/json"),
+        (b'{"type": "block_actions", "actions": []}', "application/json"),
+        (b'{"type": "block_actions", "user": {"id": 7}}', "application/json"),
+        (b'{"type": "view_submission", "view": {"private_metadata": 7}}', "application/json"),
+        (b'{"type": "event_callback", "event": "x"}', "application/json"),
+        (b'{"type": 1}', "application/json"),
     ],
 )
 def test_anything_else_is_a_bad_request(body: bytes, content_type: str) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 import httpx
 
 from bench import Measurement, sized
-from bot.web import WEBHOOK_PATH, make_server, wsgi_app
+from bot.http_server import make_server
+from bot.web import WEBHOOK_PATH, wsgi_app
 from integration.app import XeroWebhooks
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key

@@ -11,13 +11,14 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import listeners
-from bot.dedupe import RecentDeliveries
+from bot.dedupe import Deliveries
 from bot.deps import Deps
 from bot.jobs import JobRunner, Pool
 from bot.notifier import Notifier
 from bot.roles import Role, Roles
 from bot.settings import BotSettings
 from bot.views.status import NextRun
+from bot.workspace import only_ours
 from integration.app import Service
 
 # Listeners only ack, check roles and hand work to the job runner, so they are quick; bolt's default of 5
@@ -53,7 +54,8 @@ def build_app(
         signing_secret=secret,
         listener_executor=listener_pool or Pool(LISTENER_THREADS, "xerobot-listener"),
     )
-    app.middleware(RecentDeliveries().middleware())
+    app.middleware(only_ours(settings.slack_team_id, settings.slack_app_id))
+    app.middleware(Deliveries(service.replays).middleware())
     deps = Deps(
         service=service,
         client=client,

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from slack_sdk.errors import SlackApiError
 
+from bot import logs
 from bot.app import web_client
 from bot.console import DEMO_SCRIPT, run_console
 from bot.scheduler import next_runs, plan_from, publish_summary
@@ -379,7 +380,7 @@ def serve(
     slack = load_bot_settings()
     slack.require_for_serving()
     service = startup.start(settings())
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.INFO)
     try:
         serve_forever(slack, service, host, port)
     finally:

@@ -14,13 +14,14 @@ from typing import Any
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import LISTENER_THREADS, build_app, web_client
+from bot.http_server import make_server
 from bot.jobs import JobRunner, Pool
 from bot.notifier import Notifier
 from bot.roles import Role, Roles
 from bot.scheduler import Plan, Scheduler, plan_from
 from bot.settings import BotSettings
 from bot.views.status import NextRun
-from bot.web import make_server, wsgi_app
+from bot.web import wsgi_app
 from integration import telemetry
 from integration.app import Service
 
@@ -86,14 +87,16 @@ class Server:
             return {"mode": mode, "jobs": self.jobs.active, "last_run": run.run_id if run else None}
 
         self.service = service
+        secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+        limits = settings.http_limits
         token = settings.xerobot_metrics_token
         application = wsgi_app(
             None if self.socket else app, ready, service.connector,
-            webhooks=service.webhooks, received=self.process_webhooks,
+            webhooks=service.webhooks, received=self.process_webhooks, signing_secret=secret, limits=limits,
             metrics_token=token.get_secret_value() if token else None,
         )  # fmt: skip
         watch_live(service, self.jobs)
-        self.http = make_server(application, host, port)
+        self.http = make_server(application, host, port, limits)
         self.port: int = self.http.effective_port
         self._closed = threading.Event()
 

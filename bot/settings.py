@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.http_server import HttpLimits
 from integration.errors import ConfigError
 from integration.settings import config_error_from
 
 SLACK_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+WORKSPACE_ID = re.compile(r"^[TEA][A-Z0-9]{1,30}$")
 HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 Members = Annotated[tuple[str, ...], NoDecode]
@@ -63,6 +65,14 @@ class BotSettings(BaseSettings):
     xerobot_metrics_token: SecretStr | None = Field(
         default=None, description="when set, GET /metrics asks for Authorization: Bearer <token>"
     )
+    # Who may send requests: anything signed for another workspace or app is refused (`bot.workspace`)
+    slack_team_id: str | None = None
+    slack_app_id: str | None = None
+    # The HTTP server's limits (`bot.http_server`)
+    xerobot_http_read_timeout: float = 10.0
+    xerobot_http_idle_timeout: int = 30
+    xerobot_http_max_body: int = 1024 * 1024
+    xerobot_http_connections: int = 1000
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -100,6 +110,45 @@ class BotSettings(BaseSettings):
                 "expected a channel id such as C0123ABCD (channel details > About, at the bottom)"
             )
         return value.strip()
+
+    @field_validator("slack_team_id", "slack_app_id")
+    @classmethod
+    def _workspace_id(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not WORKSPACE_ID.match(value.strip()):
+            raise ValueError("expected a Slack id such as T0123ABCD (team) or A0123ABCD (app)")
+        return value.strip()
+
+    @field_validator("xerobot_http_read_timeout", mode="before")
+    @classmethod
+    def _read_timeout(cls, value: Any) -> float:
+        return _bounded(value, 1, 300, "seconds (1 to 300) a request's headers and body may take to arrive")
+
+    @field_validator("xerobot_http_idle_timeout", mode="before")
+    @classmethod
+    def _idle_timeout(cls, value: Any) -> int:
+        return int(
+            _bounded(value, 1, 3600, "whole seconds (1 to 3600) an idle connection stays open", whole=True)
+        )
+
+    @field_validator("xerobot_http_max_body", mode="before")
+    @classmethod
+    def _max_body(cls, value: Any) -> int:
+        return int(
+            _bounded(
+                value,
+                64 * 1024,
+                64 * 1024 * 1024,
+                "bytes (65536 to 67108864) a request body may hold",
+                whole=True,
+            )
+        )
+
+    @field_validator("xerobot_http_connections", mode="before")
+    @classmethod
+    def _connections(cls, value: Any) -> int:
+        return int(_bounded(value, 10, 10_000, "connections (10 to 10000) served at once", whole=True))
 
     @field_validator("xerobot_summary_time", mode="before")
     @classmethod
@@ -165,6 +214,15 @@ class BotSettings(BaseSettings):
         return timedelta(hours=self.xerobot_missed_run_grace_hours)
 
     @property
+    def http_limits(self) -> HttpLimits:
+        return HttpLimits(
+            read_timeout=self.xerobot_http_read_timeout,
+            idle_timeout=self.xerobot_http_idle_timeout,
+            max_body=self.xerobot_http_max_body,
+            connections=self.xerobot_http_connections,
+        )
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -179,6 +237,17 @@ class BotSettings(BaseSettings):
             )
         if missing:
             raise ConfigError(*missing[0], *missing[1:])
+
+
+def _bounded(value: Any, low: float, high: float, expected: str, *, whole: bool = False) -> float:
+    text = str(value).strip()
+    try:
+        number = float(text) if not whole or text.isdigit() else -1.0
+    except ValueError:
+        number = -1.0
+    if not low <= number <= high:
+        raise ValueError(f"expected {expected}")
+    return number
 
 
 def _token(value: SecretStr | None, prefix: str, expected: str) -> SecretStr | None:

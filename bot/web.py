@@ -1,8 +1,9 @@
 """The HTTP face: a small WSGI app served by waitress (a production WSGI server, not bolt's development one).
 
-Routes: `POST /xero/webhooks` (Xero's webhooks: see `_webhook`), `POST /slack/events` (slash commands, interactivity and events, each verified against the signing secret
-by bolt: a forged or stale request gets 401), `GET /healthz` (200 when the ledger answers, 503 when not), `GET /metrics`
-(Prometheus' text format, `integration.telemetry`), and the
+Routes: `POST /xero/webhooks` (Xero's webhooks: see `_webhook`), `POST /slack/events` (slash commands, interactivity
+and events, each verified against the signing secret before anything is parsed (`bot.slack_edge`): a forged or
+stale request gets 401, a malformed one 400), `GET /healthz` (200 when the ledger answers, 503 when not), `GET
+/metrics` (Prometheus' text format, `integration.telemetry`), and the
 connect flow for Xero and Actionstep: `GET /oauth/<remote>/start?ticket=…` (from a link an approver asked for)
 redirects to the remote's consent page, and `GET /oauth/<remote>/callback` stores the new connection.
 """
@@ -17,10 +18,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from waitress.server import create_server
 
 from bot.connect_pages import OAUTH_ROUTE, connect_page
+from bot.http_server import HttpLimits
+from bot.slack_edge import SlackEdge
 from integration import telemetry
 from integration.app import Answer, XeroWebhooks
 from integration.app.connect import Connector
@@ -34,9 +35,6 @@ HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 WEBHOOK_PATH = "/xero/webhooks"
 MAX_WEBHOOK_BYTES = 64 * 1024  # Xero batches events; a real payload is a few KiB
-MAX_BODY_BYTES = 1024 * 1024  # any request (waitress answers 413 above it before the app sees it)
-IDLE_SECONDS = 30  # a connection that sends nothing for this long is closed (a slow body holds no app thread)
-SERVER_THREADS = 32  # requests waiting on an ack each hold a thread for a few milliseconds
 
 
 def wsgi_app(
@@ -46,14 +44,18 @@ def wsgi_app(
     *,
     webhooks: XeroWebhooks | None = None,
     received: Callable[[], None] | None = None,
+    signing_secret: str = "",
+    limits: HttpLimits | None = None,
     metrics_token: str | None = None,
 ) -> WSGIApplication:
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
     `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
     OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
     without a key), and `received()` is called after a webhook stored new events (to start processing them).
-    `GET /metrics` asks for `Authorization: Bearer <metrics_token>` when a token is given."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+    Slack's requests are verified with `signing_secret` and bounded by `limits.max_body`. `GET /metrics` asks for
+    `Authorization: Bearer <metrics_token>` when a token is given."""
+    max_body = (limits or HttpLimits()).max_body
+    slack = SlackEdge(app, signing_secret, max_body=max_body) if app is not None else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -146,12 +148,3 @@ def _reply(start_response: StartResponse, status: str, body: dict[str, Any]) -> 
     data = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
     return [data]
-
-
-def make_server(application: WSGIApplication, host: str, port: int) -> Any:
-    """A waitress server bound now (port 0 picks a free one: `server.effective_port`); `run()` serves until
-    `close()`."""
-    return create_server(
-        application, host=host, port=port, threads=SERVER_THREADS, ident="xerobot",
-        max_request_body_size=MAX_BODY_BYTES, channel_timeout=IDLE_SECONDS,
-    )  # fmt: skip

@@ -30,6 +30,7 @@ class Button:
     value: str
     channel: str | None
     ts: str | None
+    block_id: str | None = None
 
 
 class ButtonBoard:
@@ -111,7 +112,11 @@ def blocks(
             row = Text()
             for element in block["elements"]:
                 button = Button(
-                    element["text"]["text"], element["action_id"], element.get("value", ""), *where
+                    element["text"]["text"],
+                    element["action_id"],
+                    element.get("value", ""),
+                    *where,
+                    block_id=block.get("block_id"),
                 )
                 row.append(f"[{board.add(button)}] {button.label}", style="reverse bold")
                 row.append("  ")

@@ -30,9 +30,9 @@ from bot import ids
 from bot.app import LISTENER_THREADS, build_app
 from bot.console import render
 from bot.demo import build_demo
+from bot.http_server import make_server
 from bot.jobs import JobRunner, Pool
 from bot.settings import BotSettings
-from bot.web import make_server
 from sandboxes.slack import RESPONSE_URL, VIEW_METHODS, SlackCall, SlackSandbox
 
 PEOPLE = {"you": "UDEMO", "colleague": "UCOLLEAGUE", "stranger": "USTRANGER"}
@@ -122,7 +122,9 @@ class Session:
             "type": "block_actions", "user": {"id": user}, "team": {"id": "T1"}, "trigger_id": self._trigger(),
             "channel": {"id": button.channel}, "container": {"channel_id": button.channel, "message_ts": button.ts},
             "message": {"ts": button.ts}, "response_url": f"{self._base}/{RESPONSE_URL}/{user}",
-            "actions": [{"type": "button", "action_id": button.action_id, "value": button.value}],
+            "actions": [
+                {"type": "button", "action_id": button.action_id, "block_id": button.block_id, "value": button.value}
+            ],
         }  # fmt: skip
         self._dispatch(
             urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
@@ -141,7 +143,9 @@ class Session:
         return {"type": "event_callback", "team_id": "T1", "event_id": f"Ev{self._trigger()}", "event": event}
 
     def _trigger(self) -> str:
-        return f"{next(self._triggers)}.demo"
+        return (
+            f"{next(self._triggers)}.{self._secret[:8]}.demo"  # unique across sessions: the ledger keeps them
+        )
 
     def _dispatch(self, body: bytes, content_type: str) -> None:
         """Hand the app a request signed exactly as Slack signs one; show what it answers at once."""

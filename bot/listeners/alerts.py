@@ -10,15 +10,15 @@ anything slower (a sync, reading Xero's chart) goes to the job runner.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
+from bot import clicks, ids
 from bot.deps import Deps
+from bot.listeners.malformed import refused_click, refused_submission
 from bot.roles import Role
 from bot.views import replies
 from bot.views.alerts import details_modal, fix_modal, ignore_modal, loading_modal
@@ -50,7 +50,10 @@ def register(app: App, deps: Deps) -> None:
     def clicked(body: dict[str, Any], respond: Respond) -> tuple[str, int] | None:
         """Audit the click; return (user, alert id) when the user may act, else tell them why not."""
         action = body["actions"][0]
-        user, alert_id = body["user"]["id"], int(action["value"])
+        user, alert_id = body["user"]["id"], clicks.clicked_id(body, "alert")
+        if alert_id is None:
+            refused_click(deps, body, respond)
+            return None
         allowed = action["action_id"] == ids.ALERT_DETAILS or deps.may(user, Role.BOOKKEEPER)
         deps.audit(
             user,
@@ -195,7 +198,10 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.IGNORE_MODAL)
     def on_ignore_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, alert_id = body["user"]["id"], json.loads(view["private_metadata"])["alert"]
+        user, alert_id = body["user"]["id"], clicks.metadata_id(view.get("private_metadata"), "alert")
+        if alert_id is None:
+            refused_submission(deps, ack, body, ids.IGNORE_REASON_BLOCK)
+            return
         reason = (
             view["state"]["values"][ids.IGNORE_REASON_BLOCK][ids.IGNORE_REASON_INPUT].get("value") or ""
         ).strip()
@@ -269,7 +275,10 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.FIX_MODAL)
     def on_fix_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user, alert_id = body["user"]["id"], json.loads(view["private_metadata"])["alert"]
+        user, alert_id = body["user"]["id"], clicks.metadata_id(view.get("private_metadata"), "alert")
+        if alert_id is None:
+            refused_submission(deps, ack, body, ids.FIX_ACCOUNT_BLOCK)
+            return
         chosen = (
             view["state"]["values"][ids.FIX_ACCOUNT_BLOCK][ids.FIX_ACCOUNT_INPUT].get("selected_option") or {}
         )

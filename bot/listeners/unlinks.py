@@ -14,8 +14,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackApiError
 
-from bot import ids
+from bot import clicks, ids
 from bot.deps import Deps
+from bot.listeners.malformed import refused_click
 from bot.roles import Role
 from bot.views import replies
 from bot.views.unlinks import already_asked, unlink_message
@@ -70,7 +71,10 @@ def register(app: App, deps: Deps) -> None:
     def clicked(body: dict[str, Any], respond: Respond, *roles: Role) -> tuple[str, int] | None:
         """Audit the click; return (user, request id) when the user may act, else tell them why not."""
         action = body["actions"][0]
-        user, request_id = body["user"]["id"], int(action["value"])
+        user, request_id = body["user"]["id"], clicks.clicked_id(body, "unlink")
+        if request_id is None:
+            refused_click(deps, body, respond)
+            return None
         allowed = deps.may(user, *roles)
         if not allowed and action["action_id"] == ids.UNLINK_CANCEL:
             allowed = _requester(deps, request_id) == user

@@ -2,7 +2,8 @@
 
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
 `xero_payments` (Link / Post anyway on a payment Xero already shows), `drift_actions` (Check again, Unlink in the
-ledger, Adopt Xero's payment on a drift alert), `webhooks` (Xero's webhooks), `unlinks`, `slots` and `connector` are use
+ledger, Adopt Xero's payment on a drift alert), `webhooks` (Xero's webhooks), `unlinks`, `slots`, `replays` (Slack
+requests served once across replicas) and `connector` are use
 cases in their own right; everything else is a method that hands the call to its use case: `syncing` (sync,
 preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
@@ -20,6 +21,7 @@ from integration.app.connect import Connector
 from integration.app.drift import DriftWatching
 from integration.app.drift_actions import DriftActions
 from integration.app.mappings import FixResult, Mappings
+from integration.app.replays import ReplayGuard
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
@@ -88,6 +90,7 @@ class Service:
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
         self.connector = connector  # None where links cannot be served (the console demo)
+        self.replays = ReplayGuard(store)
 
     def sync(
         self, trigger: str, actor: str, *, progress: Callable[[Progress], None] | None = None,

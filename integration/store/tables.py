@@ -351,3 +351,18 @@ class WebhookEventRow(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class SeenRequestRow(Base):
+    """A Slack request already served, kept for Slack's replay window so that no replica serves it again.
+
+    `request_key` is a digest of what identifies the request (its signature, which covers its timestamp and body;
+    an event's `event_id`; an interaction's `trigger_id`): unique, so of two replicas racing on one request exactly
+    one records it. Rows whose `expires_at` has passed are deleted.
+    """
+
+    __tablename__ = "seen_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_key: Mapped[str] = mapped_column(String(80), unique=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -19,6 +19,7 @@ from integration.store.pending import PendingRepository
 from integration.store.reallocations import ReallocationRepository
 from integration.store.runs import RunRepository
 from integration.store.secrets import TokenCipher
+from integration.store.seen_requests import SeenRequestRepository
 from integration.store.unlinks import UnlinkRepository
 from integration.store.webhooks import WebhookRepository
 
@@ -41,6 +42,7 @@ class UnitOfWork:
     reallocations: ReallocationRepository
     webhooks: WebhookRepository
     payment_decisions: PaymentDecisionRepository
+    seen_requests: SeenRequestRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -62,6 +64,7 @@ class UnitOfWork:
         self.reallocations = ReallocationRepository(session)
         self.webhooks = WebhookRepository(session)
         self.payment_decisions = PaymentDecisionRepository(session)
+        self.seen_requests = SeenRequestRepository(session)
         return self
 
     def __exit__(

@@ -7,6 +7,7 @@ no sleeps.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from integration.app import Service
 from integration.clock import Clock
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
+from integration.sync.engine import SyncEngine
 from sandboxes.server import Sandboxes
 from tests.fakes.slack import BOT_TOKEN, Call, FakeSlack
 from tests.support.firm import Firm, demo_firm
@@ -76,6 +78,12 @@ class RunningBot:
             response_url=self.slack.response_url(user),
         )  # fmt: skip
 
+    def blocks(self, channel: str, ts: str) -> list[dict[str, Any]] | None:
+        """The blocks of the message at (channel, ts) as Slack last showed them, sent along with a click on it."""
+        shown = self.slack.messages.get((channel, ts))
+        blocks = shown.get("blocks") if shown else None
+        return json.loads(blocks) if isinstance(blocks, str) else blocks
+
     def click(self, action_id: str, alert_id: int, *, user: str = BOOKKEEPER) -> httpx.Response:
         return self.post(*interaction_body(self.button(action_id, alert_id, user=user)))
 
@@ -119,12 +127,31 @@ class DemoFirm:
 
 
 @contextmanager
-def running_bot(database_url: str, *, validate: bool = True) -> Iterator[RunningBot]:
+def running_bot(database_url: str, *, validate: bool = True, **settings: Any) -> Iterator[RunningBot]:
     """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port until the block
     ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its work would
-    be counted against the app's)."""
-    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm, _serving(slack, firm) as bot:
+    be counted against the app's); `settings` override the bot's (`xerobot_http_read_timeout=1`)."""
+    with (
+        FakeSlack(validate=validate) as slack,
+        demo_firm(database_url) as firm,
+        _serving(slack, firm, **settings) as bot,
+    ):
         yield bot
+
+
+@contextmanager
+def replica(bot: RunningBot, database_url: str) -> Iterator[RunningBot]:
+    """A second `xerobot serve` beside `bot`: its own process state and connections to the same ledger, the same
+    remotes and the same Slack."""
+    firm = bot.firm
+    assert isinstance(firm, Firm)
+    store = Store.open(database_url, TokenCipher([generate_key()]))
+    service = Service(store, firm.actionstep, firm.xero, SyncEngine(store, firm.actionstep, firm.xero))
+    try:
+        with _serving(bot.slack, Firm(service, firm.actionstep, firm.xero, store)) as second:
+            yield second
+    finally:
+        service.close()
 
 
 @contextmanager
@@ -142,9 +169,9 @@ def running_demo_bot(directory: Path, *, clock: Clock | None = None) -> Iterator
 
 
 @contextmanager
-def _serving(slack: FakeSlack, firm: Firm | DemoFirm) -> Iterator[RunningBot]:
+def _serving(slack: FakeSlack, firm: Firm | DemoFirm, **settings: Any) -> Iterator[RunningBot]:
     slack.groups[GROUP] = [GROUP_MEMBER]
-    server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
+    server = Server(bot_settings(slack, **settings), firm.service, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, name="xerobot-serve")
     thread.start()
     try:

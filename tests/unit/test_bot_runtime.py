@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
-from bot.dedupe import RecentDeliveries, delivery_key
 from bot.jobs import JobRunner
 from bot.roles import Role, Roles
 from bot.web import wsgi_app
@@ -90,17 +89,6 @@ def test_a_group_slack_cannot_read_grants_nobody() -> None:
     with FakeSlack() as slack:
         roles = Roles({Role.BOOKKEEPER: ["SGONE"]}, WebClient(BOT_TOKEN, base_url=slack.url))
         assert not roles.has("UANY", Role.BOOKKEEPER)
-
-
-def test_a_delivery_is_recognised_by_its_event_id_or_trigger_id_for_ten_minutes() -> None:
-    now = [0.0]
-    recent = RecentDeliveries(ttl=600, clock=lambda: now[0])
-    assert delivery_key({"event_id": "Ev1"}) == "event:Ev1"
-    assert delivery_key({"trigger_id": "1.2"}) == "trigger:1.2"
-    assert delivery_key({"type": "url_verification"}) is None
-    assert recent.first_time("event:Ev1") and not recent.first_time("event:Ev1")
-    now[0] = 601.0
-    assert recent.first_time("event:Ev1")
 
 
 def test_in_socket_mode_http_serves_health_but_not_slacks_requests() -> None:

@@ -80,3 +80,38 @@ def test_xerobot_serve_without_slack_tokens_stops_naming_them(tmp_path: Path) ->
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_http_limits_have_defaults_a_firm_never_reaches_and_can_be_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limits = load_bot_settings().http_limits
+    assert (limits.read_timeout, limits.idle_timeout, limits.max_body, limits.connections) == (
+        10.0, 30, 1024 * 1024, 1000,
+    )  # fmt: skip
+    monkeypatch.setenv("XEROBOT_HTTP_READ_TIMEOUT", "2.5")
+    monkeypatch.setenv("XEROBOT_HTTP_MAX_BODY", "262144")
+    monkeypatch.setenv("XEROBOT_HTTP_CONNECTIONS", "200")
+    limits = load_bot_settings().http_limits
+    assert (limits.read_timeout, limits.max_body, limits.connections) == (2.5, 262144, 200)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("XEROBOT_HTTP_READ_TIMEOUT", "0"),
+        ("XEROBOT_HTTP_READ_TIMEOUT", "nan"),
+        ("XEROBOT_HTTP_IDLE_TIMEOUT", "1.5"),
+        ("XEROBOT_HTTP_MAX_BODY", "1e9"),
+        ("XEROBOT_HTTP_CONNECTIONS", "100000"),
+        ("SLACK_TEAM_ID", "acme"),
+        ("SLACK_APP_ID", "U012AB3CD"),
+    ],
+)
+def test_a_wrong_limit_or_id_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as caught:
+        load_bot_settings()
+    assert caught.value.variable == variable

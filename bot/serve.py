@@ -75,7 +75,7 @@ class Server:
         self.service = service
         application = wsgi_app(
             None if self.socket else app, ready, service.connector,
-            webhooks=service.webhooks, received=self.process_webhooks,
+            webhooks=service.webhooks, received=self.process_webhooks, alerts=notifier.publish,
         )  # fmt: skip
         self.http = make_server(application, host, port)
         self.port: int = self.http.effective_port

@@ -21,9 +21,13 @@ REFRESH_LIFETIME = {"xero": timedelta(days=60), "actionstep": timedelta(days=21)
 class LedgerTokenStore:
     """Tokens of one remote ("xero" or "actionstep") kept in the ledger."""
 
-    def __init__(self, store: Store, remote: str, *, wait_for_lock: float = 30.0) -> None:
+    def __init__(
+        self, store: Store, remote: str, *, wait_for_lock: float = 30.0, connected_by: str | None = None
+    ) -> None:
+        """`connected_by`: who a fresh connect saved through this store is recorded as made by."""
         self._store = store
         self._remote = remote
+        self._connected_by = connected_by
         self._wait = wait_for_lock
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{id(self)}"
 
@@ -56,6 +60,7 @@ class LedgerTokenStore:
                 refresh_expires_at=refresh_expires,
                 tenant_id=tenant_id,
                 tenant_name=tenant_name,
+                connected_by=self._connected_by if previous_version is None else None,
             )
             uow.commit()
         return saved

@@ -13,6 +13,7 @@ from integration.store.cursors import CursorRepository
 from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
+from integration.store.oauth_states import OAuthStateRepository
 from integration.store.outbox import OutboxRepository
 from integration.store.pending import PendingRepository
 from integration.store.reallocations import ReallocationRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
     unlinks: UnlinkRepository
     reallocations: ReallocationRepository
     webhooks: WebhookRepository
+    oauth_states: OAuthStateRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -59,6 +61,7 @@ class UnitOfWork:
         self.unlinks = UnlinkRepository(session)
         self.reallocations = ReallocationRepository(session)
         self.webhooks = WebhookRepository(session)
+        self.oauth_states = OAuthStateRepository(session, self._cipher)
         return self
 
     def __exit__(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
+    ConfirmObject,
     InputBlock,
     Option,
     OptionGroup,
@@ -23,7 +24,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import clip, escape, mention, plural, safe, when
-from integration.app import PAID_IN_XERO
+from integration.app import PAID_IN_XERO, SWITCH_CODE
 from integration.domain import AccountClass, Activity, Alert, AlertState, MappingKind, XeroAccount
 from integration.errors import describe
 
@@ -43,6 +44,7 @@ ACTIVITY = {
     "alert.fix": "fixed the mapping",
     "alert.link_xero_payment": "linked it to the payment in Xero",
     "alert.post_anyway": "chose to post it anyway",
+    "connect.confirm_switch": "confirmed the switch",
 }
 
 
@@ -116,6 +118,24 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
         return [details]
     if alert.state is AlertState.IGNORED:
         return [ButtonElement(text="Undo ignore", action_id=ids.ALERT_UNIGNORE, value=value), details]
+    if alert.code == SWITCH_CODE:
+        return [
+            ButtonElement(
+                text="Confirm the switch",
+                action_id=ids.ALERT_CONFIRM_SWITCH,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Switch organisation?",
+                    text="Only if the firm really moved: the next connect will replace the organisation the "
+                    "ledger's links point at. The alert says what happens to them.",
+                    confirm="Confirm the switch",
+                    deny="Cancel",
+                ),
+            ),
+            ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
+            details,
+        ]
     if alert.code == PAID_IN_XERO:
         return [
             ButtonElement(

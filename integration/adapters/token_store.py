@@ -24,7 +24,8 @@ class LedgerTokenStore:
     def __init__(
         self, store: Store, remote: str, *, wait_for_lock: float = 30.0, connected_by: str | None = None
     ) -> None:
-        """`connected_by`: who a fresh connect saved through this store is recorded as made by."""
+        """`connected_by`: who a connect saved through this store is recorded as made by (set by the connect
+        flow only; refreshes keep the connection's)."""
         self._store = store
         self._remote = remote
         self._connected_by = connected_by
@@ -60,7 +61,7 @@ class LedgerTokenStore:
                 refresh_expires_at=refresh_expires,
                 tenant_id=tenant_id,
                 tenant_name=tenant_name,
-                connected_by=self._connected_by if previous_version is None else None,
+                connected_by=self._connected_by,
             )
             uow.commit()
         return saved

@@ -7,6 +7,7 @@ the summary's shape, the scheduler's schedules).
 
 from integration.alerting.desk import alert_target
 from integration.app.mappings import FixResult
+from integration.app.organisation_switch import SWITCH_CODE, SwitchConfirmation
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -27,6 +28,7 @@ from integration.unlinking.unlinker import UnlinkOutcome, UnlinkPolicy
 __all__ = [
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
+    "SWITCH_CODE",
     "Answer",
     "Daily",
     "DriftLine",
@@ -46,6 +48,7 @@ __all__ = [
     "Service",
     "Status",
     "Summary",
+    "SwitchConfirmation",
     "SyncResult",
     "UnlinkOutcome",
     "UnlinkPolicy",

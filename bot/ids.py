@@ -16,9 +16,8 @@ ALERT_DETAILS = "alert.details"
 ALERT_FIX = "alert.fix"
 ALERT_LINK_PAYMENT = "alert.link_payment"  # a payment Xero already shows: link the Actionstep one to it
 ALERT_POST_ANYWAY = "alert.post_anyway"
-ALERT_CONFIRM_SWITCH = (
-    "alert.confirm_switch"  # a connect to another organisation was refused: approvers confirm
-)
+# A connect to another organisation was refused: approvers confirm the switch
+ALERT_CONFIRM_SWITCH = "alert.confirm_switch"
 ALERT_ACTIONS = (
     ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX, ALERT_LINK_PAYMENT, ALERT_POST_ANYWAY,
     ALERT_CONFIRM_SWITCH,

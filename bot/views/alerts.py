@@ -44,7 +44,7 @@ ACTIVITY = {
     "alert.fix": "fixed the mapping",
     "alert.link_xero_payment": "linked it to the payment in Xero",
     "alert.post_anyway": "chose to post it anyway",
-    "connect.confirm_switch": "confirmed the switch",
+    "alert.confirm_switch": "confirmed the switch",
 }
 
 

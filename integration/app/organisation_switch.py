@@ -126,9 +126,7 @@ class OrganisationSwitches:
             changed = uow.oauth_states.approve_switch(switch_id, approver, now=self._clock.now())
             switch = uow.oauth_states.switch(switch_id)
             if changed:
-                uow.audit.record(
-                    approver, "connect.confirm_switch", alert_target(alert_id), detail=_of(switch)
-                )
+                uow.audit.record(approver, "alert.confirm_switch", alert_target(alert_id), detail=_of(switch))
                 uow.alerts.resolve(alert_id)
             uow.commit()
         assert switch is not None

@@ -241,7 +241,7 @@ def test_another_organisation_is_refused_naming_both_until_an_approver_confirms(
         actions = [(e.actor, e.action, e.allowed) for e in uow.audit.recent(20)]
     assert connection is not None and connection.tenant_id == browser.sandboxes.xero.tenant_id
     assert connection.connected_by == "UBOOKKEEPER"
-    assert ("UAPPROVER", "connect.confirm_switch", True) in actions
+    assert ("UAPPROVER", "alert.confirm_switch", True) in actions
     assert ("UBOOKKEEPER", "connect.xero", False) in actions and (
         "UBOOKKEEPER",
         "connect.xero",

@@ -8,7 +8,7 @@ no sleeps.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,12 +118,18 @@ class DemoFirm:
 
 
 @contextmanager
-def running_bot(database_url: str, *, validate: bool = True) -> Iterator[RunningBot]:
-    """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port until the block
-    ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its work would
-    be counted against the app's)."""
-    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm, _serving(slack, firm) as bot:
-        yield bot
+def running_bot(
+    database_url: str, *, validate: bool = True, port: int = 0, prepare: Callable[[Firm], None] | None = None
+) -> Iterator[RunningBot]:
+    """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port (or `port`) until
+    the block ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its
+    work would be counted against the app's); `prepare` adjusts the firm before the server is built (a connector
+    for the connect pages, say)."""
+    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm:
+        if prepare is not None:
+            prepare(firm)
+        with _serving(slack, firm, port=port) as bot:
+            yield bot
 
 
 @contextmanager
@@ -140,9 +146,9 @@ def running_demo_bot(directory: Path) -> Iterator[RunningBot]:
 
 
 @contextmanager
-def _serving(slack: FakeSlack, firm: Firm | DemoFirm) -> Iterator[RunningBot]:
+def _serving(slack: FakeSlack, firm: Firm | DemoFirm, *, port: int = 0) -> Iterator[RunningBot]:
     slack.groups[GROUP] = [GROUP_MEMBER]
-    server = Server(bot_settings(slack), firm.service, "127.0.0.1", 0)
+    server = Server(bot_settings(slack), firm.service, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, name="xerobot-serve")
     thread.start()
     try:

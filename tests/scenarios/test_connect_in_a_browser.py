@@ -67,6 +67,7 @@ def free_port() -> int:
 def connecting(tmp_path: Path) -> Iterator[tuple[RunningBot, Sandboxes, str]]:
     """The bot serving on loopback, with its connector pointed at the sandboxes, also served on loopback."""
     sandboxes = Sandboxes.demo()
+    sandboxes.xero.identity.ask_consent = True  # the consent page a person clicks through, as Xero shows it
     port = free_port()
     with serving(sandboxes) as base, httpx.Client(trust_env=False, timeout=10) as http:
         env = {name.lower(): value for name, value in settings_for(base).items()}
@@ -119,11 +120,18 @@ def test_a_person_connects_xero_in_a_browser_and_a_second_browser_replaying_the_
     page.on(
         "request", lambda request: visited.append(request.url) if request.is_navigation_request() else None
     )
-    response = page.goto(link, wait_until="load")
+    page.goto(link, wait_until="load")
+    assert page.title() == "Xero | Allow access"  # the sandbox's consent page
+    assert "Harbour & Finch Lawyers" in page.inner_text("h1")
+    with page.expect_navigation(url=re.compile(r".*/oauth/xero/callback.*"), wait_until="load") as landed:
+        page.get_by_role("button", name="Allow access").click()
+    response = landed.value
     assert response is not None and response.status == 200, page.content()
     assert page.title() == "Xero is connected"
     assert "Harbour & Finch Lawyers" in page.inner_text("body") and APPROVER in page.inner_text("body")
-    assert any(url.startswith(f"{sandbox_base}/xero/") for url in visited), visited  # the consent page
+    assert [u.split("?")[0] for u in visited if u.startswith(sandbox_base)] == [
+        f"{sandbox_base}/xero/identity/connect/authorize"
+    ] * 2, visited  # shown, then answered
     callback = page.url
     assert callback.startswith(f"{bot.url}/oauth/xero/callback?") and "state=" in callback
     cookies = context.cookies(bot.url + "/oauth/xero/")
@@ -154,20 +162,13 @@ def test_a_callback_caught_on_its_way_cannot_be_finished_in_another_browser(
     bot, sandboxes, _ = connecting
     link = link_from_slack(bot)
     context, page = browsers()
-    consent: list[str] = []
-
-    def stop_before_consent(route: Any) -> None:
-        """The start page's answer, cookie and all, without following it: the consent URL is kept instead."""
-        answer = route.fetch(max_redirects=0)
-        consent.append(answer.headers["location"])
-        headers = {k: v for k, v in answer.headers.items() if k.lower() != "location"}
-        route.fulfill(status=200, headers=headers, body="held")
-
-    page.route(re.compile(r".*/oauth/xero/start.*"), stop_before_consent)
-    page.goto(link, wait_until="load")
-    (consent_url,) = consent
-    consented = context.request.get(consent_url, max_redirects=0)  # the consent page, in this browser
-    callback = consented.headers["location"]
+    page.goto(link, wait_until="load")  # the consent page, in the browser that holds the cookie now
+    assert page.title() == "Xero | Allow access"
+    fields = page.eval_on_selector_all("form input[type=hidden]", "els => els.map(e => [e.name, e.value])")
+    answered = context.request.post(  # "Allow access", with the answer held instead of followed
+        page.url.split("?")[0], form={**dict(fields), "decision": "allow"}, max_redirects=0
+    )
+    callback = answered.headers["location"]
     assert callback.startswith(f"{bot.url}/oauth/xero/callback?")
 
     _, stranger_page = browsers()

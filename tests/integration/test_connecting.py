@@ -124,6 +124,24 @@ def test_a_replayed_callback_is_refused_and_the_first_connection_stands(
     assert first is not None and after is not None and after.version == first.version
 
 
+def test_a_used_state_with_a_fresh_code_is_refused(browser: Browser, store: Store) -> None:
+    """The state, not the code, is what makes a callback ours: a second code fetched for the same state (as an
+    attacker would, with their own consent) is refused once the state was used."""
+    callback = browser.consent(browser.connector.link("xero", "UAPPROVER"))
+    assert browser.open(callback).status_code == 200
+    start = urlsplit(callback)
+    consent = browser.client.get(
+        f"{SANDBOX_BASE}/xero/identity/connect/authorize",
+        params={
+            "response_type": "code", "client_id": "sandbox", "redirect_uri": f"{BOT}/oauth/xero/callback",
+            "scope": "offline_access", "state": parse_qs(start.query)["state"][0],
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    fresh = browser.open(consent.headers["location"])
+    assert fresh.status_code == 400 and "used only once" in fresh.text
+
+
 @pytest.mark.parametrize("remote", ["xero", "actionstep"])
 def test_a_callback_opened_in_another_browser_is_refused(browser: Browser, store: Store, remote: str) -> None:
     callback = browser.consent(browser.connector.link(remote, "UAPPROVER"))
@@ -134,14 +152,28 @@ def test_a_callback_opened_in_another_browser_is_refused(browser: Browser, store
     assert browser.open(callback).status_code == 200  # the browser that started can still finish
 
 
+AUTHORIZE = {
+    "xero": f"{SANDBOX_BASE}/xero/identity/connect/authorize",
+    "actionstep": f"{SANDBOX_BASE}/actionstep/api/oauth/authorize",
+}
+
+
 @pytest.mark.parametrize("remote", ["xero", "actionstep"])
 def test_a_ticket_where_a_state_belongs_is_refused(browser: Browser, store: Store, remote: str) -> None:
+    """A real code from the consent page, sent back with a connect link's ticket as its state."""
     link = browser.connector.link(remote, "UAPPROVER")
     ticket = parse_qs(urlsplit(link).query)["ticket"][0]
     browser.consent(browser.connector.link(remote, "UAPPROVER"))  # the browser holds a flow's cookie
-    page = browser.client.get(
-        f"{BOT}/oauth/{remote}/callback", params={"code": "abc", "state": ticket}, follow_redirects=False
-    )
+    consent = browser.client.get(
+        AUTHORIZE[remote],
+        params={
+            "response_type": "code", "client_id": "sandbox", "redirect_uri": f"{BOT}/oauth/{remote}/callback",
+            "scope": "offline_access" if remote == "xero" else "all", "state": ticket,
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    assert consent.status_code == 302 and "code=" in consent.headers["location"]
+    page = browser.open(consent.headers["location"])
     assert page.status_code == 400 and "not valid or has expired" in page.text
     assert stored(store, remote) == (None, False)
 

@@ -37,6 +37,7 @@ REMOTES = ("xero", "actionstep")
 NAMES = {"xero": "Xero", "actionstep": "Actionstep"}
 TICKET_SECONDS = 15 * 60
 STATE_SECONDS = 10 * 60
+KEPT_DAYS = 30  # how long a used or expired secret is kept, so a late replay is told it was used
 MAX_REASON = 300  # characters of a remote's error_description shown back
 
 _TICKET_REFUSED = {
@@ -93,6 +94,7 @@ class Connector:
         _check(remote)
         ticket = secrets.token_urlsafe(32)
         with self._store.unit_of_work() as uow:
+            uow.oauth_states.purge(expired_before=self._clock.now() - timedelta(days=KEPT_DAYS))
             uow.oauth_states.issue(
                 Purpose.TICKET, ticket, remote=remote, started_by=actor,
                 expires_at=self._clock.now() + timedelta(seconds=TICKET_SECONDS),

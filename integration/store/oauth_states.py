@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from integration.store.secrets import TokenCipher
@@ -133,6 +133,11 @@ class OAuthStateRepository:
         if row.expires_at <= now:
             return Refusal.EXPIRED
         return Refusal.OTHER_BROWSER
+
+    def purge(self, *, expired_before: datetime) -> int:
+        """Forget secrets that expired before `expired_before` (the audit log keeps what was done with them)."""
+        result = self._session.execute(delete(OAuthStateRow).where(OAuthStateRow.expires_at < expired_before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # Organisation switches -------------------------------------------------------------------------------------
 

@@ -118,3 +118,15 @@ def test_a_switch_is_asked_once_confirmed_once_and_used_once(store: Store) -> No
         assert taken is not None and taken.approved_by == "UAPPROVER" and taken.detail == detail
         assert uow.oauth_states.take_switch("xero", "tenant-new", now=NOW) is None
         uow.commit()
+
+
+def test_secrets_expired_before_a_moment_are_forgotten_and_newer_ones_kept(store: Store) -> None:
+    issue(store, Purpose.TICKET, "ticket-old")
+    with store.unit_of_work() as uow:
+        uow.oauth_states.issue(
+            Purpose.TICKET, "ticket-new", remote="xero", started_by="U1", expires_at=LATER + timedelta(days=2)
+        )
+        assert uow.oauth_states.purge(expired_before=LATER + timedelta(days=1)) == 1
+        uow.commit()
+    assert consume(store, Purpose.TICKET, "ticket-old") is Refusal.UNKNOWN
+    assert isinstance(consume(store, Purpose.TICKET, "ticket-new"), OAuthGrant)

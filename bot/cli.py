@@ -316,7 +316,7 @@ def sandbox(
 def connect_command(
     remote: Annotated[str, typer.Argument(help="xero or actionstep")],
 ) -> None:
-    """Print a link (good for 15 minutes) that authorises the bot with Xero or Actionstep in a browser; `xerobot
+    """Print a link (good once, for 15 minutes) that authorises the bot with Xero or Actionstep in a browser; `xerobot
     serve` must be running at XEROBOT_PUBLIC_URL to take the callback."""
     service = startup.start(settings())
     try:
@@ -325,7 +325,7 @@ def connect_command(
         link = service.connector.link(remote.lower(), actor="command line")
     finally:
         service.close()
-    console.print("Open this link in a browser within 15 minutes:\n", markup=False)
+    console.print("Open this link once, in a browser, within 15 minutes:\n", markup=False)
     console.print(link, markup=False, soft_wrap=True)
 
 

@@ -22,9 +22,11 @@ ALERT_UNLINK_LEDGER = (
     "alert.unlink_ledger"  # the document is no longer what the bot posted: unlink it in the ledger
 )
 ALERT_ADOPT_PAYMENT = "alert.adopt_payment"  # Xero shows a payment the bot did not post: it is the firm's own
+# A connect to another organisation was refused: approvers confirm the switch
+ALERT_CONFIRM_SWITCH = "alert.confirm_switch"
 ALERT_ACTIONS = (
     ALERT_RETRY, ALERT_IGNORE, ALERT_UNIGNORE, ALERT_DETAILS, ALERT_FIX, ALERT_LINK_PAYMENT, ALERT_POST_ANYWAY,
-    ALERT_CHECK_AGAIN, ALERT_UNLINK_LEDGER, ALERT_ADOPT_PAYMENT,
+    ALERT_CHECK_AGAIN, ALERT_UNLINK_LEDGER, ALERT_ADOPT_PAYMENT, ALERT_CONFIRM_SWITCH,
 )  # fmt: skip
 
 # Modals

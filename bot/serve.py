@@ -93,6 +93,7 @@ class Server:
         application = wsgi_app(
             None if self.socket else app, ready, service.connector,
             webhooks=service.webhooks, received=self.process_webhooks, signing_secret=secret, limits=limits,
+            alerts=notifier.publish,
             metrics_token=token.get_secret_value() if token else None,
         )  # fmt: skip
         watch_live(service, self.jobs)

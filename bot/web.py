@@ -25,6 +25,7 @@ from bot.slack_edge import SlackEdge
 from integration import telemetry
 from integration.app import Answer, XeroWebhooks
 from integration.app.connect import Connector
+from integration.domain import AlertChanges
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -47,11 +48,13 @@ def wsgi_app(
     signing_secret: str = "",
     limits: HttpLimits | None = None,
     metrics_token: str | None = None,
+    alerts: Callable[[AlertChanges], None] | None = None,
 ) -> WSGIApplication:
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
     `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
     OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
-    without a key), and `received()` is called after a webhook stored new events (to start processing them).
+    without a key), and `received()` is called after a webhook stored new events (to start processing them);
+    `alerts` publishes alerts the connect pages raise (a refused switch of organisation).
     Slack's requests are verified with `signing_secret` and bounded by `limits.max_body`. `GET /metrics` asks for
     `Authorization: Bearer <metrics_token>` when a token is given."""
     max_body = (limits or HttpLimits()).max_body
@@ -73,7 +76,7 @@ def wsgi_app(
             return _health(ready, start_response)
         route = OAUTH_ROUTE.fullmatch(path)
         if route and method == "GET" and connector is not None:
-            return connect_page(connector, route["remote"], route["step"], environ, start_response)
+            return connect_page(connector, route["remote"], route["step"], environ, start_response, alerts)
         return _reply(start_response, "404 Not Found", {"ok": False, "error": "not found"})
 
     return application

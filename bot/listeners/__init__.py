@@ -6,11 +6,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import alerts, commands, home, unlinks
+from bot.listeners import alerts, commands, home, switch, unlinks
 
 
 def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     alerts.register(app, deps)
+    switch.register(app, deps)
     home.register(app, deps)
     unlinks.register(app, deps)

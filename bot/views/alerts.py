@@ -26,7 +26,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import clip, escape, mention, plural, safe, when
-from integration.app import ADOPTABLE, PAID_IN_XERO, UNLINKABLE
+from integration.app import ADOPTABLE, PAID_IN_XERO, SWITCH_CODE, UNLINKABLE
 from integration.domain import (
     AccountClass,
     Activity,
@@ -57,6 +57,7 @@ ACTIVITY = {
     "alert.check_again": "checked Xero again",
     "alert.unlink_in_ledger": "unlinked it in the ledger",
     "alert.adopt_xero_payment": "adopted Xero's payment",
+    "alert.confirm_switch": "confirmed the switch",
 }
 
 
@@ -130,6 +131,24 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
         return [details]
     if alert.state is AlertState.IGNORED:
         return [ButtonElement(text="Undo ignore", action_id=ids.ALERT_UNIGNORE, value=value), details]
+    if alert.code == SWITCH_CODE:
+        return [
+            ButtonElement(
+                text="Confirm the switch",
+                action_id=ids.ALERT_CONFIRM_SWITCH,
+                value=value,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Switch organisation?",
+                    text="Only if the firm really moved: the next connect will replace the organisation the "
+                    "ledger's links point at. The alert says what happens to them.",
+                    confirm="Confirm the switch",
+                    deny="Cancel",
+                ),
+            ),
+            ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),
+            details,
+        ]
     if alert.code == PAID_IN_XERO:
         return [
             ButtonElement(

@@ -21,7 +21,8 @@ def connect_link(remote: str, url: str) -> Message:
                 elements=[ButtonElement(text=f"Connect {name}", url=url, action_id=f"connect_{remote}")]
             ),
             context(
-                "The link works for 15 minutes. Anyone who opens it can connect the bot, so keep it to yourself."
+                "The link opens once, within 15 minutes; finish in the browser you open it in. Whoever opens it "
+                "first can connect the bot, so keep it to yourself."
             ),
         ],
     )

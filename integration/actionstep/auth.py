@@ -19,7 +19,7 @@ Tokens never reach a log, a repr or an error message.
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -90,9 +90,12 @@ class ActionstepTokenSession:
     def __repr__(self) -> str:
         return f"ActionstepTokenSession(client_id={self._app.client_id!r})"
 
-    def connect(self, code: str) -> StoredToken:
-        """Exchange an authorization code and store the tokens as a fresh connection."""
+    def connect(self, code: str, accept: Callable[[dict[str, Any]], None] | None = None) -> StoredToken:
+        """Exchange an authorization code and store the tokens as a fresh connection; `accept` sees the token
+        response first (its `orgkey` names the org) and refuses it by raising."""
         tokens = self._grant({"grant_type": "authorization_code", "code": code}, {})
+        if accept is not None:
+            accept(tokens)
         return self._save_fresh(tokens)
 
     def connect_with_refresh_token(self, refresh_token: str) -> StoredToken:

@@ -25,6 +25,8 @@ class LedgerTokenStore:
     def __init__(
         self, store: Store, remote: str, *, wait_for_lock: float = 30.0, connected_by: str | None = None
     ) -> None:
+        """`connected_by`: who a connect saved through this store is recorded as made by (set by the connect
+        flow only; refreshes keep the connection's)."""
         self._store = store
         self._remote = remote
         self._connected_by = connected_by

@@ -8,6 +8,7 @@ the summary's shape, the scheduler's schedules).
 from integration.alerting.desk import alert_target
 from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, DriftActions
 from integration.app.mappings import FixResult
+from integration.app.organisation_switch import SWITCH_CODE, SwitchConfirmation
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -29,6 +30,7 @@ __all__ = [
     "ADOPTABLE",
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
+    "SWITCH_CODE",
     "UNLINKABLE",
     "Answer",
     "Daily",
@@ -51,6 +53,7 @@ __all__ = [
     "Service",
     "Status",
     "Summary",
+    "SwitchConfirmation",
     "SyncResult",
     "UnlinkOutcome",
     "UnlinkPolicy",

@@ -25,6 +25,7 @@ class AlertSource(StrEnum):
         "duplicate"  # a second copy in Xero: no later look can tell it was dealt with, so a person says so
     )
     DRIFT = "drift"  # a change made in Xero to a posted document; resolved when a later look finds it gone
+    CONNECT = "connect"  # a connect to another organisation, refused: resolved when an approver confirms it
 
 
 # Problem subjects that one mapping can fix (see `mapping.py`), and the mapping kind each names.

@@ -246,9 +246,21 @@ class UnknownService(Refused):
 
 
 class LinkInvalid(Refused):
-    """A sealed link (an OAuth `state`) that is forged or older than it may be."""
+    """A connect link or OAuth `state` that is forged, used already, older than it may be, or brought back by a
+    browser other than the one that started."""
 
     default_code = "connect.link_invalid"
+
+
+class OrganisationChanged(Refused):
+    """A connect to another organisation than the one the ledger's links point at, not (yet) confirmed by an
+    approver. Names both; `alert` is the alert whose button confirms the switch, when one was raised."""
+
+    default_code = "connect.other_organisation"
+
+    def __init__(self, message: str, *, current: str, offered: str, changes: object = None) -> None:
+        super().__init__(message)
+        self.current, self.offered, self.changes = current, offered, changes
 
 
 class MappingTargetMissing(Refused):

@@ -41,6 +41,13 @@ class ConnectionRepository:
         """The remote's connected organisation (tenant) id, without decrypting the tokens."""
         return self._session.scalar(select(ConnectionRow.tenant_id).where(ConnectionRow.remote == remote))
 
+    def organisation_of(self, remote: str) -> tuple[str | None, str | None]:
+        """The remote's connected organisation (tenant id, name), without decrypting the tokens."""
+        row = self._session.execute(
+            select(ConnectionRow.tenant_id, ConnectionRow.tenant_name).where(ConnectionRow.remote == remote)
+        ).first()
+        return (row[0], row[1]) if row is not None else (None, None)
+
     def get(self, remote: str) -> StoredConnection | None:
         row = self._session.scalar(select(ConnectionRow).where(ConnectionRow.remote == remote))
         if row is None:

@@ -366,3 +366,32 @@ class SeenRequestRow(Base):
     request_key: Mapped[str] = mapped_column(String(80), unique=True)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OAuthStateRow(Base):
+    """One secret of the connect flow, kept so it can be used once: a connect link's `ticket`, an OAuth `state`,
+    or an approver's confirmation that the next connect may `switch` organisation (migration 0010).
+
+    Only a hash of the secret is stored (`token_hash`, unique), with its `purpose`, so a ticket is never accepted
+    as a state nor a state as a ticket. A state carries the hash of the browser cookie set when it was issued
+    (`browser_hash`) and the PKCE verifier, encrypted (`secret_ciphertext`). `consumed_at` is set by the one
+    `UPDATE ... WHERE consumed_at IS NULL` that wins; a switch is usable once `approved_at` is set. `subject` is the
+    organisation a switch leads to.
+    """
+
+    __tablename__ = "oauth_states"
+    __table_args__ = (Index("ix_oauth_states_switch", "purpose", "remote", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    remote: Mapped[str] = mapped_column(String(32))
+    started_by: Mapped[str] = mapped_column(String(100))
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
+    secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    subject: Mapped[str | None] = mapped_column(String(255))
+    detail: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None]
+    consumed_at: Mapped[datetime | None]

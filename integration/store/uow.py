@@ -14,6 +14,7 @@ from integration.store.decisions import PaymentDecisionRepository
 from integration.store.leases import LeaseRepository
 from integration.store.links import LinkRepository
 from integration.store.mappings import MappingRepository
+from integration.store.oauth_states import OAuthStateRepository
 from integration.store.outbox import OutboxRepository
 from integration.store.pending import PendingRepository
 from integration.store.reallocations import ReallocationRepository
@@ -43,6 +44,7 @@ class UnitOfWork:
     webhooks: WebhookRepository
     payment_decisions: PaymentDecisionRepository
     seen_requests: SeenRequestRepository
+    oauth_states: OAuthStateRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.webhooks = WebhookRepository(session)
         self.payment_decisions = PaymentDecisionRepository(session)
         self.seen_requests = SeenRequestRepository(session)
+        self.oauth_states = OAuthStateRepository(session, self._cipher)
         return self
 
     def __exit__(

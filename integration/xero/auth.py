@@ -14,6 +14,7 @@ call goes through our own `httpx.Client` and every failure maps onto our error t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,13 +178,14 @@ def _oauth_error(response: httpx.Response) -> str | None:
     return str(payload.get("error")) if isinstance(payload, dict) else None
 
 
-def _choose(connections: list[Connection], tenant_id: str | None) -> Connection:
+def _choose(connections: list[Connection], tenant_id: str | None, prefer: str | None = None) -> Connection:
     organisations = [c for c in connections if c.tenant_type == "ORGANISATION"]
     if tenant_id is not None:
         organisations = [c for c in organisations if c.tenant_id == tenant_id]
     if not organisations:
         raise AuthError("xero", "The Xero connection does not include the organisation to act for.")
-    return organisations[0]
+    preferred = [c for c in organisations if c.tenant_id == prefer]
+    return (preferred or organisations)[0]
 
 
 def connect(
@@ -194,10 +196,13 @@ def connect(
     request: AuthorizationRequest,
     redirect_uri: str,
     tenant_id: str | None = None,
+    prefer: str | None = None,
+    accept: Callable[[Connection], None] | None = None,
 ) -> Connection:
-    """Finish the connect flow: exchange the code, pick the organisation, save tokens and tenant."""
+    """Finish the connect flow: exchange the code, pick the organisation (`prefer`'s when the token may act for
+    it), let `accept` refuse it by raising, then save tokens and tenant."""
     tokens = oauth.exchange_code(callback_url, request, redirect_uri)
-    return _save_new(oauth, store, tokens, tenant_id)
+    return _save_new(oauth, store, tokens, tenant_id, prefer=prefer, accept=accept)
 
 
 def connect_custom(oauth: XeroOAuth, store: TokenStore, *, tenant_id: str | None = None) -> Connection:
@@ -206,9 +211,17 @@ def connect_custom(oauth: XeroOAuth, store: TokenStore, *, tenant_id: str | None
 
 
 def _save_new(
-    oauth: XeroOAuth, store: TokenStore, tokens: dict[str, Any], tenant_id: str | None
+    oauth: XeroOAuth,
+    store: TokenStore,
+    tokens: dict[str, Any],
+    tenant_id: str | None,
+    *,
+    prefer: str | None = None,
+    accept: Callable[[Connection], None] | None = None,
 ) -> Connection:
-    chosen = _choose(oauth.connections(str(tokens["access_token"])), tenant_id)
+    chosen = _choose(oauth.connections(str(tokens["access_token"])), tenant_id, prefer)
+    if accept is not None:
+        accept(chosen)
     current = store.load()
     saved = store.save(
         tokens,

@@ -175,6 +175,8 @@ class XeroSandbox(Inspection):
             return self.identity.token(request)
         if path == "/identity/connect/authorize" and request.method == "GET":
             return self.identity.authorize(request)
+        if path == "/identity/connect/authorize" and request.method == "POST":
+            return self.identity.consent(request)
         if path == "/connections" and request.method == "GET":
             return self.identity.connections(request)
         if path.startswith(API_ROOT):

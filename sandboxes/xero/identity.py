@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlencode
 from integration.clock import Clock
 from sandboxes.xero import messages as msg
 from sandboxes.xero import scopes
+from sandboxes.xero.consent import ALLOW, consent_page
 from sandboxes.xero.render import utc_string
 from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
 
@@ -66,6 +67,16 @@ def _unknown_scopes(scope: str) -> list[str]:
     return [s for s in scope.split() if s not in scopes.KNOWN]
 
 
+def _back(params: dict[str, str], answer: dict[str, str]) -> Response:
+    """Send the browser back to the app's `redirect_uri` with `answer` and the caller's state."""
+    query = dict(answer)
+    if params.get("state") is not None:
+        query["state"] = params["state"]
+    redirect_uri = params["redirect_uri"]
+    separator = "&" if "?" in redirect_uri else "?"
+    return Response(302, b"", [("Location", f"{redirect_uri}{separator}{urlencode(query)}")])
+
+
 def _oauth_error(error: str, status: int = 400) -> HttpError:
     return HttpError(status, {"error": error})
 
@@ -88,36 +99,55 @@ class Identity:
         self._connected = self._clock.now()
         self._connection_id = str(uuid.uuid4())
         self.grants: Counter[str] = Counter()
+        self.ask_consent = (
+            False  # True: authorize shows the consent page a person clicks through, as Xero does
+        )
 
     # Endpoints -------------------------------------------------------------------------------------------------
 
     def authorize(self, request: Request) -> Response:
-        """Consent is given at once: redirect back to `redirect_uri` with a code and the caller's state."""
-        client_id, redirect_uri = request.param("client_id"), request.param("redirect_uri")
-        if client_id != self._client[0] or not redirect_uri or request.param("response_type") != "code":
+        """GET authorize: the consent page when `ask_consent` is set (as Xero does), else consent at once and
+        redirect back to `redirect_uri` with a code and the caller's state."""
+        params = {key: values[0] for key, values in request.query.items()}
+        return self._authorize(params, consented=not self.ask_consent)
+
+    def consent(self, request: Request) -> Response:
+        """POST authorize: the consent page's answer. "Cancel" goes back with `error=access_denied` (RFC 6749
+        §4.1.2.1), "Allow access" with a code."""
+        form = {key.lower(): values[0] for key, values in parse_qs(request.body.decode()).items()}
+        decision = form.pop("decision", "")
+        if decision == ALLOW:
+            return self._authorize(form, consented=True)
+        self._validate(form)
+        return _back(form, {"error": "access_denied", "error_description": "The user denied access"})
+
+    def _validate(self, params: dict[str, str]) -> None:
+        client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+        if client_id != self._client[0] or not redirect_uri or params.get("response_type") != "code":
             raise HttpError(400, {"error": "invalid_request"})
-        scope = request.param("scope") or ""
+
+    def _authorize(self, params: dict[str, str], *, consented: bool) -> Response:
+        self._validate(params)
+        client_id, redirect_uri = params["client_id"], params["redirect_uri"]
+        scope = params.get("scope") or ""
         if unknown := _unknown_scopes(scope):
             # RFC 6749 §4.1.2.1: an unknown scope comes back to the app as `invalid_scope`; Xero does so for a
             # scope the app may not use (the fidelity audit's Scopes row; XeroAPI/Xero-NetStandard #298).
-            query = {"error": "invalid_scope", "error_description": f"unknown scope: {' '.join(unknown)}"}
-            if request.param("state") is not None:
-                query["state"] = request.param("state") or ""
-            separator = "&" if "?" in redirect_uri else "?"
-            return Response(302, b"", [("Location", f"{redirect_uri}{separator}{urlencode(query)}")])
-        code = secrets.token_urlsafe(24)
-        challenge = request.param("code_challenge")
-        if challenge and (request.param("code_challenge_method") or "plain") != "S256":
-            raise HttpError(400, {"error": "invalid_request", "error_description": "only S256 is supported"})
-        with self._lock:
-            self._codes[code] = _Code(
-                client_id, redirect_uri, request.param("scope") or "", challenge, self._clock.now()
+            return _back(
+                params, {"error": "invalid_scope", "error_description": f"unknown scope: {' '.join(unknown)}"}
             )
-        query = {"code": code, "scope": request.param("scope") or ""}
-        if request.param("state") is not None:
-            query["state"] = request.param("state") or ""
-        separator = "&" if "?" in redirect_uri else "?"
-        return Response(302, b"", [("Location", f"{redirect_uri}{separator}{urlencode(query)}")])
+        challenge = params.get("code_challenge")
+        if challenge and (params.get("code_challenge_method") or "plain") != "S256":
+            raise HttpError(400, {"error": "invalid_request", "error_description": "only S256 is supported"})
+        if not consented:
+            page = consent_page(params, self.tenant_name, scope)
+            return Response(
+                200, page, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+            )
+        code = secrets.token_urlsafe(24)
+        with self._lock:
+            self._codes[code] = _Code(client_id, redirect_uri, scope, challenge, self._clock.now())
+        return _back(params, {"code": code, "scope": scope})
 
     def token(self, request: Request) -> Response:
         """The token endpoint: one of the three grants, or an OAuth error."""

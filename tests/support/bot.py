@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,16 +127,23 @@ class DemoFirm:
 
 
 @contextmanager
-def running_bot(database_url: str, *, validate: bool = True, **settings: Any) -> Iterator[RunningBot]:
-    """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port until the block
-    ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its work would
-    be counted against the app's); `settings` override the bot's (`xerobot_http_read_timeout=1`)."""
-    with (
-        FakeSlack(validate=validate) as slack,
-        demo_firm(database_url) as firm,
-        _serving(slack, firm, **settings) as bot,
-    ):
-        yield bot
+def running_bot(
+    database_url: str,
+    *,
+    validate: bool = True,
+    port: int = 0,
+    prepare: Callable[[Firm], None] | None = None,
+    **settings: Any,
+) -> Iterator[RunningBot]:
+    """The app over the in-memory remotes (`tests.fakes.remotes`), serving on an ephemeral port (or `port`) until
+    the block ends; `validate=False` spares the fake Slack from checking every payload (for benchmarks, where its
+    work would be counted against the app's); `prepare` adjusts the firm before the server is built (a connector
+    for the connect pages, say); `settings` override the bot's (`xerobot_http_read_timeout=1`)."""
+    with FakeSlack(validate=validate) as slack, demo_firm(database_url) as firm:
+        if prepare is not None:
+            prepare(firm)
+        with _serving(slack, firm, port=port, **settings) as bot:
+            yield bot
 
 
 @contextmanager
@@ -169,9 +176,11 @@ def running_demo_bot(directory: Path, *, clock: Clock | None = None) -> Iterator
 
 
 @contextmanager
-def _serving(slack: FakeSlack, firm: Firm | DemoFirm, **settings: Any) -> Iterator[RunningBot]:
+def _serving(
+    slack: FakeSlack, firm: Firm | DemoFirm, *, port: int = 0, **settings: Any
+) -> Iterator[RunningBot]:
     slack.groups[GROUP] = [GROUP_MEMBER]
-    server = Server(bot_settings(slack, **settings), firm.service, "127.0.0.1", 0)
+    server = Server(bot_settings(slack, **settings), firm.service, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, name="xerobot-serve")
     thread.start()
     try:

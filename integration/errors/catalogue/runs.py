@@ -131,4 +131,19 @@ RUNS: dict[str, CatalogueEntry] = entries(
         "The link used to connect is not one the bot made, or it is too old.",
         "Ask for a new link with `/xero connect xero` or `/xero connect actionstep`, and use it soon.",
     ),
+    CatalogueEntry(
+        "connect.state_refused",
+        "Connection not completed",
+        "The page that finishes connecting was opened twice, too late, or in another browser than the one the "
+        "connect link was opened in, so it was refused: only the browser that started may finish, once.",
+        "Ask for a new link with `/xero connect xero` or `/xero connect actionstep` and finish in the same browser.",
+    ),
+    CatalogueEntry(
+        "connect.other_organisation",
+        "Connecting another organisation",
+        "Someone connected a different organisation than the one the ledger's posted documents are linked to, "
+        "so the connection was refused and the old one kept.",
+        "If the firm really moved, an approver confirms the switch on the alert; then connect again. Otherwise "
+        "connect again and choose the organisation the bot already posts to.",
+    ),
 )

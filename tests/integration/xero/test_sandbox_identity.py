@@ -100,3 +100,40 @@ def test_wrong_client_credentials_and_unknown_grants_are_refused(sandbox: XeroSa
         "/connect/token", data={"grant_type": "password", "client_id": "sandbox", "client_secret": "sandbox"}
     )
     assert in_form.json() == {"error": "unsupported_grant_type"}
+
+
+CONSENT = {
+    "response_type": "code", "client_id": "sandbox", "redirect_uri": REDIRECT, "scope": "offline_access",
+    "state": "s-<2>",
+}  # fmt: skip
+
+
+def test_asked_for_consent_the_authorize_url_shows_a_page_whose_allow_button_sends_a_code(
+    http: httpx.Client, sandbox: XeroSandbox
+) -> None:
+    sandbox.identity.ask_consent = True
+    page = http.get("/identity/connect/authorize", params=CONSENT)
+    assert page.status_code == 200 and "Allow access" in page.text and "Cancel" in page.text
+    assert sandbox.identity.tenant_name.replace("&", "&amp;") in page.text
+    assert "value='s-&lt;2&gt;'" in page.text  # the state rides in an escaped hidden field
+    allowed = http.post("/identity/connect/authorize", data={**CONSENT, "decision": "allow"})
+    assert allowed.status_code == 302
+    query = parse_qs(urlsplit(allowed.headers["location"]).query)
+    assert query["state"] == ["s-<2>"] and query["code"]
+
+
+def test_cancel_on_the_consent_page_sends_access_denied_back(
+    http: httpx.Client, sandbox: XeroSandbox
+) -> None:
+    sandbox.identity.ask_consent = True
+    denied = http.post("/identity/connect/authorize", data={**CONSENT, "decision": "deny"})
+    assert denied.status_code == 302
+    query = parse_qs(urlsplit(denied.headers["location"]).query)
+    assert query["error"] == ["access_denied"] and query["state"] == ["s-<2>"] and "code" not in query
+
+
+def test_the_consent_form_from_another_client_is_refused(http: httpx.Client, sandbox: XeroSandbox) -> None:
+    answer = http.post(
+        "/identity/connect/authorize", data={**CONSENT, "client_id": "evil", "decision": "allow"}
+    )
+    assert answer.status_code == 400

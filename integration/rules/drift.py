@@ -1,6 +1,7 @@
 """Drift rules: compare what Xero now holds of a linked document with what the bot posted; pure, no I/O.
 
-`compare` lists the drifts of one document; `describe` words a finding for the alerts channel (what changed, before
+`compare` lists the drifts of one document; `deleted_bot_payments` names the bot's payments a document no longer
+lists (deleted in Xero: a webhook names only the document); `describe` words a finding for the alerts channel (what changed, before
 → after, who and when, what it breaks in Actionstep) and `read_back` takes those words apart again for the daily
 summary; `budget_refusal` says whether a pass may spend its share of
 the day's Xero calls; `next_cursor` is where an endpoint's next poll starts.
@@ -20,6 +21,8 @@ from integration.domain import Drift, DriftFinding, DriftKind, DriftPass, Link, 
 DAY_LIMIT = 5000
 DOCUMENT_ENDPOINTS = frozenset({"Invoices", "CreditNotes"})
 PAYMENT_ENDPOINTS = frozenset({"Payments"})
+# A bot payment deleted in Xero, worded alike whether its own record says so or its document stops listing it.
+DELETED_PAYMENT = Drift(DriftKind.PAYMENT_DELETED, "status", "posted", "deleted")
 
 
 def _money(value: Decimal | None) -> str:
@@ -43,8 +46,9 @@ def compare(
         return [Drift(kind, "no longer in Xero")]
     status = (record.status or "").upper()
     if status == "DELETED":
-        kind = DriftKind.PAYMENT_DELETED if is_payment else DriftKind.DELETED
-        return [Drift(kind, "status", "posted", "deleted")]
+        if is_payment:
+            return [DELETED_PAYMENT]
+        return [Drift(DriftKind.DELETED, "status", "posted", "deleted")]
     if status == "VOIDED":
         return [Drift(DriftKind.VOIDED, "status", "posted", "voided")]
     drifts = _edits(link, record)
@@ -64,6 +68,18 @@ def compare(
     if contact_archived:
         drifts.append(Drift(DriftKind.CONTACT_ARCHIVED, "contact", "active", "archived"))
     return drifts
+
+
+def deleted_bot_payments(record: XeroRecord, settling: Iterable[Link]) -> list[Link]:
+    """The bot's payments settling `record` (`settling`: their active links) that the document no longer lists:
+    deleted in Xero. Xero sends no webhook for a payment, only the document's UPDATE (its AmountPaid and AmountDue
+    changed), so this is how a webhook check sees a deleted payment; polling's Payments pass sees it too, as the
+    payment's own record (status DELETED), and raises the same alert. A voided or deleted document lists no
+    payments (Xero refuses to void one that has any), so it names none."""
+    if record.endpoint not in DOCUMENT_ENDPOINTS or (record.status or "").upper() in ("VOIDED", "DELETED"):
+        return []
+    listed = {p.payment_id.lower() for p in record.payments}
+    return [link for link in settling if link.xero_id.lower() not in listed]
 
 
 def _edits(link: Link, record: XeroRecord) -> list[Drift]:

@@ -281,11 +281,15 @@ class XeroSandbox(Inspection):
         return contact.id
 
     def archive_contact(self, contact_id: str) -> None:
-        """Archive a contact, as a person might in Xero."""
+        """Archive a contact, as a person might in Xero's web app. Xero's webhooks cover changes made there too,
+        and archiving is an UPDATE (XeroAPI/Xero-OpenAPI `xero-webhooks.yaml`, `eventType`: "When an existing
+        resource is updated (including when they are archived)"), so a CONTACT UPDATE webhook is sent."""
         with self._lock:
             contact = self.books.contacts[contact_id.lower()]
             contact.status = "ARCHIVED"
             contact.updated = self.clock.now()
+        if self.webhooks is not None:
+            self.webhooks.changed([Change("CONTACT", contact.id, "UPDATE")])
 
     def archive_account(self, code: str) -> None:
         """Archive the account with `code`, as a person might in Xero."""

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from integration.domain import DocumentKind, DriftKind, Link, SourceRef, XeroPayment, XeroRecord
-from integration.rules.drift import budget_refusal, compare, next_cursor
+from integration.rules.drift import budget_refusal, compare, deleted_bot_payments, next_cursor
 
 POSTED = Link(
     SourceRef(DocumentKind.SALES_INVOICE, "1"),
@@ -79,6 +79,25 @@ def test_a_deleted_bot_payment_is_a_payment_deleted() -> None:
     payment = Link(SourceRef(DocumentKind.PAYMENT_RECEIVED, "9"), "v1", "RCT-9", "pay-1", None, "ACCRECPAYMENT",
                    Decimal("5.00"), settles_xero_id="inv-x")  # fmt: skip
     assert kinds(compare(payment, None)) == [(DriftKind.PAYMENT_DELETED, "no longer in Xero")]
+
+
+def bot_payment(xero_id: str) -> Link:
+    return Link(
+        SourceRef(DocumentKind.PAYMENT_RECEIVED, xero_id), "v1", xero_id, xero_id, None, "PAYMENT",
+        Decimal("10.00"), settles_xero_id="inv-x",
+    )  # fmt: skip
+
+
+def test_a_bot_payment_its_document_no_longer_lists_is_deleted_and_one_it_lists_is_not() -> None:
+    kept, gone = bot_payment("pay-kept"), bot_payment("PAY-GONE")
+    listed = record(payments=(XeroPayment("PAY-KEPT", Decimal("10.00")),))
+    assert deleted_bot_payments(listed, [kept, gone]) == [gone]
+    assert deleted_bot_payments(record(), []) == []
+
+
+def test_a_voided_document_or_a_payment_record_names_no_deleted_bot_payment() -> None:
+    assert deleted_bot_payments(record(status="VOIDED"), [bot_payment("p")]) == []
+    assert deleted_bot_payments(record(endpoint="Payments"), [bot_payment("p")]) == []
 
 
 def test_a_pass_is_refused_when_less_than_its_share_of_the_day_is_left() -> None:

@@ -8,8 +8,7 @@ app (in-process), as Xero sends them to `xerobot serve`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,39 +21,12 @@ from integration.clock import VirtualClock
 from integration.domain import AlertSource, RunStatus
 from integration.store import Store
 from sandboxes.server import Sandboxes
-from sandboxes.xero.webhooks import WebhookSender, signature
+from sandboxes.xero.webhooks import signature
 from tests.support.engine import demo_service
+from tests.support.webhooks import KEY, Bot, wire
 from tests.support.xero_people import in_xero, void_in_xero
 
-KEY = "webhook-key-for-tests"
 BOOKKEEPER = "UBOOK"
-
-
-@dataclass
-class Bot:
-    """The service, the sandboxes, the bot's HTTP face and the sandbox's webhook sender aimed at it."""
-
-    service: Service
-    sandboxes: Sandboxes
-    http: httpx.Client
-    sender: WebhookSender
-    received: list[int] = field(default_factory=list)
-
-    def post(self, body: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.http.post(WEBHOOK_PATH, content=body, headers=headers or {})
-
-    def signed(self, payload: dict[str, Any]) -> httpx.Response:
-        body = json.dumps(payload).encode()
-        return self.post(body, {"x-xero-signature": signature(body, KEY)})
-
-
-def wire(service: Service, sandboxes: Sandboxes, received: Callable[[], None] | None = None) -> Bot:
-    app = wsgi_app(None, dict, webhooks=service.webhooks, received=received)
-    http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bot.test")
-    sender = sandboxes.xero.send_webhooks_to(
-        f"http://bot.test{WEBHOOK_PATH}", KEY, transport=httpx.WSGITransport(app=app)
-    )
-    return Bot(service, sandboxes, http, sender)
 
 
 @pytest.fixture

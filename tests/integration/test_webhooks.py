@@ -8,6 +8,8 @@ app (in-process), as Xero sends them to `xerobot serve`.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +17,7 @@ import httpx
 import pytest
 
 from bot.jobs import JobRunner
+from bot.serve import Server
 from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
 from integration.app import Service
 from integration.clock import VirtualClock
@@ -22,6 +25,8 @@ from integration.domain import AlertSource, RunStatus
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
+from tests.fakes.slack import FakeSlack
+from tests.support.bot import ALERTS, bot_settings
 from tests.support.engine import demo_service
 from tests.support.webhooks import KEY, Bot, wire
 from tests.support.xero_people import in_xero, void_in_xero
@@ -233,3 +238,48 @@ def test_a_webhook_for_a_document_the_bot_never_posted_is_counted_and_ignored(bo
 
     assert run.outcomes == {"not_ours": 1}
     assert not drift_alerts(bot.service)
+
+
+def serve_once(service: Service, slack: FakeSlack) -> None:
+    """Start `xerobot serve`'s composition over `service`, let its start-up work finish, and stop it."""
+    server = Server(bot_settings(slack), service, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, name="xerobot-serve")
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while service.webhooks.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.settle(timeout=30)
+    finally:
+        server.close()
+        thread.join(timeout=20)
+    assert not thread.is_alive(), "the server did not stop"
+
+
+def test_events_stored_before_a_crash_are_processed_once_when_serve_starts(
+    synced: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = synced
+    wire(service, sandboxes)  # this process answers the webhook, then dies before processing it
+    sale = unsettled_sale(sandboxes)
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    assert service.webhooks.counts() == {"pending": 1}
+    service.close()
+
+    with FakeSlack() as slack:
+        restarted, _ = demo_service(store, sandboxes, environment={"XERO_WEBHOOK_KEY": KEY})
+        try:
+            serve_once(restarted, slack)
+            assert restarted.webhooks.counts() == {"checked": 1}
+            alerts = drift_alerts(restarted)
+            assert [(a.code, a.count) for a in alerts] == [("drift.voided", 1)]
+            assert [c.body["channel"] for c in slack.of("chat.postMessage")] == [ALERTS]
+            reads = sandboxes.xero.requests_to("Invoices")
+
+            serve_once(restarted, slack)  # the next start finds nothing left to process
+
+            assert sandboxes.xero.requests_to("Invoices") == reads
+            assert [(a.code, a.count) for a in drift_alerts(restarted)] == [("drift.voided", 1)]
+            assert len(slack.of("chat.postMessage")) == 1
+        finally:
+            restarted.close()

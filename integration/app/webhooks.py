@@ -31,7 +31,7 @@ from enum import IntEnum
 from typing import Any
 
 from integration.app.drift import DriftWatching
-from integration.domain import WebhookOutcome, WebhookRun, XeroEvent
+from integration.domain import WebhookCounts, WebhookOutcome, WebhookRun, XeroEvent
 from integration.leases import LeaseBusy, held
 from integration.store import Store, UnitOfWork
 
@@ -118,6 +118,10 @@ class XeroWebhooks:
         """Stored events per outcome (`checked`, `not_ours`, `other_tenant`) and `pending`."""
         with self._store.unit_of_work() as uow:
             return uow.webhooks.counts()
+
+    def tally(self) -> WebhookCounts:
+        """The events in the ledger: received, checked, not ours, another tenant's, waiting to be processed."""
+        return WebhookCounts.of(self.counts())
 
     def process(self) -> WebhookRun:
         """Process every stored event not yet processed; a run already under way elsewhere is left to it."""

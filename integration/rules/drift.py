@@ -4,18 +4,29 @@
 lists (deleted in Xero: a webhook names only the document); `describe` words a finding for the alerts channel (what changed, before
 → after, who and when, what it breaks in Actionstep) and `read_back` takes those words apart again for the daily
 summary; `budget_refusal` says whether a pass may spend its share of
-the day's Xero calls; `next_cursor` is where an endpoint's next poll starts.
+the day's Xero calls; `next_cursor` is where an endpoint's next poll starts; `remembered`/`recalled` write and read
+the latest pass as the ledger keeps it (one short text), and the `*_to_dict` functions give `xerobot drift --json`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from integration.domain import Drift, DriftFinding, DriftKind, DriftPass, Link, XeroRecord
+from integration.domain import (
+    Drift,
+    DriftFinding,
+    DriftKind,
+    DriftPass,
+    LastDriftPass,
+    Link,
+    WebhookCounts,
+    XeroRecord,
+)
 
 # Xero's daily limit per tenant (developer.xero.com/documentation/guides/oauth2/limits: 5,000 calls a day).
 DAY_LIMIT = 5000
@@ -214,4 +225,69 @@ def pass_to_dict(found: DriftPass) -> dict[str, object]:
             }
             for f in found.findings
         ],
+    }
+
+
+REMEMBERED_CHARS = 255  # the ledger keeps the latest pass in one cursor value of this size
+
+
+def remembered(found: DriftPass, at: datetime) -> str:
+    """The pass as one short text for the ledger (`recalled` reads it back); a long reason is cut to fit."""
+    reason = found.skipped or found.error
+    record: dict[str, object] = {
+        "at": at.isoformat(),
+        "complete": found.complete,
+        "calls": found.calls,
+        "findings": len(found.findings),
+        "examined": found.examined,
+        "reason": reason,
+    }
+    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    while len(text) > REMEMBERED_CHARS and reason:
+        reason = reason[: max(len(reason) - (len(text) - REMEMBERED_CHARS) - 1, 0)]
+        record["reason"] = reason + "…"
+        text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    return text
+
+
+def recalled(text: str | None) -> LastDriftPass | None:
+    """The pass `remembered` wrote, or None when there is none (or it cannot be read: it is only a report)."""
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+        return LastDriftPass(
+            datetime.fromisoformat(record["at"]),
+            bool(record["complete"]),
+            record.get("reason") or None,
+            int(record["calls"]),
+            int(record["findings"]),
+            int(record.get("examined") or 0),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def last_pass_to_dict(last: LastDriftPass | None) -> dict[str, object] | None:
+    """The latest pass as JSON-ready data."""
+    if last is None:
+        return None
+    return {
+        "at": last.at.isoformat(),
+        "complete": last.complete,
+        "reason": last.reason,
+        "calls": last.calls,
+        "findings": last.findings,
+        "examined": last.examined,
+    }
+
+
+def webhooks_to_dict(counts: WebhookCounts) -> dict[str, int]:
+    """The webhook events in the ledger as JSON-ready data."""
+    return {
+        "received": counts.received,
+        "checked": counts.checked,
+        "not_ours": counts.not_ours,
+        "other_tenant": counts.other_tenant,
+        "pending": counts.pending,
     }

@@ -21,7 +21,7 @@ from bot.serve import Server
 from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
 from integration.app import Service
 from integration.clock import VirtualClock
-from integration.domain import AlertSource, RunStatus
+from integration.domain import AlertSource, LastDriftPass, RunStatus, WebhookCounts
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
@@ -283,3 +283,31 @@ def test_events_stored_before_a_crash_are_processed_once_when_serve_starts(
             assert len(slack.of("chat.postMessage")) == 1
         finally:
             restarted.close()
+
+
+def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: Bot) -> None:
+    sandboxes, service = bot.sandboxes, bot.service
+    first = service.status().last_drift  # the fixture's pass, before any change
+    assert first is not None and first.complete and (first.calls, first.findings) == (6, 0)
+    sale = unsettled_sale(sandboxes)
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    service.webhooks.process()
+    stranger = "00000000-0000-0000-0000-0000000000ff"
+    assert bot.signed(payload(event(sandboxes, sale["InvoiceID"], tenant=stranger))).status_code == 200
+    later = event(sandboxes, sale["InvoiceID"], at="2026-11-02T09:00:09.000")
+    assert bot.signed(payload(later)).status_code == 200  # stored, not processed yet
+
+    assert service.status().webhooks == WebhookCounts(
+        received=3, checked=1, not_ours=0, other_tenant=1, pending=1
+    )
+    found = service.drift()
+    clock = sandboxes.clock
+    kept = service.status().last_drift
+    assert kept == LastDriftPass(clock.now(), True, None, found.calls, 1, found.examined)
+
+    sandboxes.xero.faults.fail_next(100, status=503, method="GET", path="Invoices")
+    cut = service.drift()
+    sandboxes.xero.faults.clear()
+    stopped = service.last_drift()
+    assert not cut.complete and stopped is not None and not stopped.complete
+    assert stopped.reason == cut.error and stopped.calls == cut.calls

@@ -5,8 +5,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from integration.domain import DocumentKind, DriftKind, Link, SourceRef, XeroPayment, XeroRecord
-from integration.rules.drift import budget_refusal, compare, deleted_bot_payments, next_cursor
+from integration.domain import (
+    DocumentKind,
+    DriftKind,
+    DriftPass,
+    LastDriftPass,
+    Link,
+    SourceRef,
+    WebhookCounts,
+    XeroPayment,
+    XeroRecord,
+)
+from integration.rules.drift import (
+    REMEMBERED_CHARS,
+    budget_refusal,
+    compare,
+    deleted_bot_payments,
+    next_cursor,
+    recalled,
+    remembered,
+)
 
 POSTED = Link(
     SourceRef(DocumentKind.SALES_INVOICE, "1"),
@@ -112,3 +130,36 @@ def test_the_next_poll_starts_at_the_newest_change_seen_and_never_goes_back() ->
     assert next_cursor(None, []) is None
     assert next_cursor(early, [record(updated=late)]) == late
     assert next_cursor(late, [record(updated=early)]) == late
+
+
+AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def test_the_latest_pass_is_kept_as_one_short_text_and_read_back() -> None:
+    found = DriftPass(calls=6, examined=4)
+    assert recalled(remembered(found, AT)) == LastDriftPass(AT, True, None, 6, 0, 4)
+    stopped = DriftPass(calls=2, complete=False, error="Xero is unavailable (503 Organisation offline)")
+    assert recalled(remembered(stopped, AT)) == LastDriftPass(
+        AT, False, "Xero is unavailable (503 Organisation offline)", 2, 0
+    )
+
+
+def test_a_long_reason_is_cut_so_the_kept_pass_fits_its_cursor() -> None:
+    skipped = DriftPass(skipped='é"<' * 200, complete=False)
+    text = remembered(skipped, AT)
+    assert len(text) <= REMEMBERED_CHARS
+    kept = recalled(text)
+    assert kept is not None and kept.reason is not None and kept.reason.endswith("…")
+    assert skipped.skipped is not None and skipped.skipped.startswith(kept.reason[:-1])
+
+
+def test_nothing_kept_or_something_unreadable_is_no_latest_pass() -> None:
+    assert recalled(None) is None
+    assert recalled("not json") is None
+    assert recalled('{"at": "yesterday"}') is None
+
+
+def test_webhook_counts_add_every_outcome_and_the_waiting_ones_to_what_was_received() -> None:
+    counts = WebhookCounts.of({"checked": 5, "not_ours": 2, "other_tenant": 1, "pending": 3})
+    assert counts == WebhookCounts(received=11, checked=5, not_ours=2, other_tenant=1, pending=3)
+    assert WebhookCounts.of({}) == WebhookCounts()

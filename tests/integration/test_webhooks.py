@@ -7,10 +7,12 @@ app (in-process), as Xero sends them to `xerobot serve`.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -19,9 +21,9 @@ import pytest
 from bot.jobs import JobRunner
 from bot.serve import Server
 from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
-from integration.app import Service
+from integration.app import Service, XeroWebhooks
 from integration.clock import VirtualClock
-from integration.domain import AlertSource, LastDriftPass, RunStatus, WebhookCounts
+from integration.domain import AlertSource, LastDriftPass, RunStatus, WebhookCounts, XeroEvent
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
@@ -80,6 +82,19 @@ def event(
         "eventType": "UPDATE",
         "eventCategory": "INVOICE",
         "tenantId": tenant or sandboxes.xero.tenant_id,
+        "tenantType": "ORGANISATION",
+    }
+
+
+def event_for(resource_id: str) -> dict[str, Any]:
+    """An INVOICE UPDATE event of some organisation, for tests that need no sandbox."""
+    return {
+        "resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{resource_id}",
+        "resourceId": resource_id,
+        "eventDateUtc": "2026-11-02T09:00:05.000",
+        "eventType": "UPDATE",
+        "eventCategory": "INVOICE",
+        "tenantId": "00000000-0000-0000-0000-0000000000aa",
         "tenantType": "ORGANISATION",
     }
 
@@ -206,7 +221,7 @@ def test_another_organisations_events_are_ignored_and_counted(bot: Bot) -> None:
 
     run = bot.service.webhooks.process()
 
-    assert run.outcomes == {}
+    assert run.outcomes == {"other_tenant": 1}
     assert bot.service.webhooks.counts() == {"other_tenant": 1}
     assert bot.sandboxes.xero.requests_to("Invoices") == calls  # nothing asked of Xero
     assert not drift_alerts(bot.service)
@@ -291,9 +306,9 @@ def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: B
     assert first is not None and first.complete and (first.calls, first.findings) == (6, 0)
     sale = unsettled_sale(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
-    service.webhooks.process()
     stranger = "00000000-0000-0000-0000-0000000000ff"
     assert bot.signed(payload(event(sandboxes, sale["InvoiceID"], tenant=stranger))).status_code == 200
+    service.webhooks.process()
     later = event(sandboxes, sale["InvoiceID"], at="2026-11-02T09:00:09.000")
     assert bot.signed(payload(later)).status_code == 200  # stored, not processed yet
 
@@ -311,3 +326,42 @@ def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: B
     stopped = service.last_drift()
     assert not cut.complete and stopped is not None and not stopped.complete
     assert stopped.reason == cut.error and stopped.calls == cut.calls
+
+
+def test_concurrent_deliveries_of_the_same_events_store_each_once(store: Store) -> None:
+    events = [XeroEvent("t", f"r{i}", "INVOICE", "UPDATE", "2026-11-02T09:00:00.000") for i in range(30)]
+    # Eight deliveries at once, each carrying an overlapping slice (Xero redelivers, and batches differently).
+    slices = [events[start : start + 10] for start in range(0, 24, 3)]
+    barrier = threading.Barrier(len(slices))
+
+    def deliver(batch: list[XeroEvent]) -> int:
+        barrier.wait()
+        return store.webhooks.add(batch)
+
+    with ThreadPoolExecutor(len(slices)) as pool:
+        stored = sum(pool.map(deliver, slices))
+
+    distinct = len({e.key for batch in slices for e in batch})
+    assert stored == distinct
+    with store.unit_of_work() as uow:
+        assert uow.webhooks.counts() == {"pending": distinct}
+
+
+def test_processing_is_started_only_once_the_answer_has_been_sent(store: Store) -> None:
+    calls: list[str] = []
+    app = wsgi_app(
+        None, dict, webhooks=XeroWebhooks(store, None, KEY.encode()), received=lambda: calls.append("run")
+    )
+    body = json.dumps(payload(event_for("00000000-0000-0000-0000-000000000001"))).encode()
+    environ = {
+        "PATH_INFO": WEBHOOK_PATH, "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_XERO_SIGNATURE": signature(body, KEY), "wsgi.input": io.BytesIO(body),
+    }  # fmt: skip
+    statuses: list[str] = []
+
+    answer = app(environ, lambda status, headers, *_: statuses.append(status))  # type: ignore[arg-type]
+
+    assert statuses == ["200 OK"] and calls == []  # stored and answered; nothing started yet
+    assert b"".join(answer) == b""
+    getattr(answer, "close", lambda: None)()  # the server has sent the last byte
+    assert calls == ["run"]

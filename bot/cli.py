@@ -32,10 +32,18 @@ from bot.terminal import (
     print_report,
     print_summary,
     print_unlink_outcome,
+    print_watching,
     problems_panel,
     unlink_panel,
 )
-from integration.app import bootstrap, drift_to_dict, startup, to_dict
+from integration.app import (
+    bootstrap,
+    drift_to_dict,
+    last_pass_to_dict,
+    startup,
+    to_dict,
+    webhooks_to_dict,
+)
 from integration.domain import MappingKind, RunStatus, UnlinkState
 from integration.errors import ConfigError, TwoPersonRule, XerobotError
 from integration.settings import Settings, load_settings
@@ -132,16 +140,27 @@ def sync(
 def drift(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
-    """Look once for changes made in Xero to documents the bot posted; exit 1 when any drift alert is open."""
+    """Look once for changes made in Xero to documents the bot posted, then show the latest pass and Xero's
+    webhook events; exit 1 when any drift alert is open."""
     service = startup.start(settings())
     try:
         found = service.drift()
+        last = service.last_drift()
+        events = service.webhooks.tally()
+        receiving = service.webhooks.enabled
     finally:
         service.close()
     if as_json:
-        console.print_json(data=drift_to_dict(found))
+        console.print_json(
+            data={
+                **drift_to_dict(found),
+                "last_pass": last_pass_to_dict(last),
+                "webhooks": {"enabled": receiving, **webhooks_to_dict(events)},
+            }
+        )
     else:
         print_drift(console, found)
+        print_watching(console, last, events if receiving or events.received else None)
     if found.findings or found.open_alerts:
         raise typer.Exit(1)
 

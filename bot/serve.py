@@ -64,6 +64,8 @@ class Server:
             self.scheduler = Scheduler(plan, service, client, notifier)
             next_runs = self.scheduler.next_runs
         self.jobs = JobRunner()
+        self._webhook_run_lock = threading.Lock()
+        self._webhook_run_waiting = False
         self.listeners = Pool(LISTENER_THREADS, "xerobot-listener")
         self.roles = Roles(
             {Role.BOOKKEEPER: settings.xerobot_bookkeepers, Role.APPROVER: settings.xerobot_approvers}, client
@@ -103,10 +105,17 @@ class Server:
 
     def process_webhooks(self) -> None:
         """Process stored webhook events on the job runner (after a webhook's answer, and at start-up for any a
-        previous process stored and did not get to). A full runner refuses: the next run picks them up."""
-        self.jobs.submit("xero-webhooks", self._process_webhooks)
+        previous process stored and did not get to). One run waits at most: it takes every event stored before
+        it starts, so a burst of webhooks queues one run, not one each. A full runner refuses: the next run picks
+        them up."""
+        with self._webhook_run_lock:
+            if self._webhook_run_waiting:
+                return
+            self._webhook_run_waiting = self.jobs.submit("xero-webhooks", self._process_webhooks)
 
     def _process_webhooks(self) -> None:
+        with self._webhook_run_lock:
+            self._webhook_run_waiting = False  # events stored from now on need another run
         run = self.service.webhooks.process()
         self.notifier.publish(run.changes)
         if run.outcomes or run.skipped:

@@ -15,6 +15,7 @@ from bot.views.status import NextRun
 from integration.app import OUTCOME_LABELS, Summary, drift_words, headline, tallies
 from integration.domain import (
     DriftPass,
+    LastDriftPass,
     Outcome,
     Problem,
     RunStatus,
@@ -23,6 +24,7 @@ from integration.domain import (
     UnlinkPlan,
     UnlinkRequest,
     UnlinkState,
+    WebhookCounts,
 )
 
 STYLES = {
@@ -78,6 +80,26 @@ def print_drift(console: Console, found: DriftPass) -> None:
         f"{found.examined} linked document(s) compared, {found.calls} Xero call(s); "
         f"{found.open_alerts} drift alert(s) open."
     )
+
+
+def print_watching(console: Console, last: LastDriftPass | None, webhooks: WebhookCounts | None) -> None:
+    """How Xero is watched: the latest drift pass the ledger keeps and, where webhooks are received, their events."""
+    if last is None:
+        console.print("Last drift pass: none yet.")
+    else:
+        how = "complete" if last.complete else f"not complete ({last.reason or 'no reason kept'})"
+        console.print(
+            Text(
+                f"Last drift pass: {last.at:%Y-%m-%d %H:%M} UTC, {how}: {last.calls} Xero call(s), "
+                f"{last.findings} changed document(s) found."
+            )
+        )
+    if webhooks is not None:
+        console.print(
+            f"Xero webhooks: {webhooks.received} event(s) received: {webhooks.checked} checked, "
+            f"{webhooks.not_ours} not the bot's, {webhooks.other_tenant} another organisation's, "
+            f"{webhooks.pending} waiting to be processed."
+        )
 
 
 def print_report(console: Console, report: SyncReport) -> None:

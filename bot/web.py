@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -53,7 +53,8 @@ def wsgi_app(
     """`app` is None in Socket Mode, where Slack's requests arrive over the socket and only health is served.
     `ready()` returns facts for the health answer, or raises when the bot cannot work; `connector` serves the
     OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
-    without a key), and `received()` is called after a webhook stored new events (to start processing them);
+    without a key), and `received()` is called once a webhook that stored new events has been answered (to start
+    processing them);
     `alerts` publishes alerts the connect pages raise (a refused switch of organisation).
     Slack's requests are verified with `signing_secret` and bounded by `limits.max_body`. `GET /metrics` asks for
     `Authorization: Bearer <metrics_token>` when a token is given."""
@@ -112,15 +113,34 @@ def _webhook(
         log.warning(
             "A Xero webhook failed its signature check (from %r)", str(environ.get("REMOTE_ADDR", "?"))
         )
-    if receipt.stored and received is not None:
-        received()
     statuses = {
         Answer.OK: "200 OK",
         Answer.BAD_REQUEST: "400 Bad Request",
         Answer.UNAUTHORISED: "401 Unauthorized",
         Answer.NOT_CONFIGURED: "404 Not Found",
     }
-    return _empty(start_response, statuses[receipt.answer])
+    answer = _empty(start_response, statuses[receipt.answer])
+    if receipt.stored and received is not None:
+        return _Then(answer, received)
+    return answer
+
+
+class _Then:
+    """An answer's body that calls `then()` once the server has sent it (WSGI servers close the body after the
+    last byte), so what follows a webhook's 200 never delays it."""
+
+    def __init__(self, body: list[bytes], then: Callable[[], None]) -> None:
+        self._body = body
+        self._then = then
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            self._then()
+        except Exception:  # the answer is sent: a failure here must not turn into an error page
+            log.exception("Starting webhook processing failed; the next run picks the events up")
 
 
 def _metrics(token: str | None, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:

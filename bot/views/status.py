@@ -1,7 +1,8 @@
 """`/xero status`, `/xero check` and the App Home tab: the state of the integration at a glance.
 
 Status and Home share their sections: last sync, a sync running now, unresolved alerts (each linked to its message),
-connection health and the next scheduled runs.
+how Xero is watched for changes (webhook events and the latest drift pass), connection health and the next
+scheduled runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
 from bot.views.unlinks import pending_lines
 from integration.app import OUTCOME_LABELS, Status
-from integration.domain import Alert, AlertState, ConnectionHealth, Outcome, Problem
+from integration.domain import (
+    Alert,
+    AlertState,
+    ConnectionHealth,
+    LastDriftPass,
+    Outcome,
+    Problem,
+    WebhookCounts,
+)
 from integration.errors import describe
 
 SHOWN_ALERTS = 10
@@ -74,6 +83,11 @@ def _status_sections(budget: Budget, status: Status, next_runs: Sequence[NextRun
         )
     if ignored:
         budget.add(context(f"{plural(len(ignored), 'alert')} ignored; Undo on the alert brings one back."))
+    budget.add(
+        context(
+            last_drift_text(status.last_drift), *([webhooks_text(status.webhooks)] if status.webhooks else [])
+        )
+    )
     budget.add(section(connections_text(status.connections)))
     budget.add(section(next_runs_text(next_runs)))
 
@@ -86,6 +100,26 @@ def connections_text(connections: Sequence[ConnectionHealth]) -> str:
         fix = f" _Fix:_ {safe(health.fix, 300)}" if health.fix and not health.ok else ""
         lines.append(f"{mark} *{health.remote.capitalize()}:* {safe(health.detail, 300)}{fix}")
     return "*Connections*\n" + "\n".join(lines)
+
+
+def last_drift_text(last: LastDriftPass | None) -> str:
+    """When Xero was last looked at for changes, whether the look was complete (or why not), its cost and finds."""
+    if last is None:
+        return "*Last drift pass:* none yet."
+    how = "complete" if last.complete else f"not complete ({safe(last.reason or 'no reason kept', 200)})"
+    return (
+        f"*Last drift pass:* {when(last.at)}, {how}: {plural(last.calls, 'Xero call')}, "
+        f"{plural(last.findings, 'changed document')} found."
+    )
+
+
+def webhooks_text(counts: WebhookCounts) -> str:
+    """Xero's webhook events in the ledger, by what became of them."""
+    return (
+        f"*Xero webhooks:* {plural(counts.received, 'event')} received: {counts.checked:,} checked, "
+        f"{counts.not_ours:,} not the bot's, {counts.other_tenant:,} another organisation's, "
+        f"{counts.pending:,} waiting to be processed."
+    )
 
 
 def next_runs_text(next_runs: Sequence[NextRun]) -> str:

@@ -16,6 +16,7 @@ from integration.app.webhooks import Answer, Receipt, XeroWebhooks
 from integration.app.xero_payments import PaymentAction
 from integration.rules.deeplinks import xero_url
 from integration.rules.drift import describe as drift_words
+from integration.rules.drift import last_pass_to_dict, webhooks_to_dict
 from integration.rules.drift import pass_to_dict as drift_to_dict
 from integration.rules.health import HealthCheck
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
@@ -63,8 +64,10 @@ __all__ = [
     "drift_words",
     "duration_seconds",
     "headline",
+    "last_pass_to_dict",
     "request_target",
     "tallies",
     "to_dict",
+    "webhooks_to_dict",
     "xero_url",
 ]

@@ -4,7 +4,9 @@ A pass finishes its own work, like a sync: it polls (`drift.watcher`), raises on
 (source DRIFT, deduplicated by fingerprint), resolves the alerts of documents that changed again and no longer
 drift or that are no longer linked, and returns the findings with what changed among the alerts (`DriftPass`).
 It skips, with the reason logged and returned, when its share of the day's Xero calls is not left; it runs once at
-a time across processes (a lease), like the sync.
+a time across processes (a lease), like the sync. Each pass that ran or was skipped for its budget is kept in the
+ledger as the latest pass (`last_pass`: when, complete or why not, calls, findings), for `/xero status`, App Home
+and `xerobot drift`; it is one cursor value (`LATEST_CURSOR`), so no table grows with the passes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import timedelta
 
 from integration import telemetry
 from integration.alerting.desk import AlertDesk
-from integration.domain import AlertSource, AlertState, DriftFinding, DriftPass, Problem
+from integration.clock import Clock, SystemClock
+from integration.domain import AlertSource, AlertState, DriftFinding, DriftPass, LastDriftPass, Problem
 from integration.drift.watcher import DriftWatcher
 from integration.errors import describe
 from integration.leases import LeaseBusy, held
@@ -26,6 +29,12 @@ from integration.store import Store, UnitOfWork
 log = logging.getLogger(__name__)
 LEASE = "drift"
 LEASE_TTL = timedelta(minutes=30)
+LATEST_CURSOR = "drift:latest"  # the cursor that keeps the latest pass
+
+
+def last_pass(uow: UnitOfWork) -> LastDriftPass | None:
+    """The latest drift pass the ledger keeps, or None before the first."""
+    return rules.recalled(uow.cursors.get(LATEST_CURSOR))
 
 
 def _count(findings: Iterable[DriftFinding]) -> None:
@@ -49,26 +58,46 @@ class DriftWatching:
     """Runs drift passes for one firm; `Service.drift`."""
 
     def __init__(
-        self, store: Store, watch: XeroWatch, alerts: AlertDesk, *, budget_percent: int = 10
+        self,
+        store: Store,
+        watch: XeroWatch,
+        alerts: AlertDesk,
+        *,
+        budget_percent: int = 10,
+        clock: Clock | None = None,
     ) -> None:
         self._store = store
         self._watch = watch
         self._alerts = alerts
         self._budget_percent = budget_percent
+        self._clock = clock or SystemClock()
 
     def run(self) -> DriftPass:
-        """One pass: poll, compare, raise and resolve; the findings and what changed among the alerts."""
+        """One pass: poll, compare, raise and resolve; the findings and what changed among the alerts. A pass that
+        ran or was skipped for its budget is kept as the latest (one skipped because another is running is not:
+        that one will be)."""
         refusal = rules.budget_refusal(self._watch.day_calls_remaining(), self._budget_percent)
         if refusal is not None:
             log.info("Drift pass skipped: %s", refusal)
-            return DriftPass(skipped=refusal, complete=False, open_alerts=self.open_count())
+            return self._kept(DriftPass(skipped=refusal, complete=False, open_alerts=self.open_count()))
         try:
             with held(self._store, LEASE, LEASE_TTL, detail="drift"):
-                return self._pass()
+                return self._kept(self._pass())
         except LeaseBusy:
             reason = "another drift pass is running"
             log.info("Drift pass skipped: %s", reason)
             return DriftPass(skipped=reason, complete=False, open_alerts=self.open_count())
+
+    def last_pass(self) -> LastDriftPass | None:
+        """The latest pass the ledger keeps (from any process), or None before the first."""
+        with self._store.unit_of_work() as uow:
+            return last_pass(uow)
+
+    def _kept(self, found: DriftPass) -> DriftPass:
+        with self._store.unit_of_work() as uow:
+            uow.cursors.set(LATEST_CURSOR, rules.remembered(found, self._clock.now()))
+            uow.commit()
+        return found
 
     def _pass(self) -> DriftPass:
         result = DriftWatcher(self._store, self._watch).run()

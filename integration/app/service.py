@@ -18,7 +18,7 @@ from integration.alerting.desk import AlertDesk
 from integration.app import audit
 from integration.app.alerts import Alerts
 from integration.app.connect import Connector
-from integration.app.drift import DriftWatching
+from integration.app.drift import DriftWatching, last_pass
 from integration.app.drift_actions import DriftActions
 from integration.app.mappings import FixResult, Mappings
 from integration.app.replays import ReplayGuard
@@ -32,6 +32,7 @@ from integration.clock import SystemClock
 from integration.domain import (
     ConnectionHealth,
     DriftPass,
+    LastDriftPass,
     Mapping,
     MappingKind,
     Problem,
@@ -76,11 +77,14 @@ class Service:
         self._syncing = Syncing(store, actionstep, xero, engine, desk)
         self._mappings = Mappings(store, xero, desk, self._syncing.check)
         self._status = StatusBoard(
-            store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open
-        )
+            store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open,
+            webhooks=webhook_key is not None,
+        )  # fmt: skip
         self.alerts = Alerts(desk)
         self._drift = (
-            DriftWatching(store, watch, desk, budget_percent=drift_budget_percent) if watch else None
+            DriftWatching(store, watch, desk, budget_percent=drift_budget_percent, clock=engine.clock)
+            if watch
+            else None
         )
         self._drift_desk = desk
         self.webhooks = XeroWebhooks(store, self._drift, webhook_key)
@@ -123,6 +127,11 @@ class Service:
         if self._drift is None:
             return DriftPass(skipped="Xero is not watched for changes here", complete=False)
         return self._drift.run()
+
+    def last_drift(self) -> LastDriftPass | None:
+        """The latest drift pass the ledger keeps (when, complete or why not, calls, findings)."""
+        with self._store.unit_of_work() as uow:
+            return last_pass(uow)
 
     def open_drift(self) -> int:
         """How many drift alerts are open."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from integration.alerting.desk import AlertDesk
+from integration.app.drift import last_pass
 from integration.clock import Clock
 from integration.domain import (
     AccountingBasis,
@@ -17,9 +18,11 @@ from integration.domain import (
     AlertSource,
     AlertState,
     ConnectionHealth,
+    LastDriftPass,
     Problem,
     RunStatus,
     UnlinkRequest,
+    WebhookCounts,
 )
 from integration.errors import XerobotError, describe
 from integration.ports import ActionstepGateway, XeroGateway
@@ -69,6 +72,8 @@ class Status:
     alerts: list[Alert]  # unresolved, oldest first
     connections: list[ConnectionHealth]
     unlinks: list[UnlinkRequest] = field(default_factory=list)  # waiting, running or stopped at a step
+    webhooks: WebhookCounts | None = None  # None when webhooks are off here and none was ever received
+    last_drift: LastDriftPass | None = None  # the latest drift pass, None before the first
 
     @property
     def open_alerts(self) -> list[Alert]:
@@ -93,6 +98,7 @@ class StatusBoard:
         *,
         check: Callable[[], list[Problem]],
         open_unlinks: Callable[[], list[UnlinkRequest]],
+        webhooks: bool = False,
     ) -> None:
         self._store = store
         self._actionstep = actionstep
@@ -101,16 +107,23 @@ class StatusBoard:
         self._alerts = alerts
         self._check = check
         self._open_unlinks = open_unlinks
+        self._webhooks = webhooks  # whether Xero's webhooks are received here (a webhook key is set)
         self._health: tuple[float, list[ConnectionHealth]] | None = None
 
     def status(self) -> Status:
-        """Last run, the running sync (if any), unresolved alerts and connection health."""
+        """Last run, the running sync (if any), unresolved alerts, connection health, Xero's webhooks and the
+        latest drift pass."""
         with self._store.unit_of_work() as uow:
             lease = uow.leases.current(SYNC_LEASE, now=self._clock.now())
             alerts = uow.alerts.unresolved()
+            events = WebhookCounts.of(uow.webhooks.counts())
+            drift = last_pass(uow)
         busy = in_progress(lease) if lease else None
         running = RunningSync(busy.actor, busy.trigger, busy.started) if busy else None
-        return Status(self.last_run(), running, alerts, self.connections(), self._open_unlinks())
+        webhooks = events if self._webhooks or events.received else None
+        return Status(
+            self.last_run(), running, alerts, self.connections(), self._open_unlinks(), webhooks, drift
+        )
 
     def last_run(self) -> RunInfo | None:
         with self._store.unit_of_work() as uow:

@@ -2,10 +2,11 @@
 
 Receiving is what `POST /xero/webhooks` does before it answers, and Xero wants the answer within 5 seconds: the
 signature (`x-xero-signature`, base64 of HMAC-SHA256 of the raw body under the webhook key) is compared in constant
-time before the body is parsed; a correctly signed payload's events are stored in the ledger (once each: a
-redelivery stores nothing new) and only then is the webhook answered 200. An intent-to-receive payload (no events)
-is answered the same way. Events of another organisation than our Xero connection's are stored already processed
-as `other_tenant`, so they are counted in the ledger (`XeroWebhooks.counts`) and never checked.
+time before the body is parsed; a correctly signed payload's events are stored in the ledger (`Store.webhooks`: one
+INSERT that skips the events already stored, so a redelivery stores nothing new) and only then is the webhook
+answered 200. Nothing else is read or decided before the answer. An intent-to-receive payload (no events) is
+answered the same way. Processing marks the events of another organisation than our Xero connection's
+`other_tenant`, so they are counted in the ledger (`XeroWebhooks.counts`) and never checked.
 
 Processing runs after the answer, on the job runner, and again at start-up and with each scheduled drift pass, so
 events stored by a process that died after answering are picked up by the next run. It holds a lease (one run at a
@@ -23,7 +24,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,7 +31,7 @@ from enum import IntEnum
 from typing import Any
 
 from integration.app.drift import DriftWatching
-from integration.domain import WebhookOutcome, WebhookRun, XeroEvent
+from integration.domain import WebhookCounts, WebhookOutcome, WebhookRun, XeroEvent
 from integration.leases import LeaseBusy, held
 from integration.store import Store, UnitOfWork
 
@@ -56,11 +56,10 @@ class Answer(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """What receiving one webhook did: the answer, and how many events it stored (new, and another tenant's)."""
+    """What receiving one webhook did: the answer, and how many new events it stored."""
 
     answer: Answer
     stored: int = 0
-    other_tenant: int = 0
 
 
 class XeroWebhooks:
@@ -70,9 +69,6 @@ class XeroWebhooks:
         self._store = store
         self._drift = drift
         self._key = key
-        # Concurrent deliveries take turns to store: on SQLite, writers that collide back off for up to tens of
-        # milliseconds each, while a write in turn takes about one.
-        self._storing = threading.Lock()
 
     @property
     def enabled(self) -> bool:
@@ -98,16 +94,8 @@ class XeroWebhooks:
             return Receipt(Answer.BAD_REQUEST)
         if not events:
             return Receipt(Answer.OK)  # intent to receive, or only categories we do not watch
-        with self._storing, self._store.unit_of_work() as uow:
-            ours = (uow.connections.tenant_of("xero") or "").lower()
-            foreign = [e for e in events if ours and e.tenant_id.lower() != ours]
-            mine = [e for e in events if not (ours and e.tenant_id.lower() != ours)]
-            stored = uow.webhooks.add(mine)
-            other = uow.webhooks.add(foreign, outcome=WebhookOutcome.OTHER_TENANT.value)
-            uow.commit()
-        if foreign:
-            log.info("Xero webhook: %d event(s) of another organisation ignored", len(foreign))
-        return Receipt(Answer.OK, stored, other)
+        stored = self._store.webhooks.add(events)
+        return Receipt(Answer.OK, stored)
 
     def pending(self) -> int:
         """Events stored and not yet processed."""
@@ -118,6 +106,10 @@ class XeroWebhooks:
         """Stored events per outcome (`checked`, `not_ours`, `other_tenant`) and `pending`."""
         with self._store.unit_of_work() as uow:
             return uow.webhooks.counts()
+
+    def tally(self) -> WebhookCounts:
+        """The events in the ledger: received, checked, not ours, another tenant's, waiting to be processed."""
+        return WebhookCounts.of(self.counts())
 
     def process(self) -> WebhookRun:
         """Process every stored event not yet processed; a run already under way elsewhere is left to it."""

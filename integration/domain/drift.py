@@ -2,7 +2,8 @@
 
 `XeroRecord` is one record of a polled endpoint in our own terms; `Drift` is one difference a person made in Xero;
 `DriftFinding` gathers a document's drifts with who made the change and when, as Xero's History says;
-`DriftPass` is what one polling pass found and did.
+`DriftPass` is what one polling pass found and did, and `LastDriftPass` what the ledger keeps of the latest one;
+`WebhookCounts` tallies the webhook events the ledger holds.
 """
 
 from __future__ import annotations
@@ -124,6 +125,19 @@ class DriftPass:
     open_alerts: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class LastDriftPass:
+    """The latest drift pass as the ledger keeps it: when it ran, whether it read everything (and why not), the Xero
+    calls it made and the drifted documents it found."""
+
+    at: datetime
+    complete: bool
+    reason: str | None  # why it did not read everything: skipped (over budget) or stopped early (an outage)
+    calls: int
+    findings: int
+    examined: int = 0
+
+
 class WebhookOutcome(StrEnum):
     """What processing made of one webhook event."""
 
@@ -149,6 +163,29 @@ class XeroEvent:
         """What makes an event itself: a redelivery carries the same five values."""
         parts = (self.tenant_id, self.resource_id, self.event_at, self.event_type, self.category)
         return "|".join(p.lower() for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookCounts:
+    """Xero's webhook events in the ledger: every one received (stored: correctly signed), what processing made of
+    them (`WebhookOutcome`), and how many wait to be processed."""
+
+    received: int = 0
+    checked: int = 0
+    not_ours: int = 0
+    other_tenant: int = 0
+    pending: int = 0
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> WebhookCounts:
+        """From the ledger's counts per outcome (`pending` for those not yet processed)."""
+        return cls(
+            received=sum(counts.values()),
+            checked=counts.get(WebhookOutcome.CHECKED.value, 0),
+            not_ours=counts.get(WebhookOutcome.NOT_OURS.value, 0),
+            other_tenant=counts.get(WebhookOutcome.OTHER_TENANT.value, 0),
+            pending=counts.get("pending", 0),
+        )
 
 
 @dataclass(slots=True)

@@ -25,7 +25,13 @@ from integration.domain import (
 from integration.drift.polling import ENDPOINTS, Poller
 from integration.errors import Fatal, Retriable
 from integration.ports import XeroWatch
-from integration.rules.drift import bot_allocations, compare
+from integration.rules.drift import (
+    DELETED_PAYMENT,
+    DOCUMENT_ENDPOINTS,
+    bot_allocations,
+    compare,
+    deleted_bot_payments,
+)
 from integration.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,9 +65,7 @@ class DriftWatcher:
         try:
             for endpoint in ENDPOINTS:
                 since, records = self._poller.changes(endpoint)
-                found = self._contacts(records) if endpoint == "Contacts" else self._documents(records)
-                for finding in found:
-                    result.findings.append(self._who(finding, endpoint))
+                self._found(result, endpoint, records)
                 result.examined |= self._examined(endpoint, records)
                 self._poller.advance(endpoint, since, records)
             self._sweep(result)
@@ -80,11 +84,10 @@ class DriftWatcher:
         wanted = {i.lower() for i in xero_ids}
         try:
             records = self._watch.records(endpoint, wanted) if wanted else []
-            found = self._contacts(records) if endpoint == "Contacts" else self._documents(records)
+            self._found(result, endpoint, records)
             if endpoint != "Contacts":
-                found += self._gone(wanted - {r.xero_id.lower() for r in records})
-            for finding in found:
-                result.findings.append(self._who(finding, endpoint))
+                for finding in self._gone(wanted - {r.xero_id.lower() for r in records}):
+                    result.findings.append(self._who(finding, endpoint))
             result.examined |= self._examined(endpoint, records) | (
                 wanted if endpoint != "Contacts" else set()
             )
@@ -93,6 +96,34 @@ class DriftWatcher:
             result.error = str(error)
         result.calls = self._watch.api_calls - before
         return result
+
+    def _found(self, result: WatchResult, endpoint: str, records: list[XeroRecord]) -> None:
+        """Add what `records` of `endpoint` show, with who changed it; a subject already found in this pass (a
+        deleted payment seen both on its document and as its own record) is not asked about twice."""
+        if endpoint == "Contacts":
+            found = [(f, endpoint) for f in self._contacts(records)]
+        else:
+            found = [(f, endpoint) for f in self._documents(records)]
+            if endpoint in DOCUMENT_ENDPOINTS:
+                found += [(f, "Payments") for f in self._deleted_payments(records)]
+        seen = {f.subject for f in result.findings}
+        for finding, asked in found:
+            if finding.subject not in seen:
+                seen.add(finding.subject)
+                result.findings.append(self._who(finding, asked))
+
+    def _deleted_payments(self, records: list[XeroRecord]) -> list[DriftFinding]:
+        """The bot's payments that their documents no longer list: deleted in Xero (`deleted_bot_payments`)."""
+        ids = [r.xero_id for r in records]
+        if not ids:
+            return []
+        with self._store.unit_of_work() as uow:
+            settling = uow.links.active_settling(ids)
+        return [
+            _finding(link, [DELETED_PAYMENT])
+            for record in records
+            for link in deleted_bot_payments(record, settling.get(record.xero_id.lower(), ()))
+        ]
 
     def _gone(self, missing: set[str]) -> list[DriftFinding]:
         """Linked documents Xero no longer has at all: deleted (History then finds nothing to add)."""

@@ -1,13 +1,16 @@
 """Drift rules: compare what Xero now holds of a linked document with what the bot posted; pure, no I/O.
 
-`compare` lists the drifts of one document; `describe` words a finding for the alerts channel (what changed, before
-→ after, who and when, what it breaks in Actionstep) and `facts` gives the same as data for the alert's row (the
-daily summary reads them there); `budget_refusal` says whether a pass may spend its share of the day's Xero calls;
-`next_cursor` is where an endpoint's next poll starts.
+`compare` lists the drifts of one document; `deleted_bot_payments` names the bot's payments a document no longer
+lists (deleted in Xero: a webhook names only the document); `describe` words a finding for the alerts channel (what
+changed, before → after, who and when, what it breaks in Actionstep) and `facts` gives the same as data for the
+alert's row (the daily summary reads them there); `budget_refusal` says whether a pass may spend its share of the
+day's Xero calls; `next_cursor` is where an endpoint's next poll starts; `remembered`/`recalled` write and read the
+latest pass as the ledger keeps it (one short text), and the `*_to_dict` functions give `xerobot drift --json`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -18,10 +21,12 @@ from integration.domain import (
     DriftFinding,
     DriftKind,
     DriftPass,
+    LastDriftPass,
     LineSummary,
     Link,
     ReallocationState,
     RemovedAllocation,
+    WebhookCounts,
     XeroRecord,
 )
 
@@ -29,6 +34,8 @@ from integration.domain import (
 DAY_LIMIT = 5000
 DOCUMENT_ENDPOINTS = frozenset({"Invoices", "CreditNotes"})
 PAYMENT_ENDPOINTS = frozenset({"Payments"})
+# A bot payment deleted in Xero, worded alike whether its own record says so or its document stops listing it.
+DELETED_PAYMENT = Drift(DriftKind.PAYMENT_DELETED, "status", "posted", "deleted")
 
 
 def _money(value: Decimal | None) -> str:
@@ -55,8 +62,9 @@ def compare(
         return [Drift(kind, "no longer in Xero")]
     status = (record.status or "").upper()
     if status == "DELETED":
-        kind = DriftKind.PAYMENT_DELETED if is_payment else DriftKind.DELETED
-        return [Drift(kind, "status", "posted", "deleted")]
+        if is_payment:
+            return [DELETED_PAYMENT]
+        return [Drift(DriftKind.DELETED, "status", "posted", "deleted")]
     if status == "VOIDED":
         return [Drift(DriftKind.VOIDED, "status", "posted", "voided")]
     drifts = _edits(link, record)
@@ -157,6 +165,18 @@ def _lines_drift(link: Link, record: XeroRecord) -> Drift | None:
         "; ".join(map(_line_words, link.posted_lines)),
         "; ".join(map(_line_words, record.lines)),
     )
+
+
+def deleted_bot_payments(record: XeroRecord, settling: Iterable[Link]) -> list[Link]:
+    """The bot's payments settling `record` (`settling`: their active links) that the document no longer lists:
+    deleted in Xero. Xero sends no webhook for a payment, only the document's UPDATE (its AmountPaid and AmountDue
+    changed), so this is how a webhook check sees a deleted payment; polling's Payments pass sees it too, as the
+    payment's own record (status DELETED), and raises the same alert. A voided or deleted document lists no
+    payments (Xero refuses to void one that has any), so it names none."""
+    if record.endpoint not in DOCUMENT_ENDPOINTS or (record.status or "").upper() in ("VOIDED", "DELETED"):
+        return []
+    listed = {p.payment_id.lower() for p in record.payments}
+    return [link for link in settling if link.xero_id.lower() not in listed]
 
 
 def _edits(link: Link, record: XeroRecord) -> list[Drift]:
@@ -285,4 +305,69 @@ def pass_to_dict(found: DriftPass) -> dict[str, object]:
             }
             for f in found.findings
         ],
+    }
+
+
+REMEMBERED_CHARS = 255  # the ledger keeps the latest pass in one cursor value of this size
+
+
+def remembered(found: DriftPass, at: datetime) -> str:
+    """The pass as one short text for the ledger (`recalled` reads it back); a long reason is cut to fit."""
+    reason = found.skipped or found.error
+    record: dict[str, object] = {
+        "at": at.isoformat(),
+        "complete": found.complete,
+        "calls": found.calls,
+        "findings": len(found.findings),
+        "examined": found.examined,
+        "reason": reason,
+    }
+    text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    while len(text) > REMEMBERED_CHARS and reason:
+        reason = reason[: max(len(reason) - (len(text) - REMEMBERED_CHARS) - 1, 0)]
+        record["reason"] = reason + "…"
+        text = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    return text
+
+
+def recalled(text: str | None) -> LastDriftPass | None:
+    """The pass `remembered` wrote, or None when there is none (or it cannot be read: it is only a report)."""
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+        return LastDriftPass(
+            datetime.fromisoformat(record["at"]),
+            bool(record["complete"]),
+            record.get("reason") or None,
+            int(record["calls"]),
+            int(record["findings"]),
+            int(record.get("examined") or 0),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def last_pass_to_dict(last: LastDriftPass | None) -> dict[str, object] | None:
+    """The latest pass as JSON-ready data."""
+    if last is None:
+        return None
+    return {
+        "at": last.at.isoformat(),
+        "complete": last.complete,
+        "reason": last.reason,
+        "calls": last.calls,
+        "findings": last.findings,
+        "examined": last.examined,
+    }
+
+
+def webhooks_to_dict(counts: WebhookCounts) -> dict[str, int]:
+    """The webhook events in the ledger as JSON-ready data."""
+    return {
+        "received": counts.received,
+        "checked": counts.checked,
+        "not_ours": counts.not_ours,
+        "other_tenant": counts.other_tenant,
+        "pending": counts.pending,
     }

@@ -1,6 +1,7 @@
 """The ledger: what was posted to Xero, what is pending, and everything the bot must remember.
 
-`Store` is the one object the rest of the engine holds; it hands out units of work. Only this package builds SQL.
+`Store` is the one object the rest of the engine holds; it hands out units of work, and the webhook inbox (the one
+write a webhook's answer waits for, kept off the unit of work's ORM session). Only this package builds SQL.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from integration.store.database import ensure_current, make_engine, upgrade
 from integration.store.secrets import TokenCipher
 from integration.store.uow import UnitOfWork
+from integration.store.webhooks import WebhookInbox
 
 __all__ = ["Store", "TokenCipher", "UnitOfWork"]
 
@@ -20,6 +22,7 @@ class Store:
         self.engine = engine
         self._cipher = cipher
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.webhooks = WebhookInbox(engine)
 
     @classmethod
     def open(cls, url: str, cipher: TokenCipher, *, upgrade_schema: bool = False) -> Store:

@@ -339,7 +339,7 @@ class AccountingApi:
         return tables.get(kind.key, {}).get(record_id.lower())
 
     def _change(self, ctx: Context, kind: Kind, record: Any, raw: dict[str, Any]) -> tuple[Any, Check]:
-        if kind.key != "Payments" and edits.is_edit(raw):
+        if kind.key != "Payments" and edits.is_edit(raw, record):
             check = edits.edit(ctx, record, raw)
             return (None if check.errors else record), check
         status = str(raw.get("Status") or "")

@@ -14,8 +14,11 @@ Each rule with its source:
 - An approved document whose current date or new date is on or before a lock date is refused with Xero's lock-date
   wording (waynerobinson/xeroizer #92; `rules.check_lock`); a draft is not checked, as at creation.
 - Lines are priced and totals recomputed with the arithmetic of creation (`rules.price_line`, `rules.totals`).
+- The number (`InvoiceNumber`, `CreditNoteNumber`) may be changed too: the spec's `Invoice.InvoiceNumber` is an
+  element of `updateInvoice`'s body, and Xero's web app edits it on an approved invoice. A sales number another live
+  document already has is refused as at creation ("Invoice # must be unique.", `documents.create`).
 Choices of the sandbox (Xero's behaviour is not documented): the lines sent replace the document's lines whole;
-a field other than those five is refused with `messages.not_editable` unless it repeats the current value (the
+a field other than those six is refused with `messages.not_editable` unless it repeats the current value (the
 id, `Type`, `Status`, `LineAmountTypes`, `CurrencyCode`, the number); a status change sent with an edit is refused
 (send it in its own request); every edit is kept in the document's history as "Edited".
 """
@@ -27,7 +30,7 @@ from typing import Any
 from sandboxes.xero import history
 from sandboxes.xero import messages as msg
 from sandboxes.xero.books import Account, Document
-from sandboxes.xero.documents import has_settlements, noun, settle
+from sandboxes.xero.documents import SALES_TYPES, has_settlements, noun, settle
 from sandboxes.xero.rules import (
     Check,
     Context,
@@ -42,9 +45,21 @@ EDITABLE = ("LineItems", "Date", "DueDate", "Contact", "Reference")
 EDITABLE_STATUSES = ("DRAFT", "SUBMITTED", "AUTHORISED", "PAID")
 
 
-def is_edit(raw: dict[str, Any]) -> bool:
+def is_edit(raw: dict[str, Any], document: Document | None = None) -> bool:
     """Whether an element sent for an existing document changes more than its status."""
-    return any(field in raw for field in EDITABLE)
+    return any(field in raw for field in EDITABLE) or (
+        document is not None and _renumbered(document, raw) is not None
+    )
+
+
+def _number_key(document: Document) -> str:
+    return "CreditNoteNumber" if document.is_credit else "InvoiceNumber"
+
+
+def _renumbered(document: Document, raw: dict[str, Any]) -> str | None:
+    """The new number `raw` gives the document, or None when it keeps its number."""
+    number = str(raw.get(_number_key(document)) or "")
+    return number if number and number != (document.number or "") else None
 
 
 def _current(document: Document) -> dict[str, str]:
@@ -69,7 +84,7 @@ def _refusals(ctx: Context, document: Document, raw: dict[str, Any], check: Chec
         key
         for key, value in raw.items()
         if key not in EDITABLE
-        and key != id_field
+        and key not in (id_field, _number_key(document))
         and str(value or "").upper() != current.get(key, "\0").upper()
     )
     if "Status" in changed:
@@ -105,9 +120,16 @@ def edit(ctx: Context, document: Document, raw: dict[str, Any]) -> Check:
         ]
         if not lines and not draft:
             check.fail(msg.LINE_ITEMS_REQUIRED)
+    number = _renumbered(document, raw)
+    if number and document.type in SALES_TYPES:
+        other = books.document_by_number(number, credit=document.is_credit, type_=document.type)
+        if other is not None and other is not document:
+            check.fail(msg.CREDIT_NOTE_NUMBER_UNIQUE if document.is_credit else msg.INVOICE_NUMBER_UNIQUE)
     if check.errors or contact is None:
         return check
-    changed = [field for field in EDITABLE if field in raw]
+    changed = [field for field in EDITABLE if field in raw] + ([_number_key(document)] if number else [])
+    if number:
+        document.number = number
     books.contacts.setdefault(contact.id, contact)
     document.contact, document.date, document.due_date, document.lines = contact, day, due, lines
     if "Reference" in raw:

@@ -292,11 +292,15 @@ class XeroSandbox(Inspection):
         return contact.id
 
     def archive_contact(self, contact_id: str) -> None:
-        """Archive a contact, as a person might in Xero."""
+        """Archive a contact, as a person might in Xero's web app. Xero's webhooks cover changes made there too,
+        and archiving is an UPDATE (XeroAPI/Xero-OpenAPI `xero-webhooks.yaml`, `eventType`: "When an existing
+        resource is updated (including when they are archived)"), so a CONTACT UPDATE webhook is sent."""
         with self._lock:
             contact = self.books.contacts[contact_id.lower()]
             contact.status = "ARCHIVED"
             contact.updated = self.clock.now()
+        if self.webhooks is not None:
+            self.webhooks.changed([Change("CONTACT", contact.id, "UPDATE")])
 
     def merge_contacts(self, merged_id: str, into_id: str) -> None:
         """Merge one contact into another, as a person does in Xero's web app (`people.merge_contacts`)."""

@@ -7,54 +7,33 @@ app (in-process), as Xero sends them to `xerobot serve`.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
 
 from bot.jobs import JobRunner
+from bot.serve import Server
 from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
-from integration.app import Service
+from integration.app import Service, XeroWebhooks
 from integration.clock import VirtualClock
-from integration.domain import AlertSource, RunStatus
+from integration.domain import AlertSource, LastDriftPass, RunStatus, WebhookCounts, XeroEvent
 from integration.store import Store
 from sandboxes.server import Sandboxes
-from sandboxes.xero.webhooks import WebhookSender, signature
+from sandboxes.xero.webhooks import signature
+from tests.fakes.slack import FakeSlack
+from tests.support.bot import ALERTS, bot_settings
 from tests.support.engine import demo_service
+from tests.support.webhooks import KEY, Bot, wire
 from tests.support.xero_people import in_xero, void_in_xero
 
-KEY = "webhook-key-for-tests"
 BOOKKEEPER = "UBOOK"
-
-
-@dataclass
-class Bot:
-    """The service, the sandboxes, the bot's HTTP face and the sandbox's webhook sender aimed at it."""
-
-    service: Service
-    sandboxes: Sandboxes
-    http: httpx.Client
-    sender: WebhookSender
-    received: list[int] = field(default_factory=list)
-
-    def post(self, body: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.http.post(WEBHOOK_PATH, content=body, headers=headers or {})
-
-    def signed(self, payload: dict[str, Any]) -> httpx.Response:
-        body = json.dumps(payload).encode()
-        return self.post(body, {"x-xero-signature": signature(body, KEY)})
-
-
-def wire(service: Service, sandboxes: Sandboxes, received: Callable[[], None] | None = None) -> Bot:
-    app = wsgi_app(None, dict, webhooks=service.webhooks, received=received)
-    http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bot.test")
-    sender = sandboxes.xero.send_webhooks_to(
-        f"http://bot.test{WEBHOOK_PATH}", KEY, transport=httpx.WSGITransport(app=app)
-    )
-    return Bot(service, sandboxes, http, sender)
 
 
 @pytest.fixture
@@ -103,6 +82,19 @@ def event(
         "eventType": "UPDATE",
         "eventCategory": "INVOICE",
         "tenantId": tenant or sandboxes.xero.tenant_id,
+        "tenantType": "ORGANISATION",
+    }
+
+
+def event_for(resource_id: str) -> dict[str, Any]:
+    """An INVOICE UPDATE event of some organisation, for tests that need no sandbox."""
+    return {
+        "resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{resource_id}",
+        "resourceId": resource_id,
+        "eventDateUtc": "2026-11-02T09:00:05.000",
+        "eventType": "UPDATE",
+        "eventCategory": "INVOICE",
+        "tenantId": "00000000-0000-0000-0000-0000000000aa",
         "tenantType": "ORGANISATION",
     }
 
@@ -229,7 +221,7 @@ def test_another_organisations_events_are_ignored_and_counted(bot: Bot) -> None:
 
     run = bot.service.webhooks.process()
 
-    assert run.outcomes == {}
+    assert run.outcomes == {"other_tenant": 1}
     assert bot.service.webhooks.counts() == {"other_tenant": 1}
     assert bot.sandboxes.xero.requests_to("Invoices") == calls  # nothing asked of Xero
     assert not drift_alerts(bot.service)
@@ -261,3 +253,115 @@ def test_a_webhook_for_a_document_the_bot_never_posted_is_counted_and_ignored(bo
 
     assert run.outcomes == {"not_ours": 1}
     assert not drift_alerts(bot.service)
+
+
+def serve_once(service: Service, slack: FakeSlack) -> None:
+    """Start `xerobot serve`'s composition over `service`, let its start-up work finish, and stop it."""
+    server = Server(bot_settings(slack), service, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, name="xerobot-serve")
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while service.webhooks.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.settle(timeout=30)
+    finally:
+        server.close()
+        thread.join(timeout=20)
+    assert not thread.is_alive(), "the server did not stop"
+
+
+def test_events_stored_before_a_crash_are_processed_once_when_serve_starts(
+    synced: tuple[Service, Sandboxes], store: Store
+) -> None:
+    service, sandboxes = synced
+    wire(service, sandboxes)  # this process answers the webhook, then dies before processing it
+    sale = unsettled_sale(sandboxes)
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    assert service.webhooks.counts() == {"pending": 1}
+    service.close()
+
+    with FakeSlack() as slack:
+        restarted, _ = demo_service(store, sandboxes, environment={"XERO_WEBHOOK_KEY": KEY})
+        try:
+            serve_once(restarted, slack)
+            assert restarted.webhooks.counts() == {"checked": 1}
+            alerts = drift_alerts(restarted)
+            assert [(a.code, a.count) for a in alerts] == [("drift.voided", 1)]
+            assert [c.body["channel"] for c in slack.of("chat.postMessage")] == [ALERTS]
+            reads = sandboxes.xero.requests_to("Invoices")
+
+            serve_once(restarted, slack)  # the next start finds nothing left to process
+
+            assert sandboxes.xero.requests_to("Invoices") == reads
+            assert [(a.code, a.count) for a in drift_alerts(restarted)] == [("drift.voided", 1)]
+            assert len(slack.of("chat.postMessage")) == 1
+        finally:
+            restarted.close()
+
+
+def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: Bot) -> None:
+    sandboxes, service = bot.sandboxes, bot.service
+    first = service.status().last_drift  # the fixture's pass, before any change
+    assert first is not None and first.complete and (first.calls, first.findings) == (6, 0)
+    sale = unsettled_sale(sandboxes)
+    assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
+    stranger = "00000000-0000-0000-0000-0000000000ff"
+    assert bot.signed(payload(event(sandboxes, sale["InvoiceID"], tenant=stranger))).status_code == 200
+    service.webhooks.process()
+    later = event(sandboxes, sale["InvoiceID"], at="2026-11-02T09:00:09.000")
+    assert bot.signed(payload(later)).status_code == 200  # stored, not processed yet
+
+    assert service.status().webhooks == WebhookCounts(
+        received=3, checked=1, not_ours=0, other_tenant=1, pending=1
+    )
+    found = service.drift()
+    clock = sandboxes.clock
+    kept = service.status().last_drift
+    assert kept == LastDriftPass(clock.now(), True, None, found.calls, 1, found.examined)
+
+    sandboxes.xero.faults.fail_next(100, status=503, method="GET", path="Invoices")
+    cut = service.drift()
+    sandboxes.xero.faults.clear()
+    stopped = service.last_drift()
+    assert not cut.complete and stopped is not None and not stopped.complete
+    assert stopped.reason == cut.error and stopped.calls == cut.calls
+
+
+def test_concurrent_deliveries_of_the_same_events_store_each_once(store: Store) -> None:
+    events = [XeroEvent("t", f"r{i}", "INVOICE", "UPDATE", "2026-11-02T09:00:00.000") for i in range(30)]
+    # Eight deliveries at once, each carrying an overlapping slice (Xero redelivers, and batches differently).
+    slices = [events[start : start + 10] for start in range(0, 24, 3)]
+    barrier = threading.Barrier(len(slices))
+
+    def deliver(batch: list[XeroEvent]) -> int:
+        barrier.wait()
+        return store.webhooks.add(batch)
+
+    with ThreadPoolExecutor(len(slices)) as pool:
+        stored = sum(pool.map(deliver, slices))
+
+    distinct = len({e.key for batch in slices for e in batch})
+    assert stored == distinct
+    with store.unit_of_work() as uow:
+        assert uow.webhooks.counts() == {"pending": distinct}
+
+
+def test_processing_is_started_only_once_the_answer_has_been_sent(store: Store) -> None:
+    calls: list[str] = []
+    app = wsgi_app(
+        None, dict, webhooks=XeroWebhooks(store, None, KEY.encode()), received=lambda: calls.append("run")
+    )
+    body = json.dumps(payload(event_for("00000000-0000-0000-0000-000000000001"))).encode()
+    environ = {
+        "PATH_INFO": WEBHOOK_PATH, "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_XERO_SIGNATURE": signature(body, KEY), "wsgi.input": io.BytesIO(body),
+    }  # fmt: skip
+    statuses: list[str] = []
+
+    answer = app(environ, lambda status, headers, *_: statuses.append(status))  # type: ignore[arg-type]
+
+    assert statuses == ["200 OK"] and calls == []  # stored and answered; nothing started yet
+    assert b"".join(answer) == b""
+    getattr(answer, "close", lambda: None)()  # the server has sent the last byte
+    assert calls == ["run"]

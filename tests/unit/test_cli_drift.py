@@ -1,5 +1,6 @@
 """`xerobot drift` against the sandboxes over loopback HTTP: nothing found exits 0; a document voided in Xero is
-printed (in words and as JSON) and exits 1 while its alert is open."""
+printed (in words and as JSON) and exits 1 while its alert is open; the latest pass and the webhook events are
+shown too."""
 
 from __future__ import annotations
 
@@ -41,5 +42,12 @@ def test_the_drift_command_prints_what_changed_in_xero_and_exits_1_while_it_is_o
     assert found.returncode == 1, found.stdout + found.stderr
     assert "[drift.voided]" in found.stdout and sale["InvoiceNumber"] in found.stdout
     assert again.returncode == 1  # nothing new, but the alert is still open
+    assert "1 changed document(s) found." in found.stdout and "Last drift pass:" in found.stdout
+    assert "Xero webhooks" not in found.stdout  # no webhook key here, and none received
     data = json.loads(again.stdout)
     assert data["open_alerts"] == 1 and data["findings"] == []
+    assert data["last_pass"]["complete"] and data["last_pass"]["findings"] == 0
+    assert data["last_pass"]["calls"] == data["calls"]
+    assert data["webhooks"] == {
+        "enabled": False, "received": 0, "checked": 0, "not_ours": 0, "other_tenant": 0, "pending": 0,
+    }  # fmt: skip

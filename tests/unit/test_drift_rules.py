@@ -14,15 +14,28 @@ from integration.domain import (
     Drift,
     DriftFinding,
     DriftKind,
+    DriftPass,
+    LastDriftPass,
     LineSummary,
     Link,
     ReallocationState,
     RemovedAllocation,
     SourceRef,
+    WebhookCounts,
     XeroPayment,
     XeroRecord,
 )
-from integration.rules.drift import bot_allocations, budget_refusal, compare, facts, next_cursor
+from integration.rules.drift import (
+    REMEMBERED_CHARS,
+    bot_allocations,
+    budget_refusal,
+    compare,
+    deleted_bot_payments,
+    facts,
+    next_cursor,
+    recalled,
+    remembered,
+)
 
 POSTED = Link(
     SourceRef(DocumentKind.SALES_INVOICE, "1"),
@@ -95,6 +108,25 @@ def test_a_deleted_bot_payment_is_a_payment_deleted() -> None:
     payment = Link(SourceRef(DocumentKind.PAYMENT_RECEIVED, "9"), "v1", "RCT-9", "pay-1", None, "ACCRECPAYMENT",
                    Decimal("5.00"), settles_xero_id="inv-x")  # fmt: skip
     assert kinds(compare(payment, None)) == [(DriftKind.PAYMENT_DELETED, "no longer in Xero")]
+
+
+def bot_payment(xero_id: str) -> Link:
+    return Link(
+        SourceRef(DocumentKind.PAYMENT_RECEIVED, xero_id), "v1", xero_id, xero_id, None, "PAYMENT",
+        Decimal("10.00"), settles_xero_id="inv-x",
+    )  # fmt: skip
+
+
+def test_a_bot_payment_its_document_no_longer_lists_is_deleted_and_one_it_lists_is_not() -> None:
+    kept, gone = bot_payment("pay-kept"), bot_payment("PAY-GONE")
+    listed = record(payments=(XeroPayment("PAY-KEPT", Decimal("10.00")),))
+    assert deleted_bot_payments(listed, [kept, gone]) == [gone]
+    assert deleted_bot_payments(record(), []) == []
+
+
+def test_a_voided_document_or_a_payment_record_names_no_deleted_bot_payment() -> None:
+    assert deleted_bot_payments(record(status="VOIDED"), [bot_payment("p")]) == []
+    assert deleted_bot_payments(record(endpoint="Payments"), [bot_payment("p")]) == []
 
 
 def test_a_pass_is_refused_when_less_than_its_share_of_the_day_is_left() -> None:
@@ -222,3 +254,36 @@ def test_a_findings_facts_are_its_number_changes_who_and_when() -> None:
         "at": "2026-11-02T04:10:00+00:00",
     }
     assert facts(replace(finding, xero_number="X-1", changed_by=None, changed_at=None))["who"] is None
+
+
+AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def test_the_latest_pass_is_kept_as_one_short_text_and_read_back() -> None:
+    found = DriftPass(calls=6, examined=4)
+    assert recalled(remembered(found, AT)) == LastDriftPass(AT, True, None, 6, 0, 4)
+    stopped = DriftPass(calls=2, complete=False, error="Xero is unavailable (503 Organisation offline)")
+    assert recalled(remembered(stopped, AT)) == LastDriftPass(
+        AT, False, "Xero is unavailable (503 Organisation offline)", 2, 0
+    )
+
+
+def test_a_long_reason_is_cut_so_the_kept_pass_fits_its_cursor() -> None:
+    skipped = DriftPass(skipped='é"<' * 200, complete=False)
+    text = remembered(skipped, AT)
+    assert len(text) <= REMEMBERED_CHARS
+    kept = recalled(text)
+    assert kept is not None and kept.reason is not None and kept.reason.endswith("…")
+    assert skipped.skipped is not None and skipped.skipped.startswith(kept.reason[:-1])
+
+
+def test_nothing_kept_or_something_unreadable_is_no_latest_pass() -> None:
+    assert recalled(None) is None
+    assert recalled("not json") is None
+    assert recalled('{"at": "yesterday"}') is None
+
+
+def test_webhook_counts_add_every_outcome_and_the_waiting_ones_to_what_was_received() -> None:
+    counts = WebhookCounts.of({"checked": 5, "not_ours": 2, "other_tenant": 1, "pending": 3})
+    assert counts == WebhookCounts(received=11, checked=5, not_ours=2, other_tenant=1, pending=3)
+    assert WebhookCounts.of({}) == WebhookCounts()

@@ -27,11 +27,13 @@ from integration.domain import (
     ConnectionHealth,
     DocumentKind,
     ItemResult,
+    LastDriftPass,
     Outcome,
     Problem,
     RunStatus,
     SourceRef,
     SyncReport,
+    WebhookCounts,
     XeroAccount,
 )
 from tests.fakes.slack import validation_problems
@@ -129,6 +131,8 @@ def status(alerts: int = 200) -> Status:
         RunningSync(HOSTILE, "slack", NOW),
         [alert(id=i, ignored_at=NOW if i % 2 else None, ignored_by="U1") for i in range(alerts)],
         [ConnectionHealth("xero", True, HOSTILE), ConnectionHealth("actionstep", False, HOSTILE, HOSTILE)],
+        webhooks=WebhookCounts(received=1240, checked=1000, not_ours=200, other_tenant=30, pending=10),
+        last_drift=LastDriftPass(NOW, False, HOSTILE, 6, 2),
     )
 
 
@@ -249,6 +253,37 @@ def test_escaping_replaces_only_slacks_three_control_characters_ampersand_first(
 def test_times_are_shown_in_each_readers_time_zone_with_a_utc_fallback() -> None:
     assert when(NOW) == f"<!date^{int(NOW.timestamp())}^{{date_short_pretty}} {{time}}|02 Nov 2026 09:00 UTC>"
     assert when(None) == "never"
+
+
+def test_status_and_app_home_show_the_webhook_events_and_the_latest_drift_pass() -> None:
+    quiet = status(alerts=0)
+    watched = Status(
+        quiet.last_run, None, [], quiet.connections,
+        webhooks=WebhookCounts(received=12, checked=7, not_ours=3, other_tenant=1, pending=1),
+        last_drift=LastDriftPass(NOW, True, None, 6, 2),
+    )  # fmt: skip
+    for blocks in (
+        status_message(watched).payload()["blocks"],
+        home_view(watched, now=NOW).to_dict()["blocks"],
+    ):
+        notes = " ".join(e["text"] for b in blocks if b["type"] == "context" for e in b["elements"])
+        assert (
+            "*Xero webhooks:* 12 events received: 7 checked, 3 not the bot's, 1 another organisation's, "
+            "1 waiting to be processed." in notes
+        )
+        assert f"*Last drift pass:* {when(NOW)}, complete: 6 Xero calls, 2 changed documents found." in notes
+
+    skipped = Status(
+        quiet.last_run,
+        None,
+        [],
+        quiet.connections,
+        last_drift=LastDriftPass(NOW, False, "only 12 calls <left>", 0, 0),
+    )
+    text = json.dumps(status_message(skipped).payload())
+    assert "not complete (only 12 calls &lt;left&gt;)" in text
+    assert "Xero webhooks" not in text  # off here, and none ever received
+    assert "*Last drift pass:* none yet." in json.dumps(status_message(Status(None, None, [], [])).payload())
 
 
 def test_app_home_counts_the_documents_changed_in_xero() -> None:

@@ -165,3 +165,17 @@ def test_an_edit_in_a_batch_post_names_the_document_by_its_id(caller: Caller, po
     response = caller.post("Invoices", {"Invoices": [{"InvoiceID": posted["InvoiceID"], "Reference": "M-4"}]})
     assert response.status_code == 200, response.text
     assert current(caller, posted["InvoiceID"])["Reference"] == "M-4"
+
+
+def test_an_approved_invoice_can_be_renumbered_but_not_to_another_live_invoices_number(
+    sandbox: XeroSandbox, caller: Caller, posted: dict[str, Any], northwind: str
+) -> None:
+    caller.created("Invoices", {"Invoices": [invoice("INV-TAKEN", northwind)]})
+
+    assert refusal(edit_in_xero(sandbox, posted["InvoiceID"], InvoiceNumber="INV-TAKEN")) == [
+        "Invoice # must be unique."
+    ]
+    renumbered = edit_in_xero(sandbox, posted["InvoiceID"], InvoiceNumber="INV-NEW")
+
+    assert renumbered.status_code == 200, renumbered.text
+    assert current(caller, posted["InvoiceID"])["InvoiceNumber"] == "INV-NEW"

@@ -399,7 +399,7 @@ def serve(
     slack = load_bot_settings()
     slack.require_for_serving()
     service = startup.start(settings())
-    logs.configure(logging.INFO)
+    logs.configure(logging.INFO, style=slack.xerobot_log_format)
     try:
         serve_forever(slack, service, host, port)
     finally:

@@ -9,6 +9,7 @@ tests) can wait for every listener to finish its audit write.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable
@@ -34,7 +35,9 @@ class Pool(ThreadPoolExecutor):
         with self._idle:
             self._active += 1
         try:
-            future = super().submit(fn, *args, **kwargs)
+            # The submitter's log context (request, user, run) goes with the work to the pool's thread.
+            context = contextvars.copy_context()
+            future = super().submit(lambda: context.run(fn, *args, **kwargs))
         except BaseException:
             self._finished(None)
             raise

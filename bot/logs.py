@@ -1,9 +1,14 @@
-"""The log format of `xerobot serve`: one line per record, whatever text from outside a record carries.
+"""The log formats of `xerobot serve`: one line per record, whatever text from outside a record carries; readable
+text by default, or one JSON object a line (`XEROBOT_LOG_FORMAT=json`) for a log shipper.
 
 Messages carry outside text (a Slack payload's fields, an OAuth callback's `error_description`, an exception's
 message), so the formatter escapes every line break and control character in the formatted message (`\\n`,
 `\\x1b`, `\\u2028`) and cuts it at `MAX_MESSAGE` characters with a marker: no request can forge a log line or flood
 the log. A traceback keeps its lines, each after a `  | ` margin, so none of them starts a line either.
+
+The JSON format writes `time` (UTC, ISO 8601), `level`, `logger`, `message`, and `run_id`, `request_id` and `user`
+(the Slack user who acted) from `integration.log_context`, plus `exception` when there is one: JSON's own escaping
+keeps each object on one line, and the message is cut at `MAX_MESSAGE` characters as in text.
 
 bolt's and waitress's loggers are kept above INFO: neither then echoes a request (bolt logs an unsigned body at
 INFO and an unhandled payload at WARNING).
@@ -11,9 +16,13 @@ INFO and an unhandled payload at WARNING).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Literal, TextIO
+
+from integration import log_context
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_MESSAGE = 2000
@@ -44,15 +53,37 @@ class OneLineFormatter(logging.Formatter):
         return _margin(super().formatStack(stack_info))
 
 
+class JsonFormatter(logging.Formatter):
+    """Formats each record as one JSON object (see the module's docstring)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": _cut(record.getMessage()),
+            **log_context.current(),
+        }
+        if record.exc_info:
+            entry["exception"] = _cut(self.formatException(record.exc_info), limit=8 * MAX_MESSAGE)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _cut(text: str, *, limit: int = MAX_MESSAGE) -> str:
+    return f"{text[:limit]}… [{len(text) - limit} more characters]" if len(text) > limit else text
+
+
 def _margin(text: str) -> str:
     return "\n".join(f"  | {escape(line, limit=MAX_MESSAGE)}" for line in text.splitlines())
 
 
-def configure(level: int = logging.INFO, stream: TextIO | None = None) -> logging.Handler:
-    """Log to `stream` (stderr) through `OneLineFormatter`, replacing the root logger's handlers; returns the
-    handler (a test removes it again)."""
+def configure(
+    level: int = logging.INFO, stream: TextIO | None = None, *, style: Literal["text", "json"] = "text"
+) -> logging.Handler:
+    """Log to `stream` (stderr) through `OneLineFormatter` (`style="text"`) or `JsonFormatter` (`"json"`),
+    replacing the root logger's handlers; returns the handler (a test removes it again)."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(OneLineFormatter(FORMAT))
+    handler.setFormatter(JsonFormatter() if style == "json" else OneLineFormatter(FORMAT))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

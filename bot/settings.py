@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -62,6 +62,9 @@ class BotSettings(BaseSettings):
         default=60, description="minutes between looks for changes made in Xero; 0 = off"
     )
     xerobot_missed_run_grace_hours: float = 6.0
+    xerobot_log_format: Literal["text", "json"] = Field(
+        default="text", description="text (readable) or json (one object a line, for a log shipper)"
+    )
     xerobot_metrics_token: SecretStr | None = Field(
         default=None, description="when set, GET /metrics asks for Authorization: Bearer <token>"
     )

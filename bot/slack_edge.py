@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -24,12 +25,15 @@ from urllib.parse import parse_qsl
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from integration import log_context
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
 log = logging.getLogger(__name__)
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 # Slack's check of a slash command's certificate: unsigned, answered 200 and nothing else (as bolt does).
 SSL_CHECK = re.compile(rb"(?:token=[A-Za-z0-9]*&)?ssl_check=1(?:&token=[A-Za-z0-9]*)?")
 MAX_AGE = 60 * 5  # seconds either side of our clock, as Slack's own verifier allows
@@ -68,6 +72,18 @@ def parse(body: bytes, content_type: str) -> dict[str, Any]:
         raise BadRequest("the body is not an object")
     _check_shape(parsed)
     return parsed
+
+
+def acting_user(body: dict[str, Any]) -> str | None:
+    """The Slack user a request acts for (a command's `user_id`, an interaction's `user.id`, an event's `user`),
+    when it is a plain Slack id; None otherwise."""
+    user = body.get("user_id") or body.get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    event = body.get("event")
+    if user is None and isinstance(event, dict):
+        user = event.get("user")
+    return user if isinstance(user, str) and SLACK_USER.fullmatch(user) else None
 
 
 # The fields listeners read, and the shape Slack gives each one (commands are flat forms of strings)
@@ -122,12 +138,13 @@ class SlackEdge:
             )  # fmt: skip
             return _answer(start_response, "401 Unauthorized", "invalid request")
         try:
-            parse(body, environ.get("CONTENT_TYPE") or "")
+            parsed = parse(body, environ.get("CONTENT_TYPE") or "")
         except BadRequest as error:
             log.warning("Refused a signed Slack request: %s", error)
             return _answer(start_response, "400 Bad Request", "bad request")
         environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
-        return self._bolt(environ, start_response)
+        with log_context.bound(request_id=uuid.uuid4().hex[:12], user=acting_user(parsed)):
+            return self._bolt(environ, start_response)
 
     def _signed(self, environ: WSGIEnvironment, body: bytes) -> bool:
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""

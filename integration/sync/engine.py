@@ -21,9 +21,11 @@ interrupt it; a bad document fails alone.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from integration import log_context
 from integration.clock import Clock, SystemClock
 from integration.domain import Outcome, RunStatus, SyncReport
 from integration.errors import Retriable, SyncInProgress, XerobotError
@@ -35,6 +37,8 @@ from integration.store.leases import LeaseHolder
 from integration.sync.kind_pass import KindPasses, Progress
 
 SYNC_LEASE = "sync"
+
+log = logging.getLogger(__name__)
 
 
 class SyncEngine:
@@ -95,9 +99,10 @@ class SyncEngine:
             with self.store.unit_of_work() as uow:
                 report.run_id = uow.runs.start(trigger, actor, dry_run=dry_run, at=report.started_at)
                 uow.commit()
-            KindPasses(
-                self.store, self.actionstep, self.xero, self.batch_size, report, progress, self.matching
-            ).execute()
+            with log_context.bound(run_id=report.run_id):
+                KindPasses(
+                    self.store, self.actionstep, self.xero, self.batch_size, report, progress, self.matching
+                ).execute()
             report.status = RunStatus.OK
         except Retriable as error:
             report.status, report.error, report.error_code = RunStatus.INTERRUPTED, str(error), error.code
@@ -119,6 +124,11 @@ class SyncEngine:
                 error=report.error, at=report.finished_at,
             )  # fmt: skip
             uow.commit()
+        with log_context.bound(run_id=report.run_id):
+            log.info(
+                "Sync run %s (%s) ended %s: %s; %d API calls", report.run_id, report.trigger, report.status.value,
+                ", ".join(f"{n} {o}" for o, n in summary.items()) or "nothing to do", report.api_calls,
+            )  # fmt: skip
 
 
 def in_progress(current: LeaseHolder | None) -> SyncInProgress:

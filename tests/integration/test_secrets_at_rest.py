@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 
 import pytest
 from sqlalchemy import text
 
+from bot.logs import JsonFormatter
 from integration.errors import SecretError
 from integration.store import Store, TokenCipher
 from integration.store.secrets import generate_key
@@ -37,6 +39,10 @@ def test_tokens_never_appear_in_logs_even_with_sql_echo(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)
+    json_lines = io.StringIO()
+    as_json = logging.StreamHandler(json_lines)
+    as_json.setFormatter(JsonFormatter())  # the XEROBOT_LOG_FORMAT=json lines too
+    logging.getLogger().addHandler(as_json)
     try:
         with store.unit_of_work() as uow:
             uow.connections.save("xero", TOKENS, expected_version=None)
@@ -45,8 +51,10 @@ def test_tokens_never_appear_in_logs_even_with_sql_echo(
             uow.connections.get("xero")
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+        logging.getLogger().removeHandler(as_json)
     assert caplog.records, "SQL logging was expected to produce records"
     assert "SECRET" not in caplog.text
+    assert json_lines.getvalue() and "SECRET" not in json_lines.getvalue()
 
 
 def test_only_one_of_two_concurrent_refreshers_saves_its_rotation(store: Store) -> None:

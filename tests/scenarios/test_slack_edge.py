@@ -162,7 +162,8 @@ def test_a_forged_newline_in_the_oauth_error_description_never_starts_a_log_line
             response = browser.get(f"/oauth/xero/callback?{query}")
     assert response.status_code == 400
     logged = served_log.getvalue()
-    assert "no\\n2026-11-29" in logged and "\\r\\u001b[2J" in logged
+    assert "no\\n2026-11-29" in logged and "\\r" in logged and "[2J" in logged
+    assert "\x1b" not in logged and "\r" not in logged, "escaped, however the escape is spelled"
     _assert_no_forged_line(logged)
 
 

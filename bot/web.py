@@ -47,6 +47,8 @@ def wsgi_app(
     OAuth connect routes (they answer 404 without one); `webhooks` receives Xero's webhooks (404 without one or
     without a key), and `received()` is called after a webhook stored new events (to start processing them).
     Slack's requests are verified with `signing_secret` and bounded by `limits.max_body`."""
+    if app is not None and not signing_secret:
+        raise ValueError("Slack's requests cannot be verified without the signing secret")
     max_body = (limits or HttpLimits()).max_body
     slack = SlackEdge(app, signing_secret, max_body=max_body) if app is not None else None
 

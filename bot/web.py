@@ -58,6 +58,8 @@ def wsgi_app(
     `alerts` publishes alerts the connect pages raise (a refused switch of organisation).
     Slack's requests are verified with `signing_secret` and bounded by `limits.max_body`. `GET /metrics` asks for
     `Authorization: Bearer <metrics_token>` when a token is given."""
+    if app is not None and not signing_secret:
+        raise ValueError("Slack's requests cannot be verified without the signing secret")
     max_body = (limits or HttpLimits()).max_body
     slack = SlackEdge(app, signing_secret, max_body=max_body) if app is not None else None
 

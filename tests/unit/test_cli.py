@@ -42,11 +42,11 @@ def test_db_upgrade_creates_the_schema_and_is_idempotent(backend: str, tmp_path:
         env = {**base_env(tmp_path), "DATABASE_URL": url, "XEROBOT_SECRET_KEY": ""}
         first = xerobot("db", "upgrade", env=env, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
-        assert "Upgraded the ledger from revision none to 0005" in first.stdout
+        assert "Upgraded the ledger from revision none to 0007" in first.stdout
         second = xerobot("db", "upgrade", env=env, cwd=tmp_path)
         assert "up to date" in second.stdout
         status = xerobot("db", "status", env=env, cwd=tmp_path)
-        assert "Ledger revision 0005, newest 0005: up to date." in status.stdout
+        assert "Ledger revision 0007, newest 0007: up to date." in status.stdout
 
 
 def test_a_wrong_setting_exits_with_status_2_naming_the_variable(tmp_path: Path) -> None:

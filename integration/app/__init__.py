@@ -6,7 +6,7 @@ the summary's shape, the scheduler's schedules).
 """
 
 from integration.alerting.desk import alert_target
-from integration.app.mappings import FixResult
+from integration.app.mappings import Checked, FixResult, Suggestions
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -28,6 +28,7 @@ __all__ = [
     "OUTCOME_LABELS",
     "PAID_IN_XERO",
     "Answer",
+    "Checked",
     "Daily",
     "DriftLine",
     "Every",
@@ -45,6 +46,7 @@ __all__ = [
     "Schedule",
     "Service",
     "Status",
+    "Suggestions",
     "Summary",
     "SyncResult",
     "UnlinkOutcome",

@@ -8,7 +8,7 @@ preview, retry, check), `mappings`, `status` (status, summary, health), `drift` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ from integration.app import audit
 from integration.app.alerts import Alerts
 from integration.app.connect import Connector
 from integration.app.drift import DriftWatching
-from integration.app.mappings import FixResult, Mappings
+from integration.app.mappings import Checked, FixResult, Mappings, Suggestions
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
@@ -30,6 +30,8 @@ from integration.domain import (
     DriftPass,
     Mapping,
     MappingKind,
+    MappingNeeds,
+    MappingRow,
     Problem,
     SyncReport,
     XeroAccount,
@@ -70,7 +72,7 @@ class Service:
         desk = AlertDesk(store)
         unlinker = Unlinker(store, xero, engine.clock, unlink_policy)
         self._syncing = Syncing(store, actionstep, xero, engine, desk)
-        self._mappings = Mappings(store, xero, desk, self._syncing.check)
+        self._mappings = Mappings(store, xero, desk, self._syncing.check, actionstep, self._syncing.pending)
         self._status = StatusBoard(
             store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open
         )
@@ -132,6 +134,31 @@ class Service:
     def fix_mapping(self, alert_id: int, xero_account: str, actor: str) -> FixResult:
         """Save the mapping a mapping alert asks for, then check again: resolved at once when the problem is gone."""
         return self._mappings.fix(alert_id, xero_account, actor)
+
+    def suggest_mappings(self) -> Suggestions:
+        """A Xero account suggested for each unmapped account, timekeeper and role pending documents need, with the
+        accounts that would suit each; one reading of Xero's chart."""
+        return self._mappings.suggest()
+
+    def check_accepted_mappings(self, rows: Sequence[MappingRow]) -> Checked:
+        """Accepted suggestions or picks checked against one reading of the chart; stores nothing."""
+        return self._mappings.check_accepted(rows)
+
+    def accept_mappings(self, rows: Sequence[MappingRow], actor: str) -> list[Mapping]:
+        """Check and store accepted suggestions or picks, all or none (`MappingRowsInvalid` names the bad rows)."""
+        return self._mappings.accept(rows, actor)
+
+    def save_mappings(self, mappings: Sequence[Mapping], actor: str) -> None:
+        """Store mappings `check_accepted_mappings` found sound, in one transaction."""
+        self._mappings.save(mappings, actor)
+
+    def import_mappings(self, rows: Sequence[MappingRow], actor: str) -> int:
+        """Store many mappings, all or none: every row checked against one reading of Xero's chart."""
+        return self._mappings.import_rows(rows, actor)
+
+    def mapping_needs(self) -> MappingNeeds:
+        """How many of the mappings pending documents need are stored."""
+        return self._mappings.needs()
 
     def xero_accounts(self) -> list[XeroAccount]:
         """Active accounts in Xero's chart, by code: what a mapping may point at."""

@@ -150,14 +150,7 @@ class Mappings:
             counts.update(mapper.needs(document))
         suggester = Suggester(mapper.books, mapper.chart, stored)
         found = suggester.suggest(counts.items())
-        options = {
-            (s.kind, s.source_id): [
-                a
-                for a in mapper.chart.accounts
-                if suggester.fits((s.kind, s.source_id), a, a.code or "") is None
-            ]
-            for s in found
-        }
+        options = {(s.kind, s.source_id): suggester.options((s.kind, s.source_id)) for s in found}
         return Suggestions(found, options)
 
     def check_accepted(self, rows: Sequence[MappingRow]) -> Checked:
@@ -204,10 +197,10 @@ class Mappings:
     def save(self, mappings: Sequence[Mapping], actor: str) -> None:
         """Store checked mappings in one transaction, each audited."""
         with self._store.unit_of_work() as uow:
+            uow.mappings.set_many(
+                [Mapping(m.kind, m.source_id, m.xero_account, m.source_name, actor) for m in mappings]
+            )
             for mapping in mappings:
-                uow.mappings.set(
-                    Mapping(mapping.kind, mapping.source_id, mapping.xero_account, mapping.source_name, actor)
-                )
                 target = f"{mapping.kind.value}:{mapping.source_id}"
                 uow.audit.record(actor, "mapping.set", target, detail={"xero": mapping.xero_account})
             uow.commit()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -113,13 +113,46 @@ class _Pick:
     why: str
 
 
-def _by_name(names: Sequence[str], candidates: Sequence[XeroAccount]) -> _Pick | None:
+class _Pool:
+    """The Xero accounts one kind of side may take, indexed by normalised code and by word, so matching a name
+    scores only the accounts that share a word with it."""
+
+    def __init__(self, accounts: Sequence[XeroAccount]) -> None:
+        self.accounts = list(accounts)
+        self.by_code: dict[str, XeroAccount] = {}
+        self.by_word: dict[str, list[XeroAccount]] = defaultdict(list)
+        self.by_words: dict[frozenset[str], list[XeroAccount]] = defaultdict(list)
+        for account in self.accounts:
+            self.by_code.setdefault(_code(account.code), account)
+            self.by_words[words(account.name)].append(account)
+            for word in words(account.name):
+                self.by_word[word].append(account)
+
+    def sharing(self, names: Sequence[str]) -> list[XeroAccount]:
+        found = {id(a): a for n in names for w in words(n) for a in self.by_word.get(w, ())}
+        return list(found.values())
+
+
+def _by_name(names: Sequence[str], pool: _Pool) -> _Pick | None:
+    ours = [(name, words(name)) for name in names if words(name)]
+    for name, mine in ours:  # the same words: found by lookup, no need to score the pool
+        same = pool.by_words.get(mine)
+        if same:
+            why = f"same name: {name} / {same[0].name}"
+            if len(same) > 1:
+                return _Pick(same[0], Confidence.MEDIUM, why + f" (so does {_label(same[1])})")
+            return _Pick(same[0], Confidence.HIGH, why)
     scored: list[tuple[float, XeroAccount, str]] = []
-    for account in candidates:
+    for account in pool.sharing(names):
         theirs = words(account.name)
-        score, name = max(((_score(words(n), theirs), n) for n in names), default=(0.0, ""))
-        if score > 0:
-            scored.append((score, account, name))
+        best, best_name = 0.0, ""
+        for name, mine in ours:
+            common = len(mine & theirs)
+            score = common / (len(mine) + len(theirs) - common)  # Jaccard similarity of the two names' words
+            if score > best:
+                best, best_name = score, name
+        if best > 0:
+            scored.append((best, account, best_name))
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], s[1].code or ""))
@@ -134,13 +167,6 @@ def _by_name(names: Sequence[str], candidates: Sequence[XeroAccount]) -> _Pick |
     return _Pick(account, confidence, why)
 
 
-def _score(ours: frozenset[str], theirs: frozenset[str]) -> float:
-    """Jaccard similarity of two names' words."""
-    if not ours or not theirs:
-        return 0.0
-    return len(ours & theirs) / len(ours | theirs)
-
-
 def _label(account: XeroAccount) -> str:
     return f"{account.code} {account.name}"
 
@@ -152,7 +178,7 @@ class Suggester:
         self._books = books
         self._chart = chart
         self._mappings = mappings
-        self._by_type: dict[frozenset[str], list[XeroAccount]] = {}
+        self._pools: dict[frozenset[str], _Pool] = {}
         self._accounts: dict[str, _Pick | None] = {}
 
     def suggest(self, needs: Iterable[tuple[Need, int]]) -> list[Suggestion]:
@@ -213,13 +239,29 @@ class Suggester:
             return f"Xero account {label} ({account.type}) does not suit {what}"
         return None
 
-    def candidates(self, types: frozenset[str], system: str | None = None) -> list[XeroAccount]:
+    def options(self, need: Need) -> list[XeroAccount]:
+        """Every Xero account `need` could be mapped to (compatible, active, with a code), by code."""
+        kind, source_id = need
+        if kind is MappingKind.ACCOUNT:
+            source = self._books.accounts.get(source_id)
+            if source is None:
+                return []
+            return self._pool(COMPATIBLE[source.type], SYSTEM_OF.get(source.type)).accounts
+        if kind is MappingKind.ROLE and source_id in MappingRole._value2member_map_:
+            types, _, system = ROLE_TYPES[MappingRole(source_id)]
+            return self._pool(types, system).accounts
+        return self._pool(INCOME).accounts if kind is MappingKind.TIMEKEEPER else []
+
+    def _pool(self, types: frozenset[str], system: str | None = None) -> _Pool:
         key = types | ({f"system:{system}"} if system else set())
-        if key not in self._by_type:
-            self._by_type[key] = sorted(
-                (a for a in self._chart.accounts if mappable(a, types, system)), key=lambda a: a.code or ""
+        if key not in self._pools:
+            self._pools[key] = _Pool(
+                sorted(
+                    (a for a in self._chart.accounts if mappable(a, types, system)),
+                    key=lambda a: a.code or "",
+                )
             )
-        return self._by_type[key]
+        return self._pools[key]
 
     def _account(self, account_id: str) -> _Pick | None:
         if account_id not in self._accounts:
@@ -230,19 +272,18 @@ class Suggester:
         account = self._books.accounts.get(account_id)
         if account is None:
             return None
-        return self._match(account, self.candidates(COMPATIBLE[account.type], SYSTEM_OF.get(account.type)))
+        return self._match(account, self._pool(COMPATIBLE[account.type], SYSTEM_OF.get(account.type)))
 
-    def _match(self, account: Account, candidates: Sequence[XeroAccount]) -> _Pick | None:
-        same = [a for a in candidates if _code(a.code) and _code(a.code) == _code(account.code)]
-        if same:
-            return _Pick(same[0], Confidence.HIGH, f"same code: {account.code}")
-        return _by_name([account.name], candidates)
+    def _match(self, account: Account, pool: _Pool) -> _Pick | None:
+        same = pool.by_code.get(_code(account.code)) if _code(account.code) else None
+        if same is not None:
+            return _Pick(same, Confidence.HIGH, f"same code: {account.code}")
+        return _by_name([account.name], pool)
 
     def _role(self, role: MappingRole) -> _Pick | None:
         types, account_type, system = ROLE_TYPES[role]
         if system:
-            ledger = self.candidates(types, system)
-            for account in ledger:
+            for account in self._pool(types, system).accounts:
                 if account.system_account == system:
                     return _Pick(account, Confidence.HIGH, f"Xero's own {account.name} account")
         label = role.value.replace("_", " ")
@@ -254,7 +295,7 @@ class Suggester:
                 return _Pick(
                     target, Confidence.HIGH, f"where Actionstep's {source.code} {source.name} is mapped"
                 )
-        return _by_name(names, self.candidates(types))
+        return _by_name(names, self._pool(types))
 
     def _timekeeper(self, timekeeper_id: str) -> _Pick | None:
         """The Xero account most other timekeepers' fees go to: their income accounts' mappings or suggestions."""

@@ -164,7 +164,7 @@ class Mappings:
             found = mapper.chart.find(row.xero_account)
             why = suggester.fits((row.kind, row.source_id), found, row.xero_account)
             if why is not None or found is None:
-                problems.append(RowProblem(row.row, f"{_side(row)}: {why}."))
+                problems.append(RowProblem(row.row, f"{row.kind.value} {row.source_id}: {why}."))
                 continue
             mappings.append(
                 Mapping(row.kind, row.source_id, found.code or "", names.get((row.kind, row.source_id)))

@@ -229,7 +229,8 @@ class Suggester:
             if source is None:
                 return f"Actionstep has no account #{source_id}"
             types, system = COMPATIBLE[source.type], SYSTEM_OF.get(source.type)
-            what = f"a {source.type.value.replace('_', ' ')} account"
+            kind_words = source.type.value.replace("_", " ")
+            what = f"{'an' if kind_words[0] in 'aeiou' else 'a'} {kind_words} account"
         elif kind is MappingKind.ROLE:
             types, _, system = ROLE_TYPES[MappingRole(source_id)]
             what = f"the {source_id.replace('_', ' ')} role"

@@ -276,7 +276,11 @@ def test_many_mappings_are_set_at_once_replacing_existing_ones_and_keeping_their
         mappings = uow.mappings.all()
         fees = uow.mappings.get(MappingKind.ACCOUNT, "4000")
     assert len(mappings) == 601
-    assert fees is not None and (fees.xero_account, fees.source_name, fees.updated_by) == ("201", "Fees income", "U2")
+    assert fees is not None and (fees.xero_account, fees.source_name, fees.updated_by) == (
+        "201",
+        "Fees income",
+        "U2",
+    )
 
 
 def test_mappings_are_set_replaced_listed_and_removed(store: Store) -> None:

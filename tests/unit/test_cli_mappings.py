@@ -92,7 +92,9 @@ def test_applying_the_suggestions_to_an_empty_ledger_makes_the_first_sync_post(
     before = xero_api_calls(sandboxes)
     code, out, err = invoke(env, "mappings", "suggest", "--apply")
     assert code == 0, err
-    assert "Stored " in out and xero_api_calls(sandboxes) - before <= 4  # the suggestion's read, and the check's
+    assert (
+        "Stored " in out and xero_api_calls(sandboxes) - before <= 4
+    )  # the suggestion's read, and the check's
     assert stored(env)[("account", "4010")] == "201"
 
     code, out, err = invoke(env, "sync", "--json")
@@ -132,7 +134,9 @@ def test_a_code_xero_does_not_have_names_its_row_and_nothing_is_stored(
 
 def test_rows_of_the_wrong_width_or_kind_are_named_by_their_line_before_xero_is_asked(tmp_path: Path) -> None:
     file = tmp_path / "mappings.csv"
-    file.write_text("kind,source,xero\n# a comment\naccount,5040\nplanet,1,2\n\nrole,boss,800\naccount,4000,200\n")
+    file.write_text(
+        "kind,source,xero\n# a comment\naccount,5040\nplanet,1,2\n\nrole,boss,800\naccount,4000,200\n"
+    )
 
     code, _, err = invoke({}, "mappings", "import", str(file))
 

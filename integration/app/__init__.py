@@ -7,6 +7,7 @@ the summary's shape, the scheduler's schedules).
 
 from integration.alerting.desk import alert_target
 from integration.app.mappings import Checked, FixResult, Suggestions
+from integration.app.onboarding import Checklist
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -29,6 +30,7 @@ __all__ = [
     "PAID_IN_XERO",
     "Answer",
     "Checked",
+    "Checklist",
     "Daily",
     "DriftLine",
     "Every",

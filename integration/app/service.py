@@ -18,6 +18,7 @@ from integration.app.alerts import Alerts
 from integration.app.connect import Connector
 from integration.app.drift import DriftWatching
 from integration.app.mappings import Checked, FixResult, Mappings, Suggestions
+from integration.app.onboarding import Checklist, Onboarding
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
 from integration.app.syncing import RetryResult, Syncing, SyncResult
@@ -77,6 +78,7 @@ class Service:
             store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open
         )
         self.alerts = Alerts(desk)
+        self._onboarding = Onboarding(store, self.connections, self._mappings.needs)
         self._drift = (
             DriftWatching(store, watch, desk, budget_percent=drift_budget_percent) if watch else None
         )
@@ -159,6 +161,10 @@ class Service:
     def mapping_needs(self) -> MappingNeeds:
         """How many of the mappings pending documents need are stored."""
         return self._mappings.needs()
+
+    def checklist(self) -> Checklist | None:
+        """The first-run checklist (connections, mappings n of m, a first preview and sync), or None once done."""
+        return self._onboarding.checklist()
 
     def xero_accounts(self) -> list[XeroAccount]:
         """Active accounts in Xero's chart, by code: what a mapping may point at."""

@@ -21,6 +21,7 @@ from bot.app import web_client
 from bot.cli_mappings import mappings_app
 from bot.cli_support import CLI_ACTOR, console, errors, reports_errors, settings
 from bot.console import DEMO_SCRIPT, run_console
+from bot.first_hour import DEMO_MAPPINGS_FILE, first_steps, write_demo_mappings
 from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
@@ -189,8 +190,12 @@ def sandbox(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     backlog: Annotated[int, typer.Option(help="Add a generated backlog of this many documents.")] = 0,
+    mappings_file: Annotated[
+        Path, typer.Option(help="Where to write the demo firm's mappings as a CSV for `mappings import`.")
+    ] = Path(DEMO_MAPPINGS_FILE),
 ) -> None:
-    """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted."""
+    """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted, after printing the
+    settings that point the bot at them and the commands to a first sync that posts."""
     import waitress
 
     sandboxes = Sandboxes.demo(backlog=backlog)
@@ -198,6 +203,15 @@ def sandbox(
     console.print("Point the bot at them with:\n")
     for name, value in settings_for(f"http://{host}:{port}").items():
         console.print(f"export {name}={value}", markup=False)
+    written = write_demo_mappings(mappings_file)
+    if not written:
+        console.print(
+            f"\n{mappings_file} exists and is not the demo's mappings: left as it is.", markup=False
+        )
+    console.print("")
+    for line in first_steps(mappings_file if written else None):
+        console.print(line, markup=False, soft_wrap=True)
+    sys.stdout.flush()
     waitress.serve(sandboxes, host=host, port=port, threads=8, _quiet=True)
 
 

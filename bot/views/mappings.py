@@ -5,7 +5,8 @@ The pickers are static selects: Slack filters a static select as the person type
 its options come from the one reading of Xero's chart the modal was built from (an external select would read the
 chart again on every keystroke, or need a cache shared between the bot's processes). Each picker offers only the
 accounts that suit its row (compatible type, active, with a code): the suggestion first, then by code, at most
-`MAX_OPTIONS`; a chart with more suitable accounts than that says so, and `xerobot mappings set` takes any code.
+100 (Slack's limit), fewer when many rows share `OPTIONS_BUDGET`; a row with more suitable accounts than it shows
+says so, and `xerobot mappings set` takes any code.
 
 The modal carries the rows it shows in `private_metadata` (kind, source, suggested code), so the submission is read
 against exactly what the person saw.
@@ -36,6 +37,7 @@ from integration.domain import Confidence, MappingKind, MappingRow, Suggestion, 
 
 MAX_ROWS = 20  # rows a modal shows; the rest wait for the next round (the most-needed come first)
 MAX_OPTIONS = 100  # Slack's limit for one static select
+OPTIONS_BUDGET = 1_000  # options in the whole modal, so twenty pickers stay near 100 KB
 PER_CHECKBOXES = 10  # Slack's limit for one checkbox group
 TICKED = (Confidence.HIGH, Confidence.MEDIUM)
 KIND_WORDS = {MappingKind.ACCOUNT: "Account", MappingKind.ROLE: "Role", MappingKind.TIMEKEEPER: "Timekeeper"}
@@ -97,8 +99,10 @@ def mappings_modal(found: Suggestions, *, channel: str | None) -> View:
                 ),
             )
         )
+    per_picker = max(10, min(MAX_OPTIONS, OPTIONS_BUDGET // len(shown)))
     for n, suggestion in enumerate(shown):
-        blocks.append(_picker(n, suggestion, found.options.get((suggestion.kind, suggestion.source_id), [])))
+        options = found.options.get((suggestion.kind, suggestion.source_id), [])
+        blocks.append(_picker(n, suggestion, options, per_picker))
     return View(
         type="modal",
         callback_id=ids.MAPPINGS_MODAL,
@@ -123,7 +127,7 @@ def _accept_option(n: int, s: Suggestion) -> Option:
     )
 
 
-def _picker(n: int, s: Suggestion, accounts: Sequence[XeroAccount]) -> Block:
+def _picker(n: int, s: Suggestion, accounts: Sequence[XeroAccount], limit: int) -> Block:
     label = clip(f"{KIND_WORDS[s.kind]} {s.source_name}", 2000)
     if not accounts:
         return context(
@@ -131,14 +135,14 @@ def _picker(n: int, s: Suggestion, accounts: Sequence[XeroAccount]) -> Block:
             "Xero, then open this again."
         )
     ordered = sorted(accounts, key=lambda a: (a.code != s.xero_code, a.code or ""))
-    options = [Option(text=clip(f"{a.code} {a.name}", 75), value=a.code or "") for a in ordered[:MAX_OPTIONS]]
+    options = [Option(text=clip(f"{a.code} {a.name}", 75), value=a.code or "") for a in ordered[:limit]]
     if s.xero_code:
         hint = f"Suggested: {s.xero_code} {s.xero_name} ({s.confidence.value if s.confidence else ''})."
     else:
         hint = "No suggestion: pick the Xero account, or leave it for later."
-    if len(ordered) > MAX_OPTIONS:
+    if len(ordered) > limit:
         hint += (
-            f" The first {MAX_OPTIONS} of {len(ordered)} suitable accounts; `xerobot mappings set` takes any."
+            f" The first {limit} of {len(ordered)} suitable accounts; `xerobot mappings set` takes any."
         )
     return InputBlock(
         block_id=f"{ids.MAPPINGS_PICK_BLOCK}:{n}",

@@ -159,7 +159,8 @@ def _by_name(names: Sequence[str], pool: _Pool) -> _Pick | None:
     score, account, name = scored[0]
     confidence = Confidence.HIGH if score == 1 else Confidence.MEDIUM if score >= 0.5 else Confidence.LOW
     label = "same name" if score == 1 else "similar name" if score >= 0.5 else "a word in common"
-    why = f"{label}: {name} / {account.name}"
+    shared = ", ".join(sorted(words(name) & words(account.name)))
+    why = f"{label} ({shared}): {name} / {account.name}"
     rivals = [a for s, a, _ in scored[1:] if s == score]
     if rivals:
         confidence = _LOWER[confidence]
@@ -312,7 +313,7 @@ class Suggester:
         if not targets:
             return None
         code, count = sorted(targets.items(), key=lambda t: (-t[1], t[0]))[0]
-        why = f"the income account {count} of the firm's other timekeepers' fees go to"
+        why = f"where the fees of {count} of the firm's other timekeepers go"
         return _Pick(accounts[code], Confidence.LOW, why)
 
     def _income_target(self, account_id: str) -> XeroAccount | None:

@@ -156,10 +156,11 @@ def mappings_suggest(
     need: the same code first, then the name, within compatible account types; Xero's chart is read once."""
     service = startup.start(settings())
     try:
-        suggestions = service.suggest_mappings().suggestions
-        chosen = [s for s in suggestions if s.xero_code]
-        rows = [MappingRow(n, s.kind, s.source_id, s.xero_code or "") for n, s in enumerate(chosen, 1)]
-        applied = service.accept_mappings(rows, actor=CLI_ACTOR) if apply and rows else []
+        if apply:
+            found, applied = service.apply_suggested_mappings(actor=CLI_ACTOR)
+        else:
+            found, applied = service.suggest_mappings(), []
+        suggestions = found.suggestions
     finally:
         service.close()
     if as_json:

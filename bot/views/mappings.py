@@ -101,8 +101,8 @@ def mappings_modal(found: Suggestions, *, channel: str | None) -> View:
         )
     per_picker = max(10, min(MAX_OPTIONS, OPTIONS_BUDGET // len(shown)))
     for n, suggestion in enumerate(shown):
-        options = found.options.get((suggestion.kind, suggestion.source_id), [])
-        blocks.append(_picker(n, suggestion, options, per_picker))
+        suitable = found.options.get((suggestion.kind, suggestion.source_id), [])
+        blocks.append(_picker(n, suggestion, suitable, per_picker))
     return View(
         type="modal",
         callback_id=ids.MAPPINGS_MODAL,
@@ -141,9 +141,7 @@ def _picker(n: int, s: Suggestion, accounts: Sequence[XeroAccount], limit: int) 
     else:
         hint = "No suggestion: pick the Xero account, or leave it for later."
     if len(ordered) > limit:
-        hint += (
-            f" The first {limit} of {len(ordered)} suitable accounts; `xerobot mappings set` takes any."
-        )
+        hint += f" The first {limit} of {len(ordered)} suitable accounts; `xerobot mappings set` takes any."
     return InputBlock(
         block_id=f"{ids.MAPPINGS_PICK_BLOCK}:{n}",
         label=label,

@@ -144,6 +144,21 @@ class Mappings:
 
     def suggest(self) -> Suggestions:
         """A suggested Xero account for each unmapped account, timekeeper and role a pending document needs."""
+        return self._suggest()
+
+    def apply_suggestions(self, actor: str) -> tuple[Suggestions, list[Mapping]]:
+        """Suggest, and store every suggestion that names an account, from the same one reading of the chart (a
+        suggestion only ever names an active account with a code of a suitable type)."""
+        found = self._suggest()
+        mappings = [
+            Mapping(s.kind, s.source_id, s.xero_code, s.source_name)
+            for s in found.suggestions
+            if s.xero_code is not None
+        ]
+        self.save(mappings, actor)
+        return found, mappings
+
+    def _suggest(self) -> Suggestions:
         mapper, stored = self._mapper()
         counts: Counter[Need] = Counter()
         for document in self._pending():

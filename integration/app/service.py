@@ -142,6 +142,10 @@ class Service:
         accounts that would suit each; one reading of Xero's chart."""
         return self._mappings.suggest()
 
+    def apply_suggested_mappings(self, actor: str) -> tuple[Suggestions, list[Mapping]]:
+        """Suggest, and store every suggestion that names a Xero account; one reading of Xero's chart."""
+        return self._mappings.apply_suggestions(actor)
+
     def check_accepted_mappings(self, rows: Sequence[MappingRow]) -> Checked:
         """Accepted suggestions or picks checked against one reading of the chart; stores nothing."""
         return self._mappings.check_accepted(rows)

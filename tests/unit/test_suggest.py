@@ -4,12 +4,15 @@ never an archived or codeless account; and `Mapper.needs`, which says what a doc
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from integration.domain import (
     Account,
     AccountType,
     Confidence,
     MappingKind,
+    MappingRole,
     SourceBooks,
     Suggestion,
     Timekeeper,
@@ -17,7 +20,7 @@ from integration.domain import (
     XeroChart,
 )
 from integration.rules.mapping import Mapper
-from integration.rules.suggest import Suggester, words
+from integration.rules.suggest import COMPATIBLE, Suggester, words
 from tests.support.books import demo_books, demo_xero_chart
 from tests.support.firm import sales_invoice, supplier_invoice
 
@@ -166,3 +169,74 @@ def test_a_document_needs_its_line_accounts_and_its_side_of_the_ledger() -> None
         (MappingKind.ACCOUNT, "5040"),
         (MappingKind.ROLE, "accounts_payable"),
     }
+
+
+XERO_TYPES = (
+    "BANK",
+    "CURRENT",
+    "CURRLIAB",
+    "LIABILITY",
+    "REVENUE",
+    "SALES",
+    "EXPENSE",
+    "OVERHEADS",
+    "DIRECTCOSTS",
+    "EQUITY",
+)
+NAME_WORDS = (
+    "Fees",
+    "Legal",
+    "Trust",
+    "Bank",
+    "Account",
+    "Costs",
+    "&",
+    "Office",
+    "Income",
+    "Expenses",
+    "GST",
+)
+
+
+@given(
+    chart_rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.text("0123456789", min_size=1, max_size=3)),
+            st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=3),
+            st.sampled_from(XERO_TYPES),
+            st.sampled_from(("ACTIVE", "ARCHIVED")),
+            st.sampled_from((None, "DEBTORS", "CREDITORS", "GST")),
+        ),
+        max_size=25,
+    ),
+    source_rows=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=3), st.sampled_from(list(AccountType))
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_no_suggestion_is_ever_archived_codeless_a_stray_system_account_or_of_an_incompatible_type(
+    chart_rows: list[tuple[str | None, list[str], str, str, str | None]],
+    source_rows: list[tuple[list[str], AccountType]],
+) -> None:
+    xero = chart(
+        *(
+            XeroAccount(f"a{n}", code, " ".join(name), kind, status, system)
+            for n, (code, name, kind, status, system) in enumerate(chart_rows)
+        )
+    )
+    sources = [Account(str(n), f"S-{n}", " ".join(name), kind) for n, (name, kind) in enumerate(source_rows)]
+    needs = [((MappingKind.ACCOUNT, a.id), 1) for a in sources] + [
+        ((MappingKind.ROLE, r.value), 1) for r in MappingRole
+    ]
+    suggester = Suggester(books(*sources), xero, {})
+    for found in suggester.suggest(needs):
+        if found.xero_code is None:
+            continue
+        account = xero.find(found.xero_code)
+        assert account is not None and account.active and account.code
+        assert suggester.fits((found.kind, found.source_id), account, found.xero_code) is None
+        if found.kind is MappingKind.ACCOUNT:
+            assert account.type in COMPATIBLE[books(*sources).accounts[found.source_id].type]

@@ -186,14 +186,6 @@ class Mappings:
             )
         return Checked(mappings, problems)
 
-    def accept(self, rows: Sequence[MappingRow], actor: str) -> list[Mapping]:
-        """Store accepted suggestions or picks, all or none (`MappingRowsInvalid` says which rows are wrong)."""
-        checked = self.check_accepted(rows)
-        if checked.problems:
-            raise _invalid(checked.problems)
-        self.save(checked.mappings, actor)
-        return checked.mappings
-
     def import_rows(self, rows: Sequence[MappingRow], actor: str) -> int:
         """Store many mappings from a file, all or none: every account code and tax type must be in Xero, read once."""
         chart = self._xero.chart()
@@ -221,10 +213,6 @@ class Mappings:
             uow.commit()
 
     def _mapper(self) -> tuple[Mapper, dict[Need, str]]:
-        if self._actionstep is None:
-            raise MappingTargetMissing(
-                "Actionstep is not connected here, so there is nothing to suggest for."
-            )
         with self._store.unit_of_work() as uow:
             stored = uow.mappings.all()
         mapper = Mapper(stored, self._actionstep.books(), self._xero.chart())

@@ -150,10 +150,6 @@ class Service:
         """Accepted suggestions or picks checked against one reading of the chart; stores nothing."""
         return self._mappings.check_accepted(rows)
 
-    def accept_mappings(self, rows: Sequence[MappingRow], actor: str) -> list[Mapping]:
-        """Check and store accepted suggestions or picks, all or none (`MappingRowsInvalid` names the bad rows)."""
-        return self._mappings.accept(rows, actor)
-
     def save_mappings(self, mappings: Sequence[Mapping], actor: str) -> None:
         """Store mappings `check_accepted_mappings` found sound, in one transaction."""
         self._mappings.save(mappings, actor)

@@ -7,23 +7,22 @@ setting exits with status 2 and names the variable. Every command that builds th
 
 from __future__ import annotations
 
-import csv
-import functools
 import logging
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from slack_sdk.errors import SlackApiError
 
 from bot import logs
 from bot.app import web_client
+from bot.cli_mappings import mappings_app
+from bot.cli_support import CLI_ACTOR, console, errors, reports_errors, settings
 from bot.console import DEMO_SCRIPT, run_console
+from bot.first_hour import DEMO_MAPPINGS_FILE, first_steps, write_demo_mappings
 from bot.scheduler import next_runs, plan_from, publish_summary
 from bot.serve import serve_forever
 from bot.settings import load_bot_settings
@@ -44,13 +43,9 @@ from integration.app import (
     to_dict,
     webhooks_to_dict,
 )
-from integration.domain import MappingKind, RunStatus, UnlinkState
-from integration.errors import ConfigError, TwoPersonRule, XerobotError
-from integration.settings import Settings, load_settings
+from integration.domain import RunStatus, UnlinkState
+from integration.errors import ConfigError, TwoPersonRule
 from sandboxes.server import Sandboxes, settings_for
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(
     name="xerobot",
@@ -61,33 +56,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the ledger database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-mappings_app = typer.Typer(help="List and set account mappings (Actionstep -> Xero).", no_args_is_help=True)
 app.add_typer(mappings_app, name="mappings")
-
-console = Console(highlight=False)
-CLI_ACTOR = "command line"
-errors = Console(stderr=True, highlight=False)
-
-
-def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn the bot's own errors into a message and an exit code instead of a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except ConfigError as error:
-            errors.print(f"[bold red]Configuration problem[/] {error}", markup=True)
-            raise typer.Exit(2) from None
-        except XerobotError as error:
-            errors.print(f"[bold red]Error[/] {error}\n[bold]Fix:[/] {error.fix}", markup=True)
-            raise typer.Exit(1) from None
-
-    return wrapper
-
-
-def settings() -> Settings:
-    return load_settings()
 
 
 @db_app.command("upgrade")
@@ -215,83 +184,6 @@ def summary(
         console.print(f"Posted to {channel}.", markup=False)
 
 
-@mappings_app.command("list")
-@reports_errors
-def mappings_list() -> None:
-    """Show every stored mapping."""
-    service = startup.start(settings())
-    try:
-        mappings = service.mappings()
-    finally:
-        service.close()
-    for mapping in mappings:
-        name = f" ({mapping.source_name})" if mapping.source_name else ""
-        console.print(
-            f"{mapping.kind.value:<10} {mapping.source_id}{name} -> {mapping.xero_account}", markup=False
-        )
-
-
-@mappings_app.command("set")
-@reports_errors
-def mappings_set(
-    kind: Annotated[MappingKind, typer.Argument(help="account, timekeeper, role or tax_code")],
-    source_id: Annotated[
-        str, typer.Argument(help="Actionstep account id, timekeeper id, role, or TAXCODE:sales")
-    ],
-    xero: Annotated[str, typer.Argument(help="the Xero account code (or tax type for tax_code)")],
-) -> None:
-    """Map an Actionstep account, timekeeper, role or tax code to Xero."""
-    service = startup.start(settings())
-    try:
-        mapping = service.set_mapping(kind, source_id, xero, actor="command line")
-    finally:
-        service.close()
-    console.print(f"Mapped {mapping.kind.value} {mapping.source_id} -> {mapping.xero_account}.", markup=False)
-
-
-@mappings_app.command("import")
-@reports_errors
-def mappings_import(
-    file: Annotated[
-        Path, typer.Argument(help="CSV with columns kind,source,xero (a header row is optional)")
-    ],
-) -> None:
-    """Set many mappings at once from a CSV file; every row is checked against Xero's chart first."""
-    rows = [row for row in csv.reader(file.read_text().splitlines()) if row and not row[0].startswith("#")]
-    if rows and rows[0][0].strip().lower() == "kind":
-        rows = rows[1:]
-    bad = [
-        n
-        for n, row in enumerate(rows, 1)
-        if len(row) != 3 or row[0].strip() not in MappingKind._value2member_map_
-    ]
-    if bad:
-        errors.print(
-            f"Rows {', '.join(map(str, bad))} of {file} are not kind,source,xero with a known kind.",
-            markup=False,
-        )
-        raise typer.Exit(2)
-    service = startup.start(settings())
-    try:
-        for kind, source, xero in rows:
-            service.set_mapping(MappingKind(kind.strip()), source.strip(), xero.strip(), actor="command line")
-    finally:
-        service.close()
-    console.print(f"Set {len(rows)} mappings from {file}.", markup=False)
-
-
-@mappings_app.command("remove")
-@reports_errors
-def mappings_remove(kind: MappingKind, source_id: str) -> None:
-    """Remove a mapping."""
-    service = startup.start(settings())
-    try:
-        removed = service.remove_mapping(kind, source_id, actor="command line")
-    finally:
-        service.close()
-    console.print("Removed." if removed else "There was no such mapping.")
-
-
 @app.command()
 @reports_errors
 def demo(
@@ -318,8 +210,12 @@ def sandbox(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     backlog: Annotated[int, typer.Option(help="Add a generated backlog of this many documents.")] = 0,
+    mappings_file: Annotated[
+        Path, typer.Option(help="Where to write the demo firm's mappings as a CSV for `mappings import`.")
+    ] = Path(DEMO_MAPPINGS_FILE),
 ) -> None:
-    """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted."""
+    """Serve the Xero and Actionstep sandboxes (the demo firm) over HTTP until interrupted, after printing the
+    settings that point the bot at them and the commands to a first sync that posts."""
     import waitress
 
     sandboxes = Sandboxes.demo(backlog=backlog)
@@ -327,6 +223,15 @@ def sandbox(
     console.print("Point the bot at them with:\n")
     for name, value in settings_for(f"http://{host}:{port}").items():
         console.print(f"export {name}={value}", markup=False)
+    written = write_demo_mappings(mappings_file)
+    if not written:
+        console.print(
+            f"\n{mappings_file} exists and is not the demo's mappings: left as it is.", markup=False
+        )
+    console.print("")
+    for line in first_steps(mappings_file if written else None):
+        console.print(line, markup=False, soft_wrap=True)
+    sys.stdout.flush()
     waitress.serve(sandboxes, host=host, port=port, threads=8, _quiet=True)
 
 

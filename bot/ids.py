@@ -38,6 +38,15 @@ FIX_ACCOUNT_BLOCK = "account"
 FIX_ACCOUNT_INPUT = "account.input"
 DETAILS_MODAL = "alert.details.modal"
 
+# The `/xero mappings` modal: a radio (accept the ticked / all), checkbox groups of suggestions, a picker per row
+MAPPINGS_MODAL = "mappings.modal"
+MAPPINGS_MODE_BLOCK = "mappings.mode"
+MAPPINGS_MODE_INPUT = "mappings.mode.input"
+MAPPINGS_ACCEPT_BLOCK = "mappings.accept"  # + ":<group>"
+MAPPINGS_ACCEPT_INPUT = "mappings.accept.input"
+MAPPINGS_PICK_BLOCK = "mappings.pick"  # + ":<row>"
+MAPPINGS_PICK_INPUT = "mappings.pick.input"
+
 # Buttons on an unlink request's message (value: the request id)
 UNLINK_CONFIRM = "unlink.confirm"
 UNLINK_CONFIRM_VOID = "unlink.confirm_void"

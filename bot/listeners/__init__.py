@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import alerts, commands, home, switch, unlinks
+from bot.listeners import alerts, commands, home, mappings, switch, unlinks
 
 
 def register(app: App, deps: Deps) -> None:
@@ -15,3 +15,4 @@ def register(app: App, deps: Deps) -> None:
     switch.register(app, deps)
     home.register(app, deps)
     unlinks.register(app, deps)
+    mappings.register(app, deps)

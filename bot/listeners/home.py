@@ -1,5 +1,6 @@
-"""The App Home tab: published for whoever opens it, from the ledger's live state (read in the job runner). When the
-runner is full, the tab says the bot is busy instead of staying as it was without a word."""
+"""The App Home tab: published for whoever opens it, from the ledger's live state (read in the job runner), with
+the first-run checklist at the top until the firm is set up. When the runner is full, the tab says the bot is busy
+instead of staying as it was without a word."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from slack_bolt import App
 from bot.deps import Deps
 from bot.roles import Role
 from bot.views.status import home_busy_view, home_refusal_view, home_view
+from integration.errors import XerobotError
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,7 +26,12 @@ def register(app: App, deps: Deps) -> None:
 
         def publish() -> None:
             if allowed:
-                view = home_view(deps.service.status(), deps.next_runs(), now=datetime.now(UTC))
+                status = deps.service.status()
+                try:
+                    checklist = deps.service.checklist()
+                except XerobotError:  # the checklist is a help, never a reason to show no Home at all
+                    checklist = None
+                view = home_view(status, deps.next_runs(), now=datetime.now(UTC), checklist=checklist)
             else:
                 view = home_refusal_view()
             deps.client.views_publish(user_id=user, view=view)

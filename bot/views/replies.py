@@ -17,6 +17,7 @@ HELP = [
     ("`/xero status`", "last sync, open alerts, connection health and the next scheduled runs"),
     ("`/xero check`", "check the account mappings for everything waiting to be posted"),
     ("`/xero connect xero` / `/xero connect actionstep`", "approvers: a link to authorise the bot"),
+    ("`/xero mappings`", "approvers: review the suggested account mappings, accept them or pick others"),
     (
         "`/xero unlink INV-123`",
         "unlink a posted document (payments first, then the document) so it can be corrected; approvers confirm",

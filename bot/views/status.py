@@ -18,7 +18,7 @@ from bot.views.alerts import alert_title
 from bot.views.message import MAX_VIEW_BLOCKS, Budget, Message, context, section
 from bot.views.text import escape, link, mention, plural, safe, when
 from bot.views.unlinks import pending_lines
-from integration.app import OUTCOME_LABELS, Status
+from integration.app import OUTCOME_LABELS, Checklist, Status
 from integration.domain import (
     Alert,
     AlertState,
@@ -153,11 +153,50 @@ def status_message(status: Status, next_runs: Sequence[NextRun] = ()) -> Message
     return Message(f"xerobot status: {summary}", budget.blocks)
 
 
-def home_view(status: Status, next_runs: Sequence[NextRun] = (), *, now: datetime) -> View:
+def checklist_text(checklist: Checklist) -> str:
+    """The first-run checklist: each step, done or not, with the command that does it."""
+
+    def line(done: bool, what: str, how: str) -> str:
+        return f"{':white_check_mark:' if done else ':white_large_square:'} {what}" + (
+            "" if done else f": {how}"
+        )
+
+    needs = checklist.mappings
+    if needs is None:
+        mapped = "Accounts mapped: counted once Xero and Actionstep are connected"
+    else:
+        mapped = f"Accounts mapped: {needs.mapped:,} of {needs.needed:,} that pending documents need"
+    lines = [
+        line(
+            bool(checklist.xero and checklist.xero.ok), "Xero connected", "`/xero connect xero` (approvers)"
+        ),
+        line(
+            bool(checklist.actionstep and checklist.actionstep.ok),
+            "Actionstep connected",
+            "`/xero connect actionstep` (approvers)",
+        ),
+        line(
+            needs is not None and needs.done,
+            mapped,
+            "`/xero mappings` (approvers) to accept the suggestions, or `xerobot mappings suggest --apply`",
+        ),
+        line(checklist.previewed, "A first preview", "`/xero sync preview` shows what would post"),
+        line(checklist.synced, "A first sync that posts", "`/xero sync`"),
+    ]
+    heading = "*Getting started* (all done: this list goes away)" if checklist.done else "*Getting started*"
+    return heading + "\n" + "\n".join(lines)
+
+
+def home_view(
+    status: Status, next_runs: Sequence[NextRun] = (), *, now: datetime, checklist: Checklist | None = None
+) -> View:
     budget = Budget(max_blocks=MAX_VIEW_BLOCKS)
     budget.add(HeaderBlock(text="Actionstep → Xero"))
     budget.add(context(f"Updated {when(now)}. Type `/xero help` for commands."))
     budget.add(DividerBlock())
+    if checklist is not None:
+        budget.add(section(checklist_text(checklist)))
+        budget.add(DividerBlock())
     _status_sections(budget, status, next_runs)
     if status.unlinks:
         heading = f"*Pending unlinks ({len(status.unlinks):,})*"

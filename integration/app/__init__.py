@@ -7,7 +7,8 @@ the summary's shape, the scheduler's schedules).
 
 from integration.alerting.desk import alert_target
 from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, DriftActions
-from integration.app.mappings import FixResult
+from integration.app.mappings import Checked, FixResult, Suggestions
+from integration.app.onboarding import Checklist
 from integration.app.organisation_switch import SWITCH_CODE, SwitchConfirmation
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
@@ -34,6 +35,8 @@ __all__ = [
     "SWITCH_CODE",
     "UNLINKABLE",
     "Answer",
+    "Checked",
+    "Checklist",
     "Daily",
     "DriftAction",
     "DriftActions",
@@ -53,6 +56,7 @@ __all__ = [
     "Schedule",
     "Service",
     "Status",
+    "Suggestions",
     "Summary",
     "SwitchConfirmation",
     "SyncResult",

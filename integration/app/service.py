@@ -10,7 +10,7 @@ preview, retry, check), `mappings`, `status` (status, summary, health), `drift` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,7 +20,8 @@ from integration.app.alerts import Alerts
 from integration.app.connect import Connector
 from integration.app.drift import DriftWatching, last_pass
 from integration.app.drift_actions import DriftActions
-from integration.app.mappings import FixResult, Mappings
+from integration.app.mappings import Checked, FixResult, Mappings, Suggestions
+from integration.app.onboarding import Checklist, Onboarding
 from integration.app.replays import ReplayGuard
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
@@ -35,6 +36,8 @@ from integration.domain import (
     LastDriftPass,
     Mapping,
     MappingKind,
+    MappingNeeds,
+    MappingRow,
     Problem,
     SyncReport,
     XeroAccount,
@@ -75,12 +78,13 @@ class Service:
         desk = AlertDesk(store)
         unlinker = Unlinker(store, xero, engine.clock, unlink_policy)
         self._syncing = Syncing(store, actionstep, xero, engine, desk)
-        self._mappings = Mappings(store, xero, desk, self._syncing.check)
+        self._mappings = Mappings(store, xero, desk, self._syncing.check, actionstep, self._syncing.pending)
         self._status = StatusBoard(
             store, actionstep, xero, engine.clock, desk, check=self._syncing.check, open_unlinks=unlinker.open,
             webhooks=webhook_key is not None,
         )  # fmt: skip
         self.alerts = Alerts(desk)
+        self._onboarding = Onboarding(store, self.connections, self._mappings.needs)
         self._drift = (
             DriftWatching(store, watch, desk, budget_percent=drift_budget_percent, clock=engine.clock)
             if watch
@@ -150,6 +154,35 @@ class Service:
     def fix_mapping(self, alert_id: int, xero_account: str, actor: str) -> FixResult:
         """Save the mapping a mapping alert asks for, then check again: resolved at once when the problem is gone."""
         return self._mappings.fix(alert_id, xero_account, actor)
+
+    def suggest_mappings(self) -> Suggestions:
+        """A Xero account suggested for each unmapped account, timekeeper and role pending documents need, with the
+        accounts that would suit each; one reading of Xero's chart."""
+        return self._mappings.suggest()
+
+    def apply_suggested_mappings(self, actor: str) -> tuple[Suggestions, list[Mapping]]:
+        """Suggest, and store every suggestion that names a Xero account; one reading of Xero's chart."""
+        return self._mappings.apply_suggestions(actor)
+
+    def check_accepted_mappings(self, rows: Sequence[MappingRow]) -> Checked:
+        """Accepted suggestions or picks checked against one reading of the chart; stores nothing."""
+        return self._mappings.check_accepted(rows)
+
+    def save_mappings(self, mappings: Sequence[Mapping], actor: str) -> None:
+        """Store mappings `check_accepted_mappings` found sound, in one transaction."""
+        self._mappings.save(mappings, actor)
+
+    def import_mappings(self, rows: Sequence[MappingRow], actor: str) -> int:
+        """Store many mappings, all or none: every row checked against one reading of Xero's chart."""
+        return self._mappings.import_rows(rows, actor)
+
+    def mapping_needs(self) -> MappingNeeds:
+        """How many of the mappings pending documents need are stored."""
+        return self._mappings.needs()
+
+    def checklist(self) -> Checklist | None:
+        """The first-run checklist (connections, mappings n of m, a first preview and sync), or None once done."""
+        return self._onboarding.checklist()
 
     def xero_accounts(self) -> list[XeroAccount]:
         """Active accounts in Xero's chart, by code: what a mapping may point at."""

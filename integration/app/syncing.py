@@ -111,6 +111,11 @@ class Syncing:
         with self.store.unit_of_work() as uow:
             mappings: list[Mapping] = uow.mappings.all()
         mapper = Mapper(mappings, self._actionstep.books(), self._xero.chart())
+        return mapper.check(self.pending()).problems
+
+    def pending(self) -> list[Document]:
+        """The approved documents a sync would consider now and that are not linked: what changed since each kind's
+        cursor and the pending set, read as a sync reads them."""
         pending: list[Document] = []
         for kind in KIND_ORDER:
             if kind.pushed:
@@ -121,4 +126,4 @@ class Syncing:
                 pending.extend(d for d in reading if isinstance(d, Document))
         with self.store.unit_of_work() as uow:
             linked = uow.links.active_for(d.ref for d in pending)
-        return mapper.check(d for d in pending if d.ref not in linked).problems
+        return [d for d in pending if d.ref not in linked]

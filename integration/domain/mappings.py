@@ -36,3 +36,58 @@ class Mapping:
     source_name: str | None = None
     updated_by: str | None = None
     updated_at: datetime | None = None
+
+
+class Confidence(StrEnum):
+    """How sure a suggested mapping is: high (same code, or the same name once normalised), medium (most of the
+    name), low (a word in common, or the account most timekeepers' fees go to)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An unmapped Actionstep account, timekeeper or holding-account role that a pending document needs, and the
+    Xero account suggested for it (`xero_code` None when nothing in Xero's chart fits), with why."""
+
+    kind: MappingKind
+    source_id: str
+    source_name: str
+    xero_code: str | None = None
+    xero_name: str | None = None
+    confidence: Confidence | None = None
+    why: str = ""
+    documents: int = 0  # pending documents that need it
+
+
+@dataclass(frozen=True, slots=True)
+class MappingRow:
+    """One mapping to store, as a person gave it (a CSV row, a ticked suggestion): `row` numbers it for messages
+    (a CSV's line number, counting the header)."""
+
+    row: int
+    kind: MappingKind
+    source_id: str
+    xero_account: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """Why one row cannot be stored, in a sentence that names the row."""
+
+    row: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappingNeeds:
+    """The mappings pending documents need (`needed`) and how many of them are stored (`mapped`)."""
+
+    needed: int
+    mapped: int
+
+    @property
+    def done(self) -> bool:
+        return self.mapped >= self.needed

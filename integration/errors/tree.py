@@ -29,6 +29,7 @@ bookkeeper's words. Each class's `default_code` is the code that means that clas
         ├── UnknownService            only xero and actionstep can be connected
         ├── LinkInvalid               a connect link that is forged or too old
         ├── MappingTargetMissing      the Xero account a mapping names is not in Xero's chart
+        ├── MappingRowsInvalid        rows of mappings (an import, accepted suggestions) that cannot all be stored
         ├── AlertNotFound             no alert with that id
         ├── AlertNotFixable           the alert is not fixed by one mapping
         ├── NothingToUnlink           nothing was posted under that number, or no such unlink request
@@ -52,6 +53,7 @@ caught around one document fails that document and the run goes on. Raised where
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from integration.errors.catalogue import describe
@@ -265,6 +267,16 @@ class OrganisationChanged(Refused):
 
 class MappingTargetMissing(Refused):
     default_code = "mapping.xero_account_missing"
+
+
+class MappingRowsInvalid(Refused):
+    """Some rows of a batch of mappings cannot be stored, so none was: `.lines` says, one line a row, which and why."""
+
+    default_code = "mapping.rows_invalid"
+
+    def __init__(self, message: str, lines: Sequence[str]) -> None:
+        super().__init__(message)
+        self.lines = tuple(lines)
 
 
 class AlertNotFound(Refused):

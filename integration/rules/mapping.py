@@ -43,6 +43,8 @@ from integration.domain import (
 )
 from integration.errors import describe
 
+Need = tuple[MappingKind, str]  # (kind, Actionstep side): a mapping some document needs
+
 
 @dataclass(frozen=True, slots=True)
 class ResolvedLine:
@@ -169,6 +171,50 @@ class Mapper:
                 "Map it to the matching bank account in Xero.",
             )  # fmt: skip
         return found
+
+    def _line_need(self, line: Line) -> Need | None:
+        """The mapping a line's income or expense account comes from (the rule in the module docstring); None for a
+        fee line with nowhere to post that a timekeeper mapping would fix."""
+        timekeeper_id = line.timekeeper_id
+        if timekeeper_id and (MappingKind.TIMEKEEPER, timekeeper_id) in self._map:
+            return (MappingKind.TIMEKEEPER, timekeeper_id)
+        if line.account_id:
+            return (MappingKind.ACCOUNT, line.account_id)
+        timekeeper = self.books.timekeepers.get(timekeeper_id or "")
+        if timekeeper is not None and timekeeper.income_account_id:
+            return (MappingKind.ACCOUNT, timekeeper.income_account_id)
+        return (MappingKind.TIMEKEEPER, timekeeper_id) if timekeeper_id else None
+
+    def needs(self, document: Document) -> set[Need]:
+        """Every mapping `document` needs, mapped or not: the same walk as `resolve`, without looking anything up."""
+        found: set[Need | None] = set()
+        if isinstance(document, LinedDocument):
+            found.update(self._line_need(line) for line in document.lines)
+            sales = _direction(document) is Direction.SALES
+            role = MappingRole.ACCOUNTS_RECEIVABLE if sales else MappingRole.ACCOUNTS_PAYABLE
+            found.add((MappingKind.ROLE, role.value))
+        elif isinstance(document, Payment):
+            found.add((MappingKind.ACCOUNT, document.bank_account_id))
+        elif isinstance(document, Transfer):
+            found.update(
+                {
+                    (MappingKind.ACCOUNT, document.from_account_id),
+                    (MappingKind.ACCOUNT, document.to_account_id),
+                }
+            )
+            if isinstance(document, TrustTransfer):
+                found.add((MappingKind.ROLE, MappingRole.TRUST_TRANSFERS.value))
+        elif isinstance(document, BankEntry):
+            found.add((MappingKind.ACCOUNT, document.bank_account_id))
+            if isinstance(document, TrustReceipt | TrustPayment) or not document.account_id:
+                found.add((MappingKind.ROLE, MappingRole.TRUST_LIABILITY.value))
+            if document.account_id:
+                found.add((MappingKind.ACCOUNT, document.account_id))
+        return {need for need in found if need is not None}
+
+    def mapped(self, need: Need) -> bool:
+        """Whether a mapping is stored for `need` (sound or not: `check` says which are broken)."""
+        return need in self._map
 
     def _line_account(self, line: Line) -> XeroAccount | Failure:
         timekeeper_id = line.timekeeper_id
@@ -338,6 +384,7 @@ __all__ = [
     "Failure",
     "Mapper",
     "MappingReport",
+    "Need",
     "Resolution",
     "ResolvedLine",
     "Targets",

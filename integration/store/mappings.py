@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -47,6 +49,34 @@ class MappingRepository:
         row.updated_at = utcnow()
         self._session.flush()
 
+    def set_many(self, mappings: Sequence[Mapping]) -> None:
+        """Create or replace many mappings at once: the existing rows are read in one query per kind, and every
+        change is written in one flush (an import of hundreds of rows)."""
+        existing: dict[tuple[str, str], AccountMappingRow] = {}
+        by_kind: dict[str, set[str]] = {}
+        for mapping in mappings:
+            by_kind.setdefault(mapping.kind.value, set()).add(mapping.source_id)
+        for kind, ids in by_kind.items():
+            for chunk in _chunks(sorted(ids), 500):
+                rows = self._session.scalars(
+                    select(AccountMappingRow).where(
+                        AccountMappingRow.kind == kind, AccountMappingRow.source_id.in_(chunk)
+                    )
+                )
+                existing.update({(row.kind, row.source_id): row for row in rows})
+        now = utcnow()
+        for mapping in mappings:
+            key = (mapping.kind.value, mapping.source_id)
+            row = existing.get(key)
+            if row is None:
+                row = existing[key] = AccountMappingRow(kind=mapping.kind.value, source_id=mapping.source_id)
+                self._session.add(row)
+            row.xero_account = mapping.xero_account
+            row.source_name = mapping.source_name or row.source_name
+            row.updated_by = mapping.updated_by
+            row.updated_at = now
+        self._session.flush()
+
     def remove(self, kind: MappingKind, source_id: str) -> bool:
         result = self._session.execute(
             delete(AccountMappingRow).where(
@@ -61,3 +91,8 @@ class MappingRepository:
                 AccountMappingRow.kind == kind.value, AccountMappingRow.source_id == source_id
             )
         )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

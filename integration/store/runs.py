@@ -101,6 +101,20 @@ class RunRepository:
         row = self._session.scalar(query)
         return _to_run(row) if row else None
 
+    def firsts(self) -> tuple[bool, bool]:
+        """Whether any preview (dry run) was recorded, and whether any real run posted or adopted a document."""
+        previewed = self._session.scalar(select(SyncRunRow.id).where(SyncRunRow.dry_run.is_(True)).limit(1))
+        posted = self._session.scalar(
+            select(SyncItemRow.id)
+            .join(SyncRunRow, SyncRunRow.id == SyncItemRow.run_id)
+            .where(
+                SyncItemRow.outcome.in_([Outcome.POSTED.value, Outcome.ADOPTED.value]),
+                SyncRunRow.dry_run.is_(False),
+            )
+            .limit(1)
+        )
+        return previewed is not None, posted is not None
+
     def items_since(
         self, since: datetime, outcomes: Iterable[Outcome] | None = None, *, until: datetime | None = None
     ) -> list[ItemResult]:

@@ -262,6 +262,27 @@ def test_runs_record_each_documents_outcome(store: Store) -> None:
         assert [(item.number, item.total) for item in posted] == [("INV-1001", Decimal("110.00"))]
 
 
+def test_many_mappings_are_set_at_once_replacing_existing_ones_and_keeping_their_names(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.mappings.set(Mapping(MappingKind.ACCOUNT, "4000", "200", "Fees income", "U1"))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        uow.mappings.set_many(
+            [Mapping(MappingKind.ACCOUNT, "4000", "201", None, "U2")]
+            + [Mapping(MappingKind.ACCOUNT, f"9{n:03}", "429", None, "U2") for n in range(600)]
+        )
+        uow.commit()
+    with store.unit_of_work() as uow:
+        mappings = uow.mappings.all()
+        fees = uow.mappings.get(MappingKind.ACCOUNT, "4000")
+    assert len(mappings) == 601
+    assert fees is not None and (fees.xero_account, fees.source_name, fees.updated_by) == (
+        "201",
+        "Fees income",
+        "U2",
+    )
+
+
 def test_mappings_are_set_replaced_listed_and_removed(store: Store) -> None:
     with store.unit_of_work() as uow:
         uow.mappings.set(Mapping(MappingKind.ACCOUNT, "4000", "200", "Fees income", "U1"))

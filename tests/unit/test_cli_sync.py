@@ -62,4 +62,43 @@ def test_importing_a_malformed_mappings_file_names_the_bad_rows(tmp_path: Path) 
     mappings = tmp_path / "mappings.csv"
     mappings.write_text("account,5040\nplanet,1,2\n")
     result = xerobot("mappings", "import", str(mappings), env=base_env(tmp_path), cwd=tmp_path)
-    assert result.returncode == 2 and "Rows 1, 2" in result.stderr
+    assert result.returncode == 2
+    assert "Row 1: 2 columns" in result.stderr and "Row 2: unknown kind 'planet'" in result.stderr
+
+
+def test_the_commands_xerobot_sandbox_prints_take_an_empty_ledger_to_a_first_sync_that_posts(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {**base_env(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'ledger.db'}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--port", str(port)],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        printed: list[str] = []
+        while not (printed and printed[-1].startswith("  xerobot sync  ")):
+            line = server.stdout.readline() if server.stdout else ""
+            assert line, "xerobot sandbox stopped before printing its first steps:\n" + "".join(printed)
+            printed.append(line)
+        wait_until_listening(port)
+        env |= dict(
+            line.removeprefix("export ").strip().split("=", 1)
+            for line in printed
+            if line.startswith("export ")
+        )
+        steps = [line.split("#")[0].split() for line in printed if line.startswith("  xerobot ")]
+        assert ["xerobot", "mappings", "suggest", "--apply"] in steps
+        assert any("mappings import xerobot-demo-mappings.csv" in line for line in printed)
+        assert (tmp_path / "xerobot-demo-mappings.csv").read_text().count("\n") == len(
+            demo_chart.DEMO_MAPPINGS
+        ) + 1
+        for step in steps[:-1]:
+            done = xerobot(*step[1:], env=env, cwd=tmp_path)
+            assert done.returncode == 0, (step, done.stderr)
+        first = xerobot("sync", "--json", env=env, cwd=tmp_path)
+        outcomes = [item["outcome"] for item in json.loads(first.stdout)["items"]]
+        assert outcomes.count("posted") >= 15, first.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

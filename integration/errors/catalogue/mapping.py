@@ -18,6 +18,12 @@ MAPPING: dict[str, CatalogueEntry] = entries(
         "Create the account in Xero with that code, or map the Actionstep account to an existing code.",
     ),
     CatalogueEntry(
+        "mapping.rows_invalid",
+        "Mappings not stored",
+        "Some rows named something Xero or Actionstep does not have, or were not kind,source,xero; so none was stored.",
+        "Correct the rows named, then run it again: every row is checked before any is stored.",
+    ),
+    CatalogueEntry(
         "mapping.xero_account_archived",
         "Mapped Xero account archived",
         "The mapping points at a Xero account that is archived, so Xero will not accept postings to it.",

@@ -9,6 +9,7 @@ message is posted in the channel (an approver has to see it to confirm it) and e
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -103,7 +104,8 @@ def register(app: App, deps: Deps) -> None:
                     outcome = unlinks.confirm(request_id, user, void_in_xero=void, progress=message.show)
             except XerobotError as error:
                 respond(replace_original=False, **replies.text_message(f"{error} {error.fix}").payload())
-                message.show(unlinks.get(request_id))
+                with suppress(XerobotError):  # a request that does not exist has no state to show: told once
+                    message.show(unlinks.get(request_id))
                 return
             message.show(outcome.request)
             if not outcome.changed:
@@ -135,7 +137,11 @@ def register(app: App, deps: Deps) -> None:
         user, request_id = who
 
         def cancel() -> None:
-            outcome = deps.service.unlinks.cancel(request_id, user)
+            try:
+                outcome = deps.service.unlinks.cancel(request_id, user)
+            except XerobotError as error:
+                respond(replace_original=False, **replies.text_message(f"{error} {error.fix}").payload())
+                return
             _Message(deps, body, respond).show(outcome.request)
             if not outcome.changed:
                 respond(replace_original=False, **replies.outcome(*_already(outcome)).payload())

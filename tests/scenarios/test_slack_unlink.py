@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -245,3 +246,17 @@ def test_an_unlink_and_void_through_slack_voids_the_copy_in_xero(bot: RunningBot
 
     assert set(bot.firm.xero.statuses.values()) == {"VOIDED"} and not linked(bot, "INV-9")
     assert "Unlinked INV-9" in shown(bot, request)
+
+
+@pytest.mark.parametrize("action_id", [ids.UNLINK_CONFIRM, ids.UNLINK_CANCEL])
+def test_a_click_on_an_unlink_request_that_does_not_exist_is_answered_once_saying_so(
+    demo: RunningBot, action_id: str
+) -> None:
+    request = ask(demo, "INV-1004")
+    before = len(demo.replies_to(APPROVER))
+
+    press(demo, action_id, replace(request, id=request.id + 1000))
+
+    (answer,) = demo.replies_to(APPROVER)[before:]
+    assert f"There is no unlink request {request.id + 1000}." in json.dumps(answer.body)
+    assert linked(demo, "INV-1004") and service(demo).unlinks.get(request.id).state is UnlinkState.PENDING

@@ -303,9 +303,13 @@ class XeroSandbox(Inspection):
             self.webhooks.changed([Change("CONTACT", contact.id, "UPDATE")])
 
     def merge_contacts(self, merged_id: str, into_id: str) -> None:
-        """Merge one contact into another, as a person does in Xero's web app (`people.merge_contacts`)."""
+        """Merge one contact into another, as a person does in Xero's web app (`people.merge_contacts`). The merged
+        contact is archived, so a CONTACT UPDATE webhook is sent for it, as for `archive_contact`; whether Xero also
+        sends one for the contact kept is not documented, and none is sent (our choice)."""
         with self._lock:
             people.merge_contacts(self.books, merged_id, into_id, self.clock.now())
+        if self.webhooks is not None:
+            self.webhooks.changed([Change("CONTACT", merged_id.lower(), "UPDATE")])
 
     def delete_transfer(self, transfer_id: str) -> None:
         """Delete a bank transfer, as a person does in Xero's web app (`people.delete_transfer`)."""

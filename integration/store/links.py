@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -67,38 +67,59 @@ def _to_link(row: LinkRow) -> Link:
     )
 
 
+def _to_row(link: Link) -> LinkRow:
+    return LinkRow(
+        source_kind=link.source.kind.value,
+        source_id=link.source.id,
+        source_version=link.source_version,
+        source_number=link.source_number,
+        xero_type=link.xero_type,
+        xero_id=link.xero_id,
+        xero_number=link.xero_number,
+        total=link.total,
+        state=LinkState.LINKED.value,
+        linked_at=link.linked_at or utcnow(),
+        linked_by=link.linked_by,
+        posted_tax=link.posted_tax,
+        posted_date=link.posted_date.isoformat() if link.posted_date else None,
+        posted_contact_id=link.posted_contact_id,
+        settles_xero_id=link.settles_xero_id,
+        posted_lines=_lines_json(link.posted_lines),
+        posted_allocations=_allocations_json(link.posted_allocations),
+    )
+
+
 class LinkRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, link: Link) -> None:
         """Record a new LINKED link; raises `AlreadyLinked` if the source (or Xero document) already has one."""
-        row = LinkRow(
-            source_kind=link.source.kind.value,
-            source_id=link.source.id,
-            source_version=link.source_version,
-            source_number=link.source_number,
-            xero_type=link.xero_type,
-            xero_id=link.xero_id,
-            xero_number=link.xero_number,
-            total=link.total,
-            state=LinkState.LINKED.value,
-            linked_at=link.linked_at or utcnow(),
-            linked_by=link.linked_by,
-            posted_tax=link.posted_tax,
-            posted_date=link.posted_date.isoformat() if link.posted_date else None,
-            posted_contact_id=link.posted_contact_id,
-            settles_xero_id=link.settles_xero_id,
-            posted_lines=_lines_json(link.posted_lines),
-            posted_allocations=_allocations_json(link.posted_allocations),
-        )
         try:
             with self._session.begin_nested():
-                self._session.add(row)
+                self._session.add(_to_row(link))
         except IntegrityError:
             raise AlreadyLinked(
                 f"{link.source.kind.label} {link.source_number} is already linked to a Xero document."
             ) from None
+
+    def add_many(self, links: Sequence[Link]) -> set[SourceRef]:
+        """Record new LINKED links; the sources that already had one (or whose Xero document had), whose links are
+        not added. One savepoint for all in the usual case; only when it fails is each tried alone."""
+        if not links:
+            return set()
+        try:
+            with self._session.begin_nested():
+                self._session.add_all([_to_row(link) for link in links])
+            return set()
+        except IntegrityError:
+            refused = set()
+            for link in links:
+                try:
+                    self.add(link)
+                except AlreadyLinked:
+                    refused.add(link.source)
+            return refused
 
     def active(self, source: SourceRef) -> Link | None:
         """The document's active link, if it is linked."""

@@ -50,7 +50,7 @@ from integration.domain import (
     XeroDocument,
     XeroPaymentState,
 )
-from integration.errors import AlreadyLinked, describe
+from integration.errors import describe
 from integration.ports import XeroGateway
 from integration.rules.bankfeed import (
     AdoptMode,
@@ -298,45 +298,24 @@ class Delivery:
         notes = {key: failure[1] for key, failure in allocation_failures.items() if failure}
         succeeded: dict[str, str] = {}
         failed: dict[str, tuple[str, str]] = {}
+        links = [
+            self._link(doc, posting, settled, refused_allocation=bool(allocation_failures.get(key)))
+            for doc, posting, settled, key in entries
+            if settled.xero is not None
+        ]
         with self._store.unit_of_work() as uow:
+            already = uow.links.add_many(links)
             for doc, posting, settled, key in entries:
                 outcome, message, code = settled.outcome, settled.message or notes.get(key), settled.code
                 if code is None and (failure := allocation_failures.get(key)):
                     code = failure[0]  # posted, but its allocation was refused: the reason's own code and fix
                 if settled.xero is not None:
-                    try:
-                        uow.links.add(
-                            Link(
-                                source=doc.ref,
-                                source_version=doc.version,
-                                source_number=doc.number,
-                                xero_id=settled.xero.xero_id,
-                                xero_number=settled.xero.number or settled.xero.reference or doc.number,
-                                xero_type=settled.xero.xero_type,
-                                total=posting.total,
-                                linked_by=f"run:{self._run_id}",
-                                posted_tax=posting.tax if posting.endpoint in TAXED else None,
-                                # An adopted copy is linked as Xero holds it, so drift compares like with like.
-                                posted_date=_adopted_date(settled) or posting.identity.date,
-                                posted_contact_id=settled.xero.contact_id or _contact_of(posting),
-                                settles_xero_id=posting.identity.settles,
-                                # An adopted copy's lines are Xero's, unread: not compared rather than guessed.
-                                posted_lines=None
-                                if settled.outcome is Outcome.ADOPTED
-                                else posted_lines(posting),
-                                # A refused allocation was not made: none is the bot's to miss later.
-                                posted_allocations=()
-                                if allocation_failures.get(key)
-                                else posted_allocations(posting),
-                            )
-                        )
-                    except AlreadyLinked:
+                    if doc.ref in already:
                         outcome, message = Outcome.ALREADY_LINKED, None
-                    else:
-                        if settled.adopted is not None:
-                            uow.payment_decisions.name_source(
-                                settled.xero.xero_id, PaymentDecisionKind.ADOPT, doc.ref
-                            )
+                    elif settled.adopted is not None:
+                        uow.payment_decisions.name_source(
+                            settled.xero.xero_id, PaymentDecisionKind.ADOPT, doc.ref
+                        )
                     succeeded[key] = result.linked[doc.ref] = settled.xero.xero_id
                 else:
                     failed[key] = (code or "xero.unknown", message or "")
@@ -355,6 +334,31 @@ class Delivery:
                 )
             uow.outbox.settle_many(succeeded, failed)
             uow.commit()
+
+    def _link(
+        self, doc: Document, posting: XeroPosting, settled: _Settled, *, refused_allocation: bool
+    ) -> Link:
+        """The link a settled document gets: what the bot posted, as drift will compare it."""
+        assert settled.xero is not None
+        return Link(
+            source=doc.ref,
+            source_version=doc.version,
+            source_number=doc.number,
+            xero_id=settled.xero.xero_id,
+            xero_number=settled.xero.number or settled.xero.reference or doc.number,
+            xero_type=settled.xero.xero_type,
+            total=posting.total,
+            linked_by=f"run:{self._run_id}",
+            posted_tax=posting.tax if posting.endpoint in TAXED else None,
+            # An adopted copy is linked as Xero holds it, so drift compares like with like.
+            posted_date=_adopted_date(settled) or posting.identity.date,
+            posted_contact_id=settled.xero.contact_id or _contact_of(posting),
+            settles_xero_id=posting.identity.settles,
+            # An adopted copy's lines are Xero's, unread: not compared rather than guessed.
+            posted_lines=None if settled.outcome is Outcome.ADOPTED else posted_lines(posting),
+            # A refused allocation was not made: none is the bot's to miss later.
+            posted_allocations=() if refused_allocation else posted_allocations(posting),
+        )
 
     def _allocate(self, credit_note_id: str, posting: XeroPosting, key: str) -> tuple[str, str] | None:
         """Apply a posted credit note's allocations; on a refusal, the code of Xero's first reason and the note."""

@@ -59,6 +59,30 @@ def test_one_xero_document_cannot_be_linked_to_two_source_documents(store: Store
             uow.links.add(a_link(source=SourceRef(DocumentKind.SALES_INVOICE, "1002"), xero_id="x-1"))
 
 
+def test_a_batch_of_links_is_added_at_once_and_one_already_linked_is_named_while_the_others_are_added(
+    store: Store,
+) -> None:
+    others = [SourceRef(DocumentKind.SALES_INVOICE, str(n)) for n in (1002, 1003)]
+    with store.unit_of_work() as uow:
+        uow.links.add(a_link())
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.links.add_many([a_link(others[0], "x-2"), a_link(others[1], "x-3")]) == set()
+        refused = uow.links.add_many(
+            [a_link(SourceRef(DocumentKind.SALES_INVOICE, "1004"), "x-4"), a_link(xero_id="x-5")]
+        )
+        uow.commit()
+    assert refused == {INVOICE}
+    with store.unit_of_work() as uow:
+        linked = uow.links.active_for([INVOICE, *others, SourceRef(DocumentKind.SALES_INVOICE, "1004")])
+    assert {ref.id: link.xero_id for ref, link in linked.items()} == {
+        "1001": "x-1",
+        "1002": "x-2",
+        "1003": "x-3",
+        "1004": "x-4",
+    }
+
+
 def test_an_unlinked_document_can_be_linked_again_and_keeps_its_history(store: Store) -> None:
     with store.unit_of_work() as uow:
         uow.links.add(a_link())

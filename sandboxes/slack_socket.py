@@ -103,15 +103,18 @@ class SocketModeEndpoint:
             )
 
     def send(
-        self, kind: str, payload: dict[str, Any], *, timeout: float = ACK_SECONDS
+        self, kind: str, payload: dict[str, Any], *, timeout: float = ACK_SECONDS, retry_attempt: int = 0
     ) -> dict[str, Any] | None:
-        """Push an envelope of `kind` to the app; its acknowledgement, or None when it did not come in `timeout`."""
+        """Push an envelope of `kind` to the app; its acknowledgement, or None when it did not come in `timeout`.
+        Slack sends an unacknowledged envelope again, saying which attempt it is (`retry_attempt`)."""
         envelope_id = str(uuid.uuid4())
         envelope = {
             "envelope_id": envelope_id,
             "type": kind,
             "payload": payload,
             "accepts_response_payload": kind != "events_api",
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
         }
         with self._changed:
             connection = self._current

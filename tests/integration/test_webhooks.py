@@ -303,7 +303,9 @@ def test_events_stored_before_a_crash_are_processed_once_when_serve_starts(
 def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: Bot) -> None:
     sandboxes, service = bot.sandboxes, bot.service
     first = service.status().last_drift  # the fixture's pass, before any change
-    assert first is not None and first.complete and (first.calls, first.findings) == (6, 0)
+    assert (
+        first is not None and first.complete and (first.calls, first.findings) == (7, 0)
+    )  # six endpoints and the transfer sweep
     sale = unsettled_sale(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     stranger = "00000000-0000-0000-0000-0000000000ff"

@@ -10,27 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import logs
 from integration import log_context
 from tests.support.bot import BOOKKEEPER, RunningBot
+from tests.support.logs import served_log
 
 
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
-    """The log as `xerobot serve` writes it with `XEROBOT_LOG_FORMAT=json`; pytest's handlers are put back."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in logs.QUIET}
-    stream = io.StringIO()
-    handler = logs.configure(logging.INFO, stream, style="json")
-    try:
+    """The log as `xerobot serve` writes it with `XEROBOT_LOG_FORMAT=json`."""
+    with served_log("json") as stream:
         yield stream
-    finally:
-        root.removeHandler(handler)
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, quiet in levels.items():
-            logging.getLogger(name).setLevel(quiet)
 
 
 def lines(stream: io.StringIO) -> list[dict[str, object]]:

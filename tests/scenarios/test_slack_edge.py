@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import re
 import socket
 from collections.abc import Iterator
@@ -15,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import logs
 from bot.demo import SANDBOX_BASE
 from bot.web import wsgi_app
 from integration.app.connect import Connector
@@ -24,6 +22,7 @@ from integration.settings import load_settings
 from integration.store import Store
 from sandboxes.server import settings_for
 from tests.support.bot import RunningBot, replica, running_bot
+from tests.support.logs import served_log as captured_log
 from tests.support.slack import command_body, event_body, signed_headers
 
 FORGED = "2026-11-29 10:00:00,000 INFO bot.web: forged"
@@ -32,20 +31,8 @@ LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|E
 
 @pytest.fixture
 def served_log() -> Iterator[io.StringIO]:
-    """The log as `xerobot serve` writes it (`bot.logs.configure`), captured; pytest's handlers are put back."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in logs.QUIET}
-    stream = io.StringIO()
-    handler = logs.configure(logging.INFO, stream)
-    try:
+    with captured_log() as stream:
         yield stream
-    finally:
-        root.removeHandler(handler)
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, old in levels.items():
-            logging.getLogger(name).setLevel(old)
 
 
 def _assert_no_forged_line(text: str) -> None:

@@ -20,12 +20,12 @@ from bot.scheduler import DRIFT, Plan, Scheduler
 from integration.app import Service
 from integration.app.slots import SlotDesk
 from integration.clock import VirtualClock
-from integration.domain import AlertSource, AlertState, RunStatus
+from integration.domain import AlertState, RunStatus
 from integration.rules.schedule import Every
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
-from tests.support.engine import demo_service
+from tests.support.engine import demo_service, drift_alerts, unsettled
 from tests.support.xero_people import (
     delete_payment_in_xero,
     edit_in_xero,
@@ -54,21 +54,6 @@ def tick(sandboxes: Sandboxes) -> None:
     clock = sandboxes.clock
     assert isinstance(clock, VirtualClock)
     clock.advance(5)
-
-
-def unsettled(sandboxes: Sandboxes, type_: str = "ACCREC") -> dict[str, Any]:
-    return next(
-        i
-        for i in sandboxes.xero.invoices()
-        if i["Type"] == type_
-        and i["Status"] == "AUTHORISED"
-        and not i["AmountPaid"]
-        and not i["AmountCredited"]
-    )
-
-
-def drift_alerts(service: Service) -> list[Any]:
-    return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
 
 
 def test_a_pass_with_nothing_changed_costs_one_call_per_polled_endpoint_and_one_for_the_sweep(

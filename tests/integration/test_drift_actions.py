@@ -30,7 +30,7 @@ from integration.domain import (
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
-from tests.support.engine import demo_service
+from tests.support.engine import demo_service, unsettled
 from tests.support.xero_people import delete_payment_in_xero, edit_in_xero, in_xero, void_in_xero
 
 BOOKKEEPER = "UBOOK"
@@ -61,17 +61,6 @@ def tick(sandboxes: Sandboxes, seconds: int = 5) -> None:
     clock = sandboxes.clock
     assert isinstance(clock, VirtualClock)
     clock.advance(seconds)
-
-
-def unsettled(sandboxes: Sandboxes) -> dict[str, Any]:
-    return next(
-        i
-        for i in sandboxes.xero.invoices()
-        if i["Type"] == "ACCREC"
-        and i["Status"] == "AUTHORISED"
-        and not i["AmountPaid"]
-        and not i["AmountCredited"]
-    )
 
 
 def link_of(store: Store, xero_id: str) -> Link:

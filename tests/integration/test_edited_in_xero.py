@@ -6,7 +6,6 @@ the health check and an unlink all still run on it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from integration.app import Service
 from integration.domain import RunStatus, UnlinkState
 from integration.store import Store
 from sandboxes.server import Sandboxes
-from tests.support.engine import demo_service
+from tests.support.engine import demo_service, unsettled
 from tests.support.xero_people import edit_in_xero
 
 BOOKKEEPER, APPROVER = "UBOOK", "UAPPROVE"
@@ -26,18 +25,6 @@ def firm(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     assert service.sync("test", BOOKKEEPER).report.status is RunStatus.OK
     yield service, sandboxes
     service.close()
-
-
-def unsettled(sandboxes: Sandboxes, type_: str) -> dict[str, Any]:
-    """A posted document of `type_` with nothing paid or credited, which Xero lets a person edit."""
-    return next(
-        i
-        for i in sandboxes.xero.invoices()
-        if i["Type"] == type_
-        and i["Status"] == "AUTHORISED"
-        and not i["AmountPaid"]
-        and not i["AmountCredited"]
-    )
 
 
 def test_a_sync_status_summary_health_check_and_unlink_run_on_documents_edited_in_xero(

@@ -19,11 +19,11 @@ import pytest
 from bot.jobs import JobRunner
 from integration.app import Service
 from integration.clock import VirtualClock
-from integration.domain import Alert, AlertSource, RunStatus
+from integration.domain import RunStatus
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
-from tests.support.engine import demo_service
+from tests.support.engine import demo_service, drift_alerts, unsettled
 from tests.support.webhooks import KEY, Bot, wire
 from tests.support.xero_people import (
     delete_payment_in_xero,
@@ -49,21 +49,6 @@ def synced(store: Store) -> Iterator[tuple[Service, Sandboxes]]:
     service.close()
 
 
-def unsettled_sale(sandboxes: Sandboxes) -> dict[str, Any]:
-    return next(
-        i
-        for i in sandboxes.xero.invoices()
-        if i["Type"] == "ACCREC"
-        and i["Status"] == "AUTHORISED"
-        and not i["AmountPaid"]
-        and not i["AmountCredited"]
-    )
-
-
-def drift_alerts(service: Service) -> list[Alert]:
-    return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
-
-
 def subject(xero_id: str, *, contact: bool = False) -> str:
     return f"{'xero-contact' if contact else 'xero'}:{xero_id.lower()}"
 
@@ -73,14 +58,14 @@ Act = Callable[[Sandboxes, Store], str]
 
 
 def void(sandboxes: Sandboxes, store: Store) -> str:
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     return subject(sale["InvoiceID"])
 
 
 def edit(field: str) -> Act:
     def act(sandboxes: Sandboxes, store: Store) -> str:
-        sale = unsettled_sale(sandboxes)
+        sale = unsettled(sandboxes)
         changes: dict[str, Any] = {
             "total": {"LineItems": [{"Description": "By hand", "Quantity": 3, "UnitAmount": 77.7, "AccountCode": "200"}]},
             "tax": {
@@ -100,7 +85,7 @@ def edit(field: str) -> Act:
 
 
 def pay_elsewhere(sandboxes: Sandboxes, store: Store) -> str:
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     paid = pay_in_xero(sandboxes.xero, sale["InvoiceID"], Decimal("10.00"), "090", "2026-11-01")
     assert paid.status_code == 200, paid.text
     return subject(sale["InvoiceID"])
@@ -118,13 +103,13 @@ def delete_bot_payment(sandboxes: Sandboxes, store: Store) -> str:
 
 
 def archive_contact(sandboxes: Sandboxes, store: Store) -> str:
-    contact = unsettled_sale(sandboxes)["Contact"]["ContactID"]
+    contact = unsettled(sandboxes)["Contact"]["ContactID"]
     sandboxes.xero.archive_contact(contact)
     return subject(contact, contact=True)
 
 
 def move_lines(sandboxes: Sandboxes, store: Store) -> str:
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     lines = [
         {k: line[k] for k in ("Description", "Quantity", "UnitAmount", "AccountCode", "TaxType")}
         for line in sale["LineItems"]
@@ -136,7 +121,7 @@ def move_lines(sandboxes: Sandboxes, store: Store) -> str:
 
 
 def merge_contact(sandboxes: Sandboxes, store: Store) -> str:
-    contact = unsettled_sale(sandboxes)["Contact"]["ContactID"]
+    contact = unsettled(sandboxes)["Contact"]["ContactID"]
     sandboxes.xero.merge_contacts(contact, sandboxes.xero.add_contact("The Contact Kept Pty Ltd"))
     return subject(contact, contact=True)
 
@@ -210,7 +195,7 @@ def test_a_document_xero_no_longer_has_when_its_webhook_is_processed_is_reported
 ) -> None:
     service, sandboxes = synced
     bot = wire(service, sandboxes)  # stored now, processed below
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     # Xero refuses to delete an approved invoice (only drafts are deleted), so the document goes away the other way
     # a linked one can: the webhook names it, and by the time it is read Xero answers 404 for it.
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
@@ -232,7 +217,7 @@ def test_a_forged_webhook_about_a_real_change_raises_nothing_and_asks_xero_nothi
     service, sandboxes = synced
     bot: Bot = wire(service, sandboxes)
     bot.sender.paused = True  # Xero holds its own webhook back: only the forgery arrives
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     body = bot.sender.queued[-1].body
     calls = len(sandboxes.xero.requests)

@@ -23,13 +23,13 @@ from bot.serve import Server
 from bot.web import MAX_WEBHOOK_BYTES, WEBHOOK_PATH, wsgi_app
 from integration.app import Service, XeroWebhooks
 from integration.clock import VirtualClock
-from integration.domain import AlertSource, LastDriftPass, RunStatus, WebhookCounts, XeroEvent
+from integration.domain import LastDriftPass, RunStatus, WebhookCounts, XeroEvent
 from integration.store import Store
 from sandboxes.server import Sandboxes
 from sandboxes.xero.webhooks import signature
 from tests.fakes.slack import FakeSlack
 from tests.support.bot import ALERTS, bot_settings
-from tests.support.engine import demo_service
+from tests.support.engine import demo_service, drift_alerts, unsettled
 from tests.support.webhooks import KEY, Bot, wire
 from tests.support.xero_people import in_xero, void_in_xero
 
@@ -55,21 +55,6 @@ def bot(synced: tuple[Service, Sandboxes]) -> Bot:
 
 def stored(service: Service) -> int:
     return sum(service.webhooks.counts().values())
-
-
-def unsettled_sale(sandboxes: Sandboxes) -> dict[str, Any]:
-    return next(
-        i
-        for i in sandboxes.xero.invoices()
-        if i["Type"] == "ACCREC"
-        and i["Status"] == "AUTHORISED"
-        and not i["AmountPaid"]
-        and not i["AmountCredited"]
-    )
-
-
-def drift_alerts(service: Service) -> list[Any]:
-    return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]
 
 
 def event(
@@ -117,7 +102,7 @@ def test_intent_to_receive_is_answered_200_with_an_empty_body_when_signed_and_40
 
 
 def test_forged_changed_unsigned_and_oversized_webhooks_are_refused_and_store_nothing(bot: Bot) -> None:
-    sale = unsettled_sale(bot.sandboxes)
+    sale = unsettled(bot.sandboxes)
     body = json.dumps(payload(event(bot.sandboxes, sale["InvoiceID"]))).encode()
     good = signature(body, KEY)
 
@@ -149,7 +134,7 @@ def test_without_a_key_the_endpoint_answers_404(store: Store) -> None:
 
 
 def test_a_redelivered_webhook_is_stored_once_and_processed_once(bot: Bot) -> None:
-    sale = unsettled_sale(bot.sandboxes)
+    sale = unsettled(bot.sandboxes)
     assert void_in_xero(bot.sandboxes.xero, sale["InvoiceID"]).status_code == 200
     first = bot.sender.sent[-1]
     again = bot.post(first.body, {"x-xero-signature": signature(first.body, KEY)})
@@ -171,7 +156,7 @@ def test_a_void_made_in_xero_reaches_the_bot_by_webhook_and_raises_the_same_aler
     service, sandboxes = synced
     jobs = JobRunner(workers=1, queue=4)
     bot = wire(service, sandboxes, received=lambda: bool(jobs.submit("webhooks", service.webhooks.process)))
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
 
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     assert jobs.wait_idle(30)
@@ -199,7 +184,7 @@ def test_a_crash_after_the_answer_loses_nothing_the_next_processing_run_raises_i
 ) -> None:
     service, sandboxes = synced
     bot = wire(service, sandboxes)  # the process answers, then dies before any processing run
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     assert bot.sender.sent[-1].answers == [200]
     assert not drift_alerts(service)
@@ -213,7 +198,7 @@ def test_a_crash_after_the_answer_loses_nothing_the_next_processing_run_raises_i
 
 
 def test_another_organisations_events_are_ignored_and_counted(bot: Bot) -> None:
-    sale = unsettled_sale(bot.sandboxes)
+    sale = unsettled(bot.sandboxes)
     stranger = "00000000-0000-0000-0000-0000000000ff"
     answer = bot.signed(payload(event(bot.sandboxes, sale["InvoiceID"], tenant=stranger)))
     assert (answer.status_code, answer.content) == (200, b"")
@@ -276,7 +261,7 @@ def test_events_stored_before_a_crash_are_processed_once_when_serve_starts(
 ) -> None:
     service, sandboxes = synced
     wire(service, sandboxes)  # this process answers the webhook, then dies before processing it
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     assert service.webhooks.counts() == {"pending": 1}
     service.close()
@@ -306,7 +291,7 @@ def test_status_counts_the_webhook_events_and_keeps_the_latest_drift_pass(bot: B
     assert (
         first is not None and first.complete and (first.calls, first.findings) == (7, 0)
     )  # six endpoints and the transfer sweep
-    sale = unsettled_sale(sandboxes)
+    sale = unsettled(sandboxes)
     assert void_in_xero(sandboxes.xero, sale["InvoiceID"]).status_code == 200
     stranger = "00000000-0000-0000-0000-0000000000ff"
     assert bot.signed(payload(event(sandboxes, sale["InvoiceID"], tenant=stranger))).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import httpx
 from sqlalchemy import text
@@ -12,7 +12,7 @@ from sqlalchemy import text
 from bot.demo import DEMO_MAPPINGS, SANDBOX_BASE
 from integration.app import Service, bootstrap
 from integration.clock import VirtualClock
-from integration.domain import LinkState
+from integration.domain import Alert, AlertSource, LinkState
 from integration.ports import ActionstepGateway, XeroGateway
 from integration.settings import load_settings
 from integration.store import Store
@@ -92,3 +92,20 @@ def linked_numbers(store: Store) -> list[str]:
             text("SELECT source_number FROM links WHERE state = :s"), {"s": LinkState.LINKED.value}
         )
         return [row[0] for row in rows]
+
+
+def unsettled(sandboxes: Sandboxes, type_: str = "ACCREC") -> dict[str, Any]:
+    """A posted document of `type_` in Xero with nothing paid or credited: one a person can still edit or void."""
+    return next(
+        i
+        for i in sandboxes.xero.invoices()
+        if i["Type"] == type_
+        and i["Status"] == "AUTHORISED"
+        and not i["AmountPaid"]
+        and not i["AmountCredited"]
+    )
+
+
+def drift_alerts(service: Service) -> list[Alert]:
+    """The alerts raised by changes made in Xero that are not resolved."""
+    return [a for a in service.alerts.unresolved() if a.source is AlertSource.DRIFT]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from integration.domain import (
@@ -143,6 +144,41 @@ class XeroWatch(Protocol):
         """Who changed the record and when, as Xero's History says; None when Xero no longer has it."""
 
 
+@dataclass(frozen=True, slots=True)
+class ReportedBalance:
+    """One account's balance as Xero's balance sheet reports it at a date (assets and liabilities each positive
+    on their own side, as the report prints them)."""
+
+    account_id: str
+    name: str
+    balance: Decimal
+
+
+class XeroBooks(Protocol):
+    """What reconciliation reads from Xero: a period's records in pages, a few by id, and the balance sheet. It
+    never writes."""
+
+    @property
+    def api_calls(self) -> int:
+        """Requests sent to Xero so far."""
+
+    def day_calls_remaining(self) -> int | None:
+        """What is left of Xero's daily call budget (None before any answer)."""
+
+    def dated(self, endpoint: str, start: date, end: date) -> Iterator[XeroRecord]:
+        """Every record of `endpoint` (`Invoices`, `CreditNotes`, `Payments`, `BankTransactions`, `BankTransfers`)
+        dated from `start` to `end` inclusive, whatever its status (voided and deleted ones too), lazily, in pages
+        of Xero's largest page size."""
+
+    def records_by_ids(self, endpoint: str, xero_ids: Iterable[str]) -> list[XeroRecord]:
+        """The records of `endpoint` Xero holds among `xero_ids`, many ids a call (never one call per record); one
+        Xero no longer has is left out."""
+
+    def balances(self, as_at: date) -> list[ReportedBalance]:
+        """Every account on Xero's balance sheet at `as_at` (`GET /Reports/BalanceSheet`, one call); an account the
+        report leaves out has a zero balance."""
+
+
 class ActionstepGateway(Protocol):
     @property
     def api_calls(self) -> int:
@@ -164,3 +200,9 @@ class ActionstepGateway(Protocol):
     ) -> Iterator[Document | MalformedDocument]:
         """The approved documents of `kind` with these ids, read again by id, lazily; one that is gone or no longer
         approved is left out."""
+
+    def documents_dated(
+        self, kind: DocumentKind, start: date | None, end: date
+    ) -> Iterator[Document | MalformedDocument]:
+        """Approved documents of `kind` dated from `start` (None: the beginning) to `end` inclusive, lazily, in
+        pages; a record that cannot be read comes as a `MalformedDocument`."""

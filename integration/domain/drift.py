@@ -64,6 +64,12 @@ class XeroRecord:
     lines: tuple[LineSummary, ...] | None = None
     allocations: tuple[AllocationSummary, ...] | None = None  # a credit note's, as Xero lists them
     merged_to: str | None = None  # a contact merged into another (Xero's `MergedToContactID`)
+    # What reconciliation needs besides: Xero's type (ACCREC, ACCPAYCREDIT, RECEIVE, SPEND…), an invoice's or credit
+    # note's `Reference`, and the bank account codes money moved through (a transfer's from and to).
+    xero_type: str | None = None
+    reference: str | None = None
+    account_code: str | None = None
+    to_account_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -199,6 +199,35 @@ class LinkRepository:
             )
             found.update({row.xero_id.lower(): _to_link(row) for row in rows})
         return found
+
+    def latest_by_xero_id(self, xero_ids: Iterable[str]) -> dict[str, Link]:
+        """The newest link of each of these Xero documents, linked or unlinked, by Xero id (lower case)."""
+        wanted = [x.lower() for x in xero_ids]
+        found: dict[str, Link] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self._session.scalars(
+                select(LinkRow)
+                .where(func.lower(LinkRow.xero_id).in_(wanted[start : start + 500]))
+                .order_by(LinkRow.id)
+            )
+            found.update({row.xero_id.lower(): _to_link(row) for row in rows})
+        return found
+
+    def posted_until(self, end: date) -> Iterator[tuple[DocumentKind, str, Decimal, Decimal | None]]:
+        """(kind, Xero type, total, tax) of every active link posted on or before `end` (by the date posted, or
+        the day it was linked for a link made before dates were kept), streamed in batches: what the bot's own
+        postings add up to at a period's end."""
+        rows = self._session.execute(
+            select(LinkRow.source_kind, LinkRow.xero_type, LinkRow.total, LinkRow.posted_tax)
+            .where(
+                LinkRow.state == LinkState.LINKED.value,
+                ((LinkRow.posted_date.is_not(None)) & (LinkRow.posted_date <= end.isoformat()))
+                | ((LinkRow.posted_date.is_(None)) & (func.date(LinkRow.linked_at) <= end.isoformat())),
+            )
+            .execution_options(yield_per=1000)
+        )
+        for kind, xero_type, total, tax in rows:
+            yield DocumentKind(kind), xero_type, total, tax
 
     def active_settling(self, xero_ids: Iterable[str]) -> dict[str, list[Link]]:
         """The active links of payments the bot posted against these Xero documents, by document id (lower case)."""

@@ -395,3 +395,25 @@ class OAuthStateRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None]
     consumed_at: Mapped[datetime | None]
+
+
+class PeriodCloseRow(Base):
+    """A month's close (migration 0011): the latest reconciliation's fingerprint, whether it agreed and was ready
+    to sign, and the sign-off. `period` is `YYYY-MM`. The sign-off is one `UPDATE ... WHERE fingerprint = :seen AND
+    state <> 'signed_off'`, so two clicks sign off once, and only the reconciliation the approver saw; a later
+    reconciliation with another fingerprint reopens a signed-off period (`reopened_at`, `reopened_because`)."""
+
+    __tablename__ = "period_closes"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    agrees: Mapped[bool] = mapped_column(default=False)
+    ready: Mapped[bool] = mapped_column(default=False)
+    reconciled_at: Mapped[datetime]
+    signed_off_by: Mapped[str | None] = mapped_column(String(100))
+    signed_off_at: Mapped[datetime | None]
+    signed_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    reopened_at: Mapped[datetime | None]
+    reopened_because: Mapped[str | None] = mapped_column(String(500))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from integration.store.alerts import AlertRepository
 from integration.store.audit import AuditRepository
+from integration.store.closes import PeriodCloseRepository
 from integration.store.connections import ConnectionRepository
 from integration.store.cursors import CursorRepository
 from integration.store.decisions import PaymentDecisionRepository
@@ -45,6 +46,7 @@ class UnitOfWork:
     payment_decisions: PaymentDecisionRepository
     seen_requests: SeenRequestRepository
     oauth_states: OAuthStateRepository
+    closes: PeriodCloseRepository
 
     def __init__(self, session_factory: sessionmaker[Session], cipher: TokenCipher) -> None:
         self._session_factory = session_factory
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.payment_decisions = PaymentDecisionRepository(session)
         self.seen_requests = SeenRequestRepository(session)
         self.oauth_states = OAuthStateRepository(session, self._cipher)
+        self.closes = PeriodCloseRepository(session)
         return self
 
     def __exit__(

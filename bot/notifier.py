@@ -5,6 +5,10 @@ An alert's message is posted once: the ledger is asked for the right to post it 
 processes raising the same alert cannot both post. After that every change is an edit of the same message
 (`chat.update`), rendered from the alert's live state; if the alert changed again while we were editing, the edit is
 redone, so the last edit always shows the newest state.
+
+`upload_file` attaches a file (the month-end reconciliation's CSV, for one) to a channel or a thread, through Slack's
+external upload (slack_sdk's `files_upload_v2`: files.getUploadURLExternal, the bytes, files.completeUploadExternal);
+the bot token needs the `files:write` scope.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.views.alerts import alert_message
 from bot.views.message import Message
@@ -95,6 +99,40 @@ class Notifier:
             self._client.chat_postEphemeral(channel=alert.slack_channel, user=user, **message.payload())
         except SlackApiError as error:
             log.warning("Could not tell %s about alert %s: %s", user, alert.id, error.response.get("error"))
+
+    def upload_file(
+        self,
+        channel: str,
+        filename: str,
+        content: str | bytes,
+        *,
+        title: str,
+        thread_ts: str | None = None,
+        comment: str | None = None,
+    ) -> str | None:
+        """Share `content` as a file named `filename` in `channel` (in the thread of `thread_ts` when given, under
+        `comment`); `str` content is sent as UTF-8. Returns the file's id, or None when Slack refused it or could not
+        be reached: that is logged (the error code, never the content) and never raised into the caller's job."""
+        try:
+            response = self._client.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                content=content,
+                title=title,
+                thread_ts=thread_ts,
+                initial_comment=comment,
+            )
+        except SlackApiError as error:
+            log.warning("Could not upload %s to %s: %s", filename, channel, error.response.get("error"))
+            return None
+        except (SlackClientError, OSError) as error:
+            # The bytes were refused at the upload URL (slack_sdk's SlackRequestError names the HTTP status and the
+            # upload service's answer, never the bytes) or Slack was unreachable: there is no error code.
+            log.warning("Could not upload %s to %s: %s: %s", filename, channel, type(error).__name__, error)
+            return None
+        file = response.get("file") or {}
+        file_id = file.get("id") if isinstance(file, dict) else None
+        return str(file_id) if file_id else None
 
 
 class SyncMessage:

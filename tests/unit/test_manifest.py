@@ -54,4 +54,9 @@ def test_the_manifest_registers_the_command_events_and_scopes_the_app_uses(manif
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "usergroups:read"]
+    assert manifest["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "files:write",
+        "usergroups:read",
+    ]

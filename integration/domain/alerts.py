@@ -26,6 +26,7 @@ class AlertSource(StrEnum):
     )
     DRIFT = "drift"  # a change made in Xero to a posted document; resolved when a later look finds it gone
     CONNECT = "connect"  # a connect to another organisation, refused: resolved when an approver confirms it
+    TRUST = "trust"  # a trust breach a reconciliation found (an overdrawn matter); resolved when one finds it fixed
 
 
 # Problem subjects that one mapping can fix (see `mapping.py`), and the mapping kind each names.

@@ -289,4 +289,6 @@ class PeriodClose:
     reopened_because: str | None = None
     channel: str | None = None
     ts: str | None = None
-    ready: bool = False  # the reconciliation was ready to sign (every checklist item done, nothing incomplete)
+    ready: bool = (
+        False  # the reconciliation was ready to sign (every checklist item done, nothing incomplete)
+    )

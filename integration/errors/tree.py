@@ -243,6 +243,12 @@ class SyncInProgress(Refused):
         self.actor, self.trigger, self.started = actor, trigger, started
 
 
+class ReconcileInProgress(Refused):
+    """Another reconciliation holds the lease."""
+
+    default_code = "reconcile.in_progress"
+
+
 class UnknownService(Refused):
     default_code = "connect.unknown_service"
 

@@ -27,6 +27,27 @@ class PendingRepository:
         )
         return list(rows.scalars())
 
+    def outcomes(self, refs: Iterable[SourceRef]) -> dict[SourceRef, tuple[str, str | None]]:
+        """(outcome, error code) of each of `refs` that is pending."""
+        keys = list({(ref.kind.value, ref.id) for ref in refs})
+        found: dict[SourceRef, tuple[str, str | None]] = {}
+        for start in range(0, len(keys), CHUNK):
+            rows = self._session.execute(
+                select(
+                    PendingDocumentRow.source_kind,
+                    PendingDocumentRow.source_id,
+                    PendingDocumentRow.outcome,
+                    PendingDocumentRow.error_code,
+                ).where(
+                    tuple_(PendingDocumentRow.source_kind, PendingDocumentRow.source_id).in_(
+                        keys[start : start + CHUNK]
+                    )
+                )
+            )
+            for kind, source_id, outcome, code in rows:
+                found[SourceRef(DocumentKind(kind), source_id)] = (outcome, code)
+        return found
+
     def keep(self, ref: SourceRef, outcome: str, error_code: str | None) -> None:
         """Record `ref` as pending, with why (first recorded when it first stayed unfinished)."""
         row = self._session.get(PendingDocumentRow, (ref.kind.value, ref.id))

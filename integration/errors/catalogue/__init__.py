@@ -2,7 +2,8 @@
 
 Codes are grouped by who meets them: `runs` (set-up, connections, remotes: what stops or interrupts a run),
 `documents` (one document that cannot be posted), `mapping`, `xero` (Xero's validation messages), `requests`
-(unlinking and alerts) and `drift` (changes made in Xero that the bot did not make). `describe` is the only way to
+(unlinking and alerts), `drift` (changes made in Xero that the bot did not make) and `month_end` (trust
+breaches a reconciliation finds). `describe` is the only way to
 read an entry, and it refuses a code that is not here, so a mistyped code
 fails loudly (and `tests/unit/test_error_catalogue.py` finds every code used in the source).
 """
@@ -13,6 +14,7 @@ from integration.errors.catalogue.documents import DOCUMENTS
 from integration.errors.catalogue.drift import DRIFT
 from integration.errors.catalogue.entry import CatalogueEntry, entries
 from integration.errors.catalogue.mapping import MAPPING
+from integration.errors.catalogue.month_end import MONTH_END
 from integration.errors.catalogue.requests import REQUESTS
 from integration.errors.catalogue.runs import RUNS
 from integration.errors.catalogue.xero import XERO
@@ -24,6 +26,7 @@ CATALOGUE: dict[str, CatalogueEntry] = entries(
     *MAPPING.values(),
     *XERO.values(),
     *DRIFT.values(),
+    *MONTH_END.values(),
 )
 
 

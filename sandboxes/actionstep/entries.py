@@ -183,12 +183,13 @@ def enter_bill(
 ) -> Written:
     """An approved (Open) bill on a matter with one line of `amount` before tax, on `account_id` with `tax_code`
     (GST adds 10%, FRE none): `Written.total` is what the bill comes to."""
+    client = client_of(tables, matter_id)  # an unknown matter is refused before anything is written
     written = writer(tables).bill(
         number or "",
         day,
         now,
         matter_id=matter_id,
-        contact_id=contact_id or client_of(tables, matter_id) or "",
+        contact_id=contact_id or client or "",
         lines=[LineSpec(description, Decimal(1), amount, tax_code, account_id=account_id)],
     )
     return _store(tables, written, number or f"INV-{written.id}", "ourReference")

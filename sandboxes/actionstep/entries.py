@@ -153,6 +153,9 @@ def dishonour(tables: Mapping[str, Table], receipt_id: str, day: date, now: date
     receipt = table.render(table.rows[receipt_id])
     if receipt.get("transactionType") != "Receipt" or receipt.get("status") != POSTED:
         raise ValueError(f"trust transaction {receipt_id} is not a posted receipt")
+    reversal = f"{receipt['reference']}-REV"
+    if any(table.render(row).get("reference") == reversal for row in table):
+        raise ValueError(f"trust receipt {receipt['reference']} is already dishonoured ({reversal})")
     links = receipt["links"]
     return enter_trust(
         tables,
@@ -161,7 +164,7 @@ def dishonour(tables: Mapping[str, Table], receipt_id: str, day: date, now: date
         Decimal(str(receipt["amount"])),
         day,
         now,
-        number=f"{receipt['reference']}-REV",
+        number=reversal,
         contact_id=links.get("participant"),
         description=f"Reversal of {receipt['reference']}: dishonoured",
         check_funds=False,

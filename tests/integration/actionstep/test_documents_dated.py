@@ -266,6 +266,8 @@ def test_a_dishonoured_receipt_leaves_the_matter_overdrawn_and_the_reversal_is_l
         doc for doc in documents(gateway.documents_dated(K.TRUST_RECEIPT, *JULY)) if doc.id == receipt.id
     ]
     assert len(still) == 1  # the receipt itself is not edited
+    with pytest.raises(ValueError, match="already dishonoured"):
+        sandbox.dishonour_trust_receipt(receipt.id, date(2026, 7, 17))
 
 
 def test_a_bill_entered_on_a_matter_is_approved_and_dated_beside_the_trust_transfer_that_pays_it(

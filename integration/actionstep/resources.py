@@ -14,7 +14,10 @@ timekeepers or the accounting basis. The names and fields below are our best rea
 with a firm, check each name against its API (`OPTIONS /api/rest/<name>` answers 200 for a resource that exists) and
 correct this module: nothing else in the bot names an Actionstep resource or field.
 
-A field map takes our name to the wire field; `links.<name>` reads a related id from the record's `links`.
+A field map takes our name to the wire field; `links.<name>` reads a related id from the record's `links`. A
+document's `date` field is also what a period's listing (`ActionstepClient.documents_dated`) filters and sorts on:
+`invoiceDate` on bills (the spec's), `date` on every other document resource (our reading, as above), sent as
+`YYYY-MM-DD` like the spec's dates.
 """
 
 from __future__ import annotations

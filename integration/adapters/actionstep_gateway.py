@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from integration.actionstep.client import ActionstepClient
 from integration.adapters.lazy import Lazy
@@ -56,3 +56,8 @@ class ActionstepGatewayAdapter:
         self, kind: DocumentKind, ids: Iterable[str]
     ) -> Iterator[Document | MalformedDocument]:
         return self.client.documents_by_id(kind, ids)
+
+    def documents_dated(
+        self, kind: DocumentKind, start: date | None, end: date
+    ) -> Iterator[Document | MalformedDocument]:
+        return self.client.documents_dated(kind, start, end)

@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TIMESTAMP_FIELDS = frozenset({"createdTimestamp", "modifiedTimestamp", "deletedTimestamp"})
+# Calendar dates, sent as `YYYY-MM-DD` (reference digest §2, "Some 'date' fields are plain YYYY-MM-DD, e.g. bills
+# invoiceDate"): filtered and compared as dates, not as text (see `query`).
+DATE_FIELDS = frozenset({"invoiceDate", "dueDate", "date"})
 NUMBER_FIELDS = frozenset(
     {
         *("quantity", "unitPrice", "amount", "salesTax", "debit", "credit", "percentage", "sortOrder"),

@@ -14,7 +14,10 @@ Content-Type); the token endpoint with rotating refresh tokens (see `actionstep_
 (`faults`). State is in memory and guarded by one lock, so a threaded server can share it.
 
 Seeding and inspection are Python calls: `put`, `load`, `update`, `delete`, `set_accounting_basis`; `get`,
-`records`, `count`, `requests`. `ActionstepSandbox.demo()` is the demo firm (`actionstep_demo`).
+`records`, `count`, `requests`. `ActionstepSandbox.demo()` is the demo firm (`actionstep_demo`). What a person enters
+in Actionstep's web app, which its API does not take (trust receipts, payments and transfers, bills), are calls too:
+`enter_trust_receipt`, `enter_trust_payment`, `enter_trust_transfer`, `dishonour_trust_receipt`, `enter_bill`
+(`entries`, which also says how a matter can end up overdrawn).
 """
 
 from __future__ import annotations
@@ -28,19 +31,22 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
 from integration.clock import Clock, SystemClock
+from sandboxes.actionstep import entries
 from sandboxes.actionstep.catalogue import SPECS
 from sandboxes.actionstep.demo import demo_records
 from sandboxes.actionstep.faults import Faults
+from sandboxes.actionstep.firm import OFFICE_BANK
 from sandboxes.actionstep.oauth import OAuthServer
 from sandboxes.actionstep.query import QueryError, envelope, page_of, parse_query, select
 from sandboxes.actionstep.tables import FIRM_TZ, Table
+from sandboxes.actionstep.writer import Written
 
 MEDIA_TYPE = "application/vnd.api+json"
 StartResponse = Callable[..., Any]
@@ -174,6 +180,64 @@ class ActionstepSandbox:
     def count(self, resource: str) -> int:
         with self._lock:
             return len(self._table(resource))
+
+    # What a person enters in Actionstep's web app (the API takes none of it: see `entries`)
+
+    def enter_trust_receipt(
+        self, matter_id: str, amount: Decimal, day: date, *, number: str | None = None,
+        contact_id: str | None = None, description: str | None = None,
+    ) -> Written:  # fmt: skip
+        """Money received into trust for a matter (number `TR-<id>` unless given; the matter's client unless
+        `contact_id`), posted now."""
+        return self._enter("Receipt", matter_id, amount, day, number, contact_id, description)
+
+    def enter_trust_payment(
+        self, matter_id: str, amount: Decimal, day: date, *, number: str | None = None,
+        contact_id: str | None = None, description: str | None = None,
+    ) -> Written:  # fmt: skip
+        """Money paid out of a matter's trust funds (`TP-<id>`); `entries.TrustOverdrawn` if they do not cover it."""
+        return self._enter("Payment", matter_id, amount, day, number, contact_id, description)
+
+    def enter_trust_transfer(
+        self, matter_id: str, amount: Decimal, day: date, *, to_account: str = OFFICE_BANK, number: str | None = None,
+        contact_id: str | None = None, description: str | None = None,
+    ) -> Written:  # fmt: skip
+        """Trust money moved to `to_account` (by default the office bank, as a bill is paid from trust; `TT-<id>`);
+        `entries.TrustOverdrawn` if the matter's trust funds do not cover it."""
+        return self._enter("Transfer", matter_id, amount, day, number, contact_id, description, to_account)
+
+    def dishonour_trust_receipt(self, receipt_id: str, day: date) -> Written:
+        """Reverse a trust receipt whose money never arrived: a Payment of its amount on its matter dated `day`,
+        whatever the matter holds, so a test can leave a matter overdrawn (`entries` says why this way)."""
+        with self._lock:
+            return entries.dishonour(self._tables, receipt_id, day, self.now())
+
+    def trust_balance(self, matter_id: str, as_at: date | None = None) -> Decimal:
+        """A matter's trust ledger balance from its posted trust transactions dated on or before `as_at`."""
+        with self._lock:
+            return entries.trust_balance(self._tables, matter_id, as_at)
+
+    def enter_bill(
+        self, matter_id: str, day: date, amount: Decimal, *, number: str | None = None,
+        contact_id: str | None = None, tax_code: str = "GST", account_id: str = entries.PROFESSIONAL_FEES,
+    ) -> Written:  # fmt: skip
+        """An approved (Open) bill on a matter, one line of `amount` before tax (`INV-<id>` unless given; GST adds
+        10%, FRE none; `Written.total` is its total), posted now."""
+        with self._lock:
+            return entries.enter_bill(
+                self._tables, matter_id, day, amount, self.now(), number=number, contact_id=contact_id,
+                tax_code=tax_code, account_id=account_id,
+            )  # fmt: skip
+
+    def _enter(
+        self, kind: str, matter_id: str, amount: Decimal, day: date, number: str | None,
+        contact_id: str | None, description: str | None, to_account: str = OFFICE_BANK,
+    ) -> Written:  # fmt: skip
+        with self._lock:
+            return entries.enter_trust(
+                self._tables, kind, matter_id, amount, day, self.now(), number=number, contact_id=contact_id,
+                description=description, to_account=to_account,
+            )  # fmt: skip
 
     def _table(self, resource: str) -> Table:
         try:

@@ -2,7 +2,11 @@
 
 From the docs: filters are `<field>_<op>=<value>` with ops eq, nteq, lt, lteq, gt, gteq, in, ntin, like, ntlike,
 ilike, ntilike (`*` is the wildcard) and a bare `<field>=<value>` means eq (or in, given a comma list); a filter on a
-to-many link matches when any of its ids does. `sort` is a comma list with `-` for descending. `page` is 1-based and
+to-many link matches when any of its ids does (reference digest §2 "Filtering": the PHP SDK's operator list and the
+official demo's examples). Timestamps compare as instants. Dates (`DATE_FIELDS`: bills' `invoiceDate`, the other
+documents' `date`) compare as calendar days, so `date_gteq=2026-07-01&date_lteq=2026-07-31` is July; the docs give no
+example of a date filter's value, so the sandbox takes the form the dates are sent in, `YYYY-MM-DD`, and refuses
+another (400, our choice), and a stored value that is not a date matches no order comparison. `sort` is a comma list with `-` for descending. `page` is 1-based and
 `pageSize` is capped at 200 (default 50). `include=link[.link]` side-loads related records under `linked`.
 
 The envelope is not JSON:API: the resource key holds a list, or a bare object when the response carries exactly one
@@ -17,11 +21,12 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
-from sandboxes.actionstep.catalogue import TIMESTAMP_FIELDS
+from sandboxes.actionstep.catalogue import DATE_FIELDS, TIMESTAMP_FIELDS
 from sandboxes.actionstep.tables import Row, Table, as_timestamp
 
 MAX_PAGE_SIZE = 200
@@ -68,8 +73,16 @@ def _pattern(value: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(".*".join(parts), re.IGNORECASE if ignore_case else 0)
 
 
-def _test(op: str, value: str, timestamp: bool) -> Callable[[Any], bool]:
-    """How one stored value is tested against the filter's value; numbers compare as numbers."""
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def _test(op: str, value: str, field: str) -> Callable[[Any], bool]:
+    """How one stored value is tested against the filter's value; numbers compare as numbers, timestamps as
+    instants and dates as days."""
     if op in ("like", "ilike"):
         pattern = _pattern(value, op == "ilike")
         return lambda stored: pattern.fullmatch(str(stored)) is not None
@@ -78,9 +91,17 @@ def _test(op: str, value: str, timestamp: bool) -> Callable[[Any], bool]:
         numbers = {number for number in map(_number, texts) if number is not None}
         return lambda stored: str(stored) in texts or (bool(numbers) and _number(str(stored)) in numbers)
     compare = ORDER[op]
-    if timestamp:
+    if field in TIMESTAMP_FIELDS:
         moment = as_timestamp(value)
         return lambda stored: compare(stored, moment)
+    if field in DATE_FIELDS:
+        day = date.fromisoformat(value)  # a ValueError is the caller's 400
+
+        def on_day(stored: Any) -> bool:
+            mine = _day(stored)
+            return mine is not None and compare(mine, day)
+
+        return on_day
     number = _number(value)
 
     def test(stored: Any) -> bool:
@@ -107,9 +128,10 @@ def _predicate(table: Table, key: str, value: str) -> Predicate:
         raise QueryError(f"{table.spec.name} has no field or link '{name}'")
     negated = op in NEGATED
     try:
-        test = _test(NEGATED.get(op, op), value, name in TIMESTAMP_FIELDS)
+        test = _test(NEGATED.get(op, op), value, name)
     except ValueError:
-        raise QueryError(f"'{value}' is not a timestamp (filter {key})") from None
+        what = "a date (YYYY-MM-DD)" if name in DATE_FIELDS else "a timestamp"
+        raise QueryError(f"'{value}' is not {what} (filter {key})") from None
 
     def matches(row: Row) -> bool:
         stored = row[index]
@@ -135,8 +157,8 @@ def parse_query(table: Table, params: Sequence[tuple[str, str]]) -> Query:
             query.include = [item for item in value.split(",") if item]
         elif key not in RESERVED and not key.startswith("fields["):
             predicate = _predicate(table, key, value)
-            # Timestamp filters are cheap and, late in a listing, rule out most rows: test them first.
-            if key.partition("_")[0] in TIMESTAMP_FIELDS:
+            # Timestamp and date filters are cheap and, late in a listing, rule out most rows: test them first.
+            if key.partition("_")[0] in TIMESTAMP_FIELDS | DATE_FIELDS:
                 query.predicates.insert(0, predicate)
             else:
                 query.predicates.append(predicate)

@@ -7,7 +7,7 @@ and a document's totals are the sums of its lines. The demo firm and the backlog
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -48,14 +48,18 @@ class Written:
 
 
 class Writer:
-    """Allocates ids per resource, from `first_id` up, and writes consistent documents."""
+    """Allocates ids per resource, from `first_id` up (or from `ids`, given one: the sandbox's own tables when a
+    test enters a document into a running sandbox), and writes consistent documents."""
 
-    def __init__(self, first_id: int = 1) -> None:
+    def __init__(self, first_id: int = 1, ids: Callable[[str], str] | None = None) -> None:
         self._next: dict[str, int] = {}
         self._first = first_id
+        self._ids = ids
         self._dates: dict[date, str] = {}
 
     def _id(self, resource: str) -> str:
+        if self._ids is not None:
+            return self._ids(resource)
         value = self._next.get(resource, self._first)
         self._next[resource] = value + 1
         return str(value)

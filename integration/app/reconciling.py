@@ -71,7 +71,7 @@ def overdrawn_problems(rec: Reconciliation) -> list[Problem]:
             f"{m.name}'s trust ledger is overdrawn by {-m.balance:,.2f} at {rec.period.end.isoformat()}.",
             entry.fix,
             facts={"matter": m.matter_id, "balance": f"{m.balance:.2f}", "period": str(rec.period)},
-        )  # fmt: skip
+        )
         for m in rec.trust.overdrawn
     ]
 

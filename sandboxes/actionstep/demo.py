@@ -354,7 +354,7 @@ def _documents() -> Iterator[Record]:
         "Funds on account of costs", action="5002", participant="102",
     )  # fmt: skip
     yield trust(
-        "Payment", "TP-7101", d(2026, 7, 29), at(d(2026, 7, 29), 14, 20), Decimal("24000.00"),
+        "Payment", "TP-7101", d(2026, 7, 29), at(d(2026, 7, 29), 14, 20), Decimal("22000.00"),
         "Deposit paid to vendor's agent", action="5004", participant="104",
     )  # fmt: skip
     yield trust(

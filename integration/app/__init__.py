@@ -10,6 +10,7 @@ from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, Dr
 from integration.app.mappings import Checked, FixResult, Suggestions
 from integration.app.onboarding import Checklist
 from integration.app.organisation_switch import SWITCH_CODE, SwitchConfirmation
+from integration.app.reconciling import ReconcileResult, Reconciling, SignOffOutcome
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -20,6 +21,8 @@ from integration.rules.drift import describe as drift_words
 from integration.rules.drift import last_pass_to_dict, webhooks_to_dict
 from integration.rules.drift import pass_to_dict as drift_to_dict
 from integration.rules.health import HealthCheck
+from integration.rules.reconcile_export import as_json as reconcile_json
+from integration.rules.reconcile_export import csv_text as reconcile_csv
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
 from integration.rules.schedule import Daily, Every, Schedule
 from integration.rules.summary import DriftLine, KindTally, PendingUnlink, Summary
@@ -50,11 +53,14 @@ __all__ = [
     "PendingUnlink",
     "Progress",
     "Receipt",
+    "ReconcileResult",
+    "Reconciling",
     "RetryResult",
     "RunInfo",
     "RunningSync",
     "Schedule",
     "Service",
+    "SignOffOutcome",
     "Status",
     "Suggestions",
     "Summary",
@@ -69,6 +75,8 @@ __all__ = [
     "duration_seconds",
     "headline",
     "last_pass_to_dict",
+    "reconcile_csv",
+    "reconcile_json",
     "request_target",
     "tallies",
     "to_dict",

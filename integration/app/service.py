@@ -3,7 +3,7 @@
 Built by `bootstrap.build_service()`; tests build it with their own gateways and store. Its attributes `alerts`,
 `xero_payments` (Link / Post anyway on a payment Xero already shows), `drift_actions` (Check again, Unlink in the
 ledger, Adopt Xero's payment on a drift alert), `webhooks` (Xero's webhooks), `unlinks`, `slots`, `replays` (Slack
-requests served once across replicas) and `connector` are use
+requests served once across replicas), `reconciling` (month end) and `connector` are use
 cases in their own right; everything else is a method that hands the call to its use case: `syncing` (sync,
 preview, retry, check), `mappings`, `status` (status, summary, health), `drift` (changes made in Xero).
 """
@@ -22,6 +22,7 @@ from integration.app.drift import DriftWatching, last_pass
 from integration.app.drift_actions import DriftActions
 from integration.app.mappings import Checked, FixResult, Mappings, Suggestions
 from integration.app.onboarding import Checklist, Onboarding
+from integration.app.reconciling import Reconciling
 from integration.app.replays import ReplayGuard
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
@@ -42,7 +43,7 @@ from integration.domain import (
     SyncReport,
     XeroAccount,
 )
-from integration.ports import ActionstepGateway, XeroGateway, XeroWatch
+from integration.ports import ActionstepGateway, XeroBooks, XeroGateway, XeroWatch
 from integration.rules.summary import Summary
 from integration.store import Store
 from integration.sync.engine import SyncEngine
@@ -70,6 +71,7 @@ class Service:
         watch: XeroWatch | None = None,
         drift_budget_percent: int = 10,
         webhook_key: bytes | None = None,
+        books: XeroBooks | None = None,
     ) -> None:
         self._store = store
         self._actionstep = actionstep
@@ -98,6 +100,10 @@ class Service:
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
         self.connector = connector  # None where links cannot be served (the console demo)
+        # Month end needs Xero's period listings and balance sheet (`XeroBooks`); None where they cannot be read.
+        self.reconciling = (
+            Reconciling(store, actionstep, xero, books, desk, engine.clock) if books is not None else None
+        )
         self.replays = ReplayGuard(store)
 
     def sync(

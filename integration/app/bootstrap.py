@@ -179,7 +179,7 @@ def build_service(
     )
     return Service(
         store, actionstep, xero, engine, connector=connector, closing=(http,), unlink_policy=policy,
-        watch=xero, drift_budget_percent=settings.xerobot_drift_budget_percent,
+        watch=xero, books=xero, drift_budget_percent=settings.xerobot_drift_budget_percent,
         webhook_key=settings.xero_webhook_key.get_secret_value().encode() if settings.xero_webhook_key else None,
     )  # fmt: skip
 

@@ -42,7 +42,7 @@ from integration.domain import (
     SyncReport,
     XeroAccount,
 )
-from integration.ports import ActionstepGateway, XeroGateway, XeroWatch
+from integration.ports import ActionstepGateway, XeroBooks, XeroGateway, XeroWatch
 from integration.rules.summary import Summary
 from integration.store import Store
 from integration.sync.engine import SyncEngine
@@ -70,8 +70,10 @@ class Service:
         watch: XeroWatch | None = None,
         drift_budget_percent: int = 10,
         webhook_key: bytes | None = None,
+        books: XeroBooks | None = None,
     ) -> None:
         self._store = store
+        self._books = books  # what month-end reconciliation reads from Xero (None where Xero is not read)
         self._actionstep = actionstep
         self._xero = xero
         self._closing = closing

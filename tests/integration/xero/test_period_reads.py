@@ -11,6 +11,7 @@ import pytest
 
 from integration.adapters.xero_gateway import XeroGatewayAdapter
 from integration.clock import VirtualClock
+from integration.errors import Rejected
 from integration.ports import XeroBooks
 from integration.xero import XeroClient
 from sandboxes.xero.emulator import XeroSandbox
@@ -263,3 +264,19 @@ def test_a_high_volume_organisation_accepts_a_periods_reads_and_payments_by_id(
         list(books.dated(endpoint, *OCTOBER))
     assert len(books.records_by_ids("Payments", payments)) == 3
     assert len(books.records_by_ids("Invoices", [invoice])) == 1
+
+
+def test_on_a_high_volume_organisation_credit_notes_and_bank_transactions_by_id_are_refused_not_read_one_by_one(
+    books: XeroBooks, xero: XeroClient, recorder: RecordingTransport, sandbox: XeroSandbox, northwind: str
+) -> None:
+    notes = create(xero, "CreditNotes", [build.credit_note(f"CN-{n}", northwind) for n in range(3)], "c")
+    receipts = create(
+        xero, "BankTransactions", [build.trust_receipt(f"TR-{n}", northwind) for n in range(3)], "b"
+    )
+    sandbox.high_volume = True  # Xero optimises `where` on neither CreditNoteID nor BankTransactionID
+    recorder.sent.clear()
+    with pytest.raises(Rejected, match="not filtering creditnotes efficiently"):
+        books.records_by_ids("CreditNotes", notes)
+    with pytest.raises(Rejected, match="not filtering banktransactions efficiently"):
+        books.records_by_ids("BankTransactions", receipts)
+    assert len(recorder.sent) == 2

@@ -2,13 +2,15 @@
 
 - `dated_page`: one page of a period's records, every status. `where=Date>=DateTime(…) AND Date<=DateTime(…)`
   (`Date` is among Xero's optimised `where` fields on all four paged endpoints: `queries.OPTIMISED_WHERE`), with
-  `page` and `pageSize` at Xero's largest page. Xero lists voided and deleted invoices, credit notes, payments and
-  bank transactions in a plain list: the spec's own `getInvoices` example is a paged list holding a VOIDED invoice,
-  a DELETED invoice comes back in a paged list (XeroAPI/Xero-Java #130, Xero staff), and `Statuses` only narrows
-  (spec `getInvoices` `Statuses`, "Filter by a comma-separated list Statuses"); so nothing is added to bring them
-  back. Bank transfers are the exception: a list leaves the deleted ones out unless `includeDeleted=true` (spec
-  `getBankTransfers` `includeDeleted`), and Xero neither pages them nor optimises any `where` on them, so the
-  period's transfers come from one call filtered here by date.
+  `page` and `pageSize` at Xero's largest page. Xero lists voided and deleted invoices in a plain list: the spec's
+  own `getInvoices` example is a paged list holding a VOIDED invoice, a DELETED invoice comes back in a paged list
+  (XeroAPI/Xero-Java #130, Xero staff), and `Statuses` only narrows (spec `getInvoices` `Statuses`, "Filter by a
+  comma-separated list Statuses"). For credit notes, payments and bank transactions no source says a list leaves
+  any status out, and the spec declares no parameter that would bring one back (`getCreditNotes`, `getPayments`,
+  `getBankTransactions`); so nothing is added to any of the four, and a test against the sandbox checks that
+  voided and deleted ones are listed. Bank transfers are the exception: a list leaves the deleted ones out unless
+  `includeDeleted=true` (spec `getBankTransfers` `includeDeleted`), and Xero neither pages them nor optimises any
+  `where` on them, so the period's transfers come from one call filtered here by date.
 - `by_ids`: many ids a call, never one call per record: `IDs` for invoices (spec `getInvoices` `IDs`); `where` on
   the id field for credit notes, payments and bank transactions (`getCreditNotes` declares no `IDs`), chunked to
   Xero's query-string limit (`queries.filter_params`, `MAX_QUERY`); bank transfers read whole once.
@@ -28,8 +30,8 @@ from integration.xero import wire
 from integration.xero.queries import Filter, filter_params, items, literal
 from integration.xero.requester import XeroRequester, rejected
 
-# Xero's largest page: "paging 100 by default, up to 1,000 with `pageSize`" (the fidelity digest's faithful
-# behaviours; Xero's "Paging" note on developer.xero.com). The spec declares `pageSize` (components/parameters/
+# Xero's largest page: "paging 100 by default, up to 1,000 with `pageSize`" (the Xero fidelity digest's list of
+# faithful behaviours, the audit of where an emulator most easily differs from Xero). The spec declares `pageSize` (components/parameters/
 # pageSize, no maximum given) on getInvoices, getCreditNotes, getPayments and getBankTransactions, not on
 # getBankTransfers.
 MAX_PAGE_SIZE = 1000

@@ -31,9 +31,8 @@ from integration.xero.queries import Filter, filter_params, items, literal
 from integration.xero.requester import XeroRequester, rejected
 
 # Xero's largest page: "paging 100 by default, up to 1,000 with `pageSize`" (the Xero fidelity digest's list of
-# faithful behaviours, the audit of where an emulator most easily differs from Xero). The spec declares `pageSize` (components/parameters/
-# pageSize, no maximum given) on getInvoices, getCreditNotes, getPayments and getBankTransactions, not on
-# getBankTransfers.
+# faithful behaviours). The spec declares `pageSize` (components/parameters/pageSize, no maximum given) on
+# getInvoices, getCreditNotes, getPayments and getBankTransactions, not on getBankTransfers.
 MAX_PAGE_SIZE = 1000
 DATED = frozenset({"Invoices", "CreditNotes", "Payments", "BankTransactions", "BankTransfers"})
 _ID_FIELDS = {

@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from integration.adapters.lazy import Lazy
+from integration.adapters.xero_books import XeroBooksReads
+from integration.adapters.xero_records import record
 from integration.domain import (
     AccountClass,
-    AllocationSummary,
     ElementOutcome,
     Endpoint,
     Identity,
-    LineSummary,
     XeroAccount,
     XeroAllocationState,
     XeroChangeRecord,
@@ -27,13 +27,11 @@ from integration.domain import (
     XeroDocument,
     XeroDocumentState,
     XeroOrganisation,
-    XeroPayment,
     XeroPaymentState,
     XeroRecord,
     XeroTaxRate,
 )
 from integration.errors import Unavailable
-from integration.rules.posting import LINE_WORDS
 from integration.xero import ElementResult, XeroClient
 from integration.xero import schemas as xero
 
@@ -44,8 +42,8 @@ def _outcome(result: ElementResult) -> ElementOutcome:
     return ElementOutcome(result.ok, result.xero_id, result.number, result.total, result.errors)
 
 
-class XeroGatewayAdapter:
-    """`XeroGateway` over a `XeroClient`."""
+class XeroGatewayAdapter(XeroBooksReads):
+    """`XeroGateway`, `XeroWatch` and `XeroBooks` (`xero_books.XeroBooksReads`) over one `XeroClient`."""
 
     def __init__(self, client: XeroClient | Lazy[XeroClient]) -> None:
         self._client = client if isinstance(client, Lazy) else Lazy(lambda: client)
@@ -244,11 +242,11 @@ class XeroGatewayAdapter:
     def changed(self, endpoint: str, since: datetime | None, page: int) -> tuple[list[XeroRecord], bool]:
         """One page of what changed in `endpoint` after `since`, in our terms (see `XeroWatch`)."""
         raw, more = self.client.changed_page(endpoint, since, page)
-        return [_record(endpoint, item) for item in raw], more
+        return [record(endpoint, item) for item in raw], more
 
     def records(self, endpoint: str, xero_ids: Iterable[str]) -> list[XeroRecord]:
         """The records Xero holds now among `xero_ids` (see `XeroWatch`)."""
-        return [_record(endpoint, item) for item in self.client.records(endpoint, xero_ids)]
+        return [record(endpoint, item) for item in self.client.records(endpoint, xero_ids)]
 
     def history(self, endpoint: str, xero_id: str) -> list[XeroChangeRecord] | None:
         found = self.client.history(endpoint, xero_id)
@@ -297,74 +295,6 @@ def _payment_state(payment: xero.Payment) -> XeroDocumentState:
         payment.id, "PAYMENT", payment.reference or None, payment.status, payment.amount, payment.date, contact,
         reconciled=payment.is_reconciled, settles=settles or None,
     )  # fmt: skip
-
-
-def _record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
-    """A polled record in our terms: what drift compares with what the bot posted."""
-    if endpoint == "Invoices" or endpoint == "CreditNotes":
-        doc: xero.Invoice | xero.CreditNote = (
-            xero.Invoice.model_validate(item)
-            if endpoint == "Invoices"
-            else xero.CreditNote.model_validate(item)
-        )
-        due = doc.amount_due if isinstance(doc, xero.Invoice) else doc.remaining_credit
-        return XeroRecord(
-            endpoint, doc.id, doc.status, doc.updated_date_utc, doc.number, doc.total, doc.total_tax, doc.date,
-            doc.contact_id, tuple(XeroPayment(p.payment_id, p.amount) for p in doc.payments), amount_due=due,
-            lines=_lines(doc), allocations=_allocations(doc) if isinstance(doc, xero.CreditNote) else None,
-        )  # fmt: skip
-    if endpoint == "Payments":
-        payment = xero.Payment.model_validate(item)
-        return XeroRecord(
-            endpoint, payment.id, payment.status, payment.updated_date_utc, payment.reference, payment.amount,
-            date=payment.date, settles=payment.document_id,
-        )  # fmt: skip
-    if endpoint == "BankTransactions":
-        entry = xero.BankTransaction.model_validate(item)
-        return XeroRecord(
-            endpoint, entry.id, entry.status, entry.updated_date_utc, entry.reference, entry.total, None,
-            entry.date, entry.contact_id,
-        )  # fmt: skip
-    if endpoint == "BankTransfers":
-        transfer = xero.BankTransfer.model_validate(item)
-        return XeroRecord(
-            endpoint, transfer.id, transfer.status, transfer.created_date_utc, transfer.reference, transfer.amount,
-            date=transfer.date,
-        )  # fmt: skip
-    contact = xero.Contact.model_validate(item)
-    return XeroRecord(
-        endpoint, contact.contact_id, contact.contact_status, contact.updated_date_utc,
-        merged_to=contact.merged_to_contact_id or None,
-    )  # fmt: skip
-
-
-def _lines(doc: xero.Invoice | xero.CreditNote) -> tuple[LineSummary, ...] | None:
-    """The document's lines; None when the answer carried none (an approved document always has one)."""
-    if not doc.line_items:
-        return None
-    return tuple(
-        LineSummary(
-            x.account_code or "",
-            x.tax_type or "",
-            x.line_amount,
-            x.tax_amount,
-            (x.description or "")[:LINE_WORDS],
-        )
-        for x in doc.line_items
-    )
-
-
-def _allocations(note: xero.CreditNote) -> tuple[AllocationSummary, ...]:
-    found = []
-    for line in note.allocations:
-        invoice = line.invoice or {}
-        number = invoice.get("InvoiceNumber")
-        found.append(
-            AllocationSummary(
-                str(invoice.get("InvoiceID") or ""), line.amount, str(number) if number else None
-            )
-        )
-    return tuple(found)
 
 
 def _document(doc: xero.Document, xero_id: str, number: str | None) -> XeroDocument:

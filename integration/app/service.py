@@ -74,6 +74,7 @@ class Service:
         books: XeroBooks | None = None,
     ) -> None:
         self._store = store
+        self._books = books  # what month-end reconciliation reads from Xero (None where Xero is not read)
         self._actionstep = actionstep
         self._xero = xero
         self._closing = closing

@@ -119,17 +119,22 @@ def any_of(field: str, values: Iterable[str], *, guid: bool = False, day: bool =
 
 
 def filter_params(
-    endpoint: str, filters: list[Filter], extra: dict[str, str] | None = None
+    endpoint: str,
+    filters: list[Filter],
+    extra: dict[str, str] | None = None,
+    *,
+    unoptimised: bool = False,
 ) -> Iterator[dict[str, str]]:
     """The query parameters of each request needed to apply `filters` to `endpoint`.
 
     Raises `ValueError` for a `where` field Xero has not optimised on `endpoint`: such a lookup would work on a
-    small organisation and fail on a large one."""
+    small organisation and fail on a large one. `unoptimised` lets such a field through, for a caller that has no
+    optimised way to ask and says so."""
     active = [f for f in filters if f.values]
     if not active:
         raise ValueError("a lookup needs at least one value to look for")
     for item in active:
-        if item.field and not optimised(endpoint, item.field, in_or=len(item.values) > 1):
+        if item.field and not unoptimised and not optimised(endpoint, item.field, in_or=len(item.values) > 1):
             raise ValueError(f"Xero does not optimise where on {endpoint}.{item.field}")
     longest = max(active, key=lambda f: len(f.values))
 
@@ -159,9 +164,9 @@ def filter_params(
 
 
 def query_length(params: dict[str, str]) -> int:
-    """The characters of the query string `params` make once the longest paging is added, encoded as httpx
-    sends them: what Xero's `MAX_QUERY` limit counts."""
-    return len(str(httpx.QueryParams({**params, **PAGING})))
+    """The characters of the query string `params` make once the longest paging is added (unless `params` carry
+    their own), encoded as httpx sends them: what Xero's `MAX_QUERY` limit counts."""
+    return len(str(httpx.QueryParams({**PAGING, **params})))
 
 
 def sub_key(key: str, index: int) -> str:

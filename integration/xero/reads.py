@@ -1,7 +1,8 @@
 """`XeroReader`: the reads the sync engine and unlink make from Xero's accounting API, for one tenant.
 
 Every lookup uses the parameters and `where` fields Xero documents as optimised (`queries`); reads return the models
-of `schemas.py`. `XeroClient` adds the writes.
+of `schemas.py`. What month-end reconciliation reads (a period's records, many by id, the balance sheet) is mixed
+in from `period_reads.PeriodReads`. `XeroClient` adds the writes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from integration.errors import Unavailable
 from integration.xero import wire
 from integration.xero.endpoints import PRODUCTION_API_URL
 from integration.xero.governor import RateGovernor
+from integration.xero.period_reads import PeriodReads
 from integration.xero.queries import MAX_PAGES, PAGE_SIZE, Filter, filter_params, items
 from integration.xero.requester import XeroRequester, XeroRetryPolicy, rejected
 from integration.xero.schemas import (
@@ -36,7 +38,7 @@ from integration.xero.schemas import (
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class XeroReader:
+class XeroReader(PeriodReads):
     """Reads from Xero's accounting API for one tenant. `api_calls` counts every request sent, retries included."""
 
     def __init__(

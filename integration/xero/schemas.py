@@ -283,6 +283,57 @@ class HistoryRecord(XeroModel):
     date_utc: MsDateTime = None
 
 
+class ReportAttribute(XeroModel):
+    """What a report cell points at (spec `ReportAttribute`): `Id` "account" with the AccountID as `Value` on an
+    account's cells; "fromDate"/"toDate" beside it on the earnings rows."""
+
+    id: str = Field(alias="Id")
+    value: str | None = None
+
+
+class ReportCell(XeroModel):
+    """One cell (spec `ReportCell`): its text as Xero prints it (amounts as "-1850.00") and what it points at."""
+
+    value: str | None = None
+    attributes: list[ReportAttribute] = []
+
+    def attribute(self, name: str) -> str | None:
+        """The value of the attribute with `Id` `name` (compared without case), None when absent."""
+        return next((a.value for a in self.attributes if a.id.lower() == name.lower()), None)
+
+
+class ReportRow(XeroModel):
+    """A row inside a section (spec `ReportRow`): `RowType` "Row" for an account, "SummaryRow" for a total."""
+
+    row_type: str
+    title: str | None = None
+    cells: list[ReportCell] = []
+
+
+class ReportRows(ReportRow):
+    """A top-level row (spec `ReportRows`): the "Header" with the column titles, or a "Section" holding rows."""
+
+    rows: list[ReportRow] = []
+
+
+class ReportWithRow(XeroModel):
+    """One report (spec `ReportWithRow`), e.g. the balance sheet."""
+
+    report_id: str | None = None
+    report_name: str | None = None
+    report_type: str | None = None
+    report_titles: list[str] = []
+    report_date: str | None = None
+    rows: list[ReportRows] = []
+    updated_date_utc: MsDateTime = None
+
+
+class ReportWithRows(XeroModel):
+    """`GET /Reports/{Report}` (spec `ReportWithRows`): the reports asked for, one for the balance sheet."""
+
+    reports: list[ReportWithRow] = []
+
+
 class Connection(BaseModel):
     """One organisation the token may act for (`GET /connections`; camelCase on the wire)."""
 

@@ -13,7 +13,7 @@ from bot.demo import DEMO_MAPPINGS, SANDBOX_BASE
 from integration.app import Service, bootstrap
 from integration.clock import VirtualClock
 from integration.domain import Alert, AlertSource, LinkState
-from integration.ports import ActionstepGateway, XeroGateway
+from integration.ports import ActionstepGateway, XeroBooks, XeroGateway
 from integration.settings import load_settings
 from integration.store import Store
 from sandboxes.server import Sandboxes, settings_for
@@ -52,16 +52,18 @@ def demo_service(
 class Remotes(NamedTuple):
     actionstep: ActionstepGateway
     xero: XeroGateway
+    books: XeroBooks  # the same Xero adapter, as reconciliation reads through it
 
 
 def gateways(store: Store, sandboxes: Sandboxes) -> Remotes:
     """The Xero and Actionstep gateways wired as production wires them (`bootstrap.build_remotes`), over the same
     ledger and sandboxes as `demo_service`: for a test that acts in Xero as a person would, or lists what Actionstep
-    holds. The service's own gateways stay behind its facade."""
+    holds, or that reads Xero's books as reconciliation does (`books`). The service's own gateways stay behind its
+    facade."""
     settings = load_settings(**{name.lower(): value for name, value in settings_for(SANDBOX_BASE).items()})
     http = httpx.Client(transport=httpx.WSGITransport(app=sandboxes))
     xero, actionstep = bootstrap.build_remotes(settings, store, http, sandboxes.clock)
-    return Remotes(actionstep, xero)
+    return Remotes(actionstep, xero, xero)
 
 
 def xero_copies(sandboxes: Sandboxes) -> Counter[tuple[str, str]]:

@@ -74,7 +74,9 @@ def payment(caller: Caller, target: dict[str, str], amount: str, **extra: Any) -
     return dict(created)
 
 
-def banked(caller: Caller, contact_id: str, kind: str, bank: str, *lines: dict[str, Any], **extra: Any) -> None:
+def banked(
+    caller: Caller, contact_id: str, kind: str, bank: str, *lines: dict[str, Any], **extra: Any
+) -> None:
     body = {
         "Type": kind,
         "Contact": {"ContactID": contact_id},
@@ -95,7 +97,8 @@ def journal(caller: Caller, *lines: tuple[str, str, str], **extra: Any) -> dict[
         "Status": "POSTED",
         "LineAmountTypes": "NoTax",
         "JournalLines": [
-            {"AccountCode": code, "LineAmount": Decimal(amount), "TaxType": tax} for code, amount, tax in lines
+            {"AccountCode": code, "LineAmount": Decimal(amount), "TaxType": tax}
+            for code, amount, tax in lines
         ],
         **extra,
     }
@@ -114,7 +117,11 @@ def demo_month(caller: Caller, contact_id: str) -> None:
     payment(caller, {"Invoice": {"InvoiceID": fees["InvoiceID"]}}, "200.00")
     note = {**invoice(None, contact_id, item("20.00")), "Type": "ACCRECCREDIT"}
     (credit,) = caller.created("CreditNotes", {"CreditNotes": [note]})
-    allocation = {"Invoice": {"InvoiceID": fees["InvoiceID"]}, "Amount": Decimal("22.00"), "Date": "2026-07-21"}
+    allocation = {
+        "Invoice": {"InvoiceID": fees["InvoiceID"]},
+        "Amount": Decimal("22.00"),
+        "Date": "2026-07-21",
+    }
     caller.created(f"CreditNotes/{credit['CreditNoteID']}/Allocations", {"Allocations": [allocation]})
     banked(caller, contact_id, "RECEIVE", "091", item("2500.00", account="850", tax="BASEXCLUDED"))
     banked(caller, contact_id, "SPEND", "090", item("45.00", account="429", tax="INPUT"))

@@ -18,7 +18,7 @@ from tests.integration.xero.report_reading import (
     sheet,
     trial,
 )
-from tests.integration.xero.sandbox_calls import Caller, invoice, item
+from tests.integration.xero.sandbox_calls import Caller, errors, invoice, item
 
 D = Decimal
 RECEIVABLE, PAYABLE, GST = "Accounts Receivable (610)", "Accounts Payable (800)", "GST (820)"
@@ -86,10 +86,16 @@ def test_a_payment_moves_money_from_receivable_to_the_bank_and_a_bill_payment_fr
 ) -> None:
     fees = sale(caller, client_id, item("100.00"))
     paid = {"Invoice": {"InvoiceID": fees["InvoiceID"]}}
-    assert moved(caller, lambda: payment(caller, paid, "60.25")) == {OFFICE: D("60.25"), RECEIVABLE: D("-60.25")}
+    assert moved(caller, lambda: payment(caller, paid, "60.25")) == {
+        OFFICE: D("60.25"),
+        RECEIVABLE: D("-60.25"),
+    }
     bill = sale(caller, client_id, item("10.00", account="429", tax="INPUT"), Type="ACCPAY")
     settled = {"Invoice": {"InvoiceID": bill["InvoiceID"]}}
-    assert moved(caller, lambda: payment(caller, settled, "11.00")) == {OFFICE: D("-11.00"), PAYABLE: D("11.00")}
+    assert moved(caller, lambda: payment(caller, settled, "11.00")) == {
+        OFFICE: D("-11.00"),
+        PAYABLE: D("11.00"),
+    }
 
 
 def test_a_credit_note_reverses_an_invoice_and_its_refund_and_allocation_move_only_what_they_should(
@@ -103,7 +109,10 @@ def test_a_credit_note_reverses_an_invoice_and_its_refund_and_allocation_move_on
         GST: D("2.00"),
     }
     refunded = {"CreditNote": {"CreditNoteID": created[0]["CreditNoteID"]}}
-    assert moved(caller, lambda: payment(caller, refunded, "2.00")) == {OFFICE: D("-2.00"), RECEIVABLE: D("2.00")}
+    assert moved(caller, lambda: payment(caller, refunded, "2.00")) == {
+        OFFICE: D("-2.00"),
+        RECEIVABLE: D("2.00"),
+    }
     fees = sale(caller, client_id, item("100.00"))
     allocation = {"Invoice": {"InvoiceID": fees["InvoiceID"]}, "Amount": D("20.00"), "Date": "2026-07-21"}
     path = f"CreditNotes/{created[0]['CreditNoteID']}/Allocations"
@@ -120,7 +129,9 @@ def test_bank_transactions_move_the_bank_account_against_their_lines_and_gst(
         GST: D("4.50"),
     }
     received = item("2500.00", account="850", tax="BASEXCLUDED")
-    assert moved(caller, lambda: banked(caller, client_id, "RECEIVE", "091", received, LineAmountTypes="NoTax")) == {
+    assert moved(
+        caller, lambda: banked(caller, client_id, "RECEIVE", "091", received, LineAmountTypes="NoTax")
+    ) == {
         TRUST: D("2500.00"),
         "Trust Liability (850)": D("-2500.00"),
     }
@@ -175,7 +186,9 @@ def test_a_document_dated_after_the_report_date_is_not_counted_until_a_later_rep
     caller: Caller, client_id: str
 ) -> None:
     later = item("100.00")
-    assert moved(caller, lambda: sale(caller, client_id, later, Date="2026-08-05", DueDate="2026-08-31")) == {}
+    assert (
+        moved(caller, lambda: sale(caller, client_id, later, Date="2026-08-05", DueDate="2026-08-31")) == {}
+    )
     assert sheet(caller, date="2026-08-31")["Accounts Receivable"] == [D("110.00")]
     assert "Accounts Receivable" not in sheet(caller, date="2026-08-04")
 
@@ -191,3 +204,29 @@ def test_earlier_years_earnings_are_retained_earnings_and_the_books_still_balanc
     rows = trial(caller)
     assert rows["Retained Earnings"] == (D("0.00"), D("-1000.00")) and "Legal Fees (200)" not in rows
     assert rows["Total"] == (D("1100.00"), D("1100.00"))
+
+
+def test_a_journal_exclusive_of_tax_balances_with_its_tax_and_posts_that_tax_to_gst(caller: Caller) -> None:
+    lines = (("090", "110.00", "BASEXCLUDED"), ("200", "-100.00", "OUTPUT"))
+    assert moved(caller, lambda: journal(caller, *lines, LineAmountTypes="Exclusive")) == {
+        OFFICE: D("110.00"),
+        "Legal Fees (200)": D("-100.00"),
+        GST: D("-10.00"),
+    }
+    unbalanced = {"Narration": "x", "LineAmountTypes": "Exclusive", "JournalLines": [
+        {"AccountCode": "090", "LineAmount": D("100.00"), "TaxType": "BASEXCLUDED"},
+        {"AccountCode": "200", "LineAmount": D("-100.00"), "TaxType": "OUTPUT"},
+    ]}  # fmt: skip
+    (refused,) = caller.created("ManualJournals", {"ManualJournals": [unbalanced]})
+    assert errors(refused) == ["The total debits (100.00) must equal total credits (-110.00)"]
+
+
+def test_a_transfer_a_person_deleted_in_xero_moves_nothing(caller: Caller, sandbox: XeroSandbox) -> None:
+    move = {"FromBankAccount": {"Code": "091"}, "ToBankAccount": {"Code": "090"}, "Amount": D("5.00"),
+            "Date": "2026-07-22"}  # fmt: skip
+
+    def transfer_then_delete() -> None:
+        (created,) = caller.created("BankTransfers", {"BankTransfers": [move]})
+        sandbox.delete_transfer(created["BankTransferID"])
+
+    assert moved(caller, transfer_then_delete) == {}

@@ -63,7 +63,7 @@ def test_an_invoice_debits_receivable_and_credits_each_income_account_and_gst(
     caller: Caller, client_id: str
 ) -> None:
     lines = (item("333.33"), item("100.00", account="205", tax="EXEMPTOUTPUT"))
-    assert moved(caller, lambda: sale(caller, client_id, *lines)) == {
+    assert moved(caller, lambda: sale(caller, client_id, *lines, InvoiceNumber="by hand 12/a")) == {
         RECEIVABLE: D("466.66"),
         "Legal Fees (200)": D("-333.33"),
         "Disbursements Recovered (205)": D("-100.00"),

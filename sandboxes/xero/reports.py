@@ -1,7 +1,7 @@
 """`GET /Reports/BalanceSheet` and `GET /Reports/TrialBalance`, summed from the sandbox's ledger (`ledger`).
 
 Both answer `ReportWithRows` (spec `components/schemas/ReportWithRows`, around line 24568): one report with
-`ReportID` (the report's type, as Xero answers it), `ReportName`, `ReportType`, `ReportTitles` (name, organisation,
+`ReportID` (the report's type: `"ReportID": "TrialBalance"` in developers.qodex.ai's mirror of the spec example), `ReportName`, `ReportType`, `ReportTitles` (name, organisation,
 "As at 31 July 2026"), `ReportDate` (the organisation's today, as in the examples: `ReportDate` "12 April 2019" on a
 report "As at 30 April 2019"), `UpdatedDateUTC`, `Fields: []` and `Rows` of `Header`, `Section` (`Title`, `Rows`),
 `Row` and `SummaryRow`. An account's cells carry `Attributes: [{"Value": <AccountID>, "Id": "account"}]`. Amounts
@@ -32,7 +32,8 @@ Trial balance (spec example at line ~18230; help.xero.com/nz/Report_TrialBalance
 for each account, the year to date balance (YTD) and the balance just for the month of the report. The YTD balance
 for revenue and expense accounts is calculated from the beginning of the financial year. The YTD balance for asset,
 liability and equity accounts includes the balance from previous financial years. Accounts will not show on the
-report if they do not have either a YTD balance or balance for the month". So Debit/Credit hold the month's net
+report if they do not have either a YTD balance or balance for the month" (and OData Link's Xero TrialBalance page:
+"DebitAmount … the total debit for the month as at the date"). So Debit/Credit hold the month's net
 movement (the first of the date's month to the date) and YTD Debit/YTD Credit the year-to-date net movement of a
 revenue or expense account and the balance of any other; earlier years' earnings show as Retained Earnings. Each
 figure goes on the side of its sign; a zero on the account's usual side, the other side empty (the example's

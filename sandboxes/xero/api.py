@@ -23,6 +23,10 @@ other `…History` operations; `history`).
 
 Edits. `POST /Invoices/{id}` (spec `updateInvoice`) or `POST /CreditNotes/{id}` (`updateCreditNote`) changes a
 document's status or edits its lines, dates, contact and reference (`edits`).
+
+Reports. `GET /Reports/BalanceSheet` and `GET /Reports/TrialBalance` (spec `getReportBalanceSheet`,
+`getReportTrialBalance`) answer `{"Reports": [...]}` summed from the books' ledger (`reports`, `ledger`); any other
+report is not served (404).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 from sandboxes.xero import banking as xero_banking
 from sandboxes.xero import contacts as xero_contacts
 from sandboxes.xero import documents as xero_documents
-from sandboxes.xero import edits, feed, history, render
+from sandboxes.xero import edits, feed, history, render, reports
 from sandboxes.xero import journals as xero_journals
 from sandboxes.xero import messages as msg
 from sandboxes.xero import payments as xero_payments
@@ -253,6 +257,11 @@ class AccountingApi:
             return Response(400, refusal.encode(), [("Content-Type", "text/plain; charset=utf-8")])
         if len(rest) == 2 and rest[1].lower() == "history" and resource in HISTORY_OF:
             return self._history(ctx, request, resource, rest[0])
+        if resource == "reports":
+            found = reports.report(self.books, request, ctx, rest[0]) if len(rest) == 1 else None
+            if found is None:
+                raise _not_found()
+            return json_response(200, envelope(ctx, "Reports", [found]))
         if len(rest) > 1:
             raise _not_found()
         if rest:

@@ -2,7 +2,8 @@
 
 `XeroSandbox` is a WSGI app serving Xero's paths below a prefix (`/xero` by default):
 `/xero/api.xro/2.0/<Resource>` (the accounting API), `/xero/connect/token`, `/xero/connections` and
-`/xero/identity/connect/authorize`. Mount it in-process with `httpx.WSGITransport(app=sandbox)` or serve it over
+`/xero/identity/connect/authorize`; `GET /Reports/BalanceSheet` and `/Reports/TrialBalance` are summed from the
+books' own ledger (`reports`, `ledger`). Mount it in-process with `httpx.WSGITransport(app=sandbox)` or serve it over
 HTTP with any WSGI server; a dispatcher may also move the prefix into `SCRIPT_NAME`.
 
 Each API request passes, in order: the length of its query string (a plain 404 past 2,048 characters), fault

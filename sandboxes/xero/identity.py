@@ -31,7 +31,8 @@ from sandboxes.xero.wsgi import HttpError, Request, Response, json_response
 # Every scope a test token gets unless it asks for fewer: the granular set a posting app can hold.
 ALL_SCOPES = (
     "offline_access accounting.settings accounting.contacts accounting.invoices accounting.payments "
-    "accounting.banktransactions accounting.manualjournals"
+    "accounting.banktransactions accounting.manualjournals accounting.reports.balancesheet.read "
+    "accounting.reports.trialbalance.read"
 )
 ACCESS_LIFETIME = timedelta(minutes=30)
 REFRESH_GRACE = timedelta(minutes=30)

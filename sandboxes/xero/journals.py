@@ -1,7 +1,10 @@
 """Manual journals in the sandbox: a narration, lines on valid accounts, and debits equal to credits.
 
-Line amounts are signed (debits positive, credits negative) and must sum to zero. A journal sent without a Status
-is saved as DRAFT, as the spec's example shows; only POSTED journals are held to the lock dates.
+Line amounts are signed (debits positive, credits negative) and must sum to zero; on a journal whose amounts are
+Exclusive of tax each line counts with its tax added, since that tax is posted too (the ledger's GST line: spec
+`JournalLine.GrossAmount`, "NetAmount + TaxAmount"; the sandbox's reading, so that every posted journal balances in
+the reports, `ledger`). A journal sent without a Status is saved as DRAFT, as the spec's example shows; only POSTED
+journals are held to the lock dates.
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ def create(ctx: Context, raw: dict[str, Any]) -> tuple[ManualJournal | None, Che
             lines.append(JournalLine(account, item.get("Description"), amount, tax_type, tax))
     if not raw.get("JournalLines"):
         check.fail(msg.LINE_ITEMS_REQUIRED)
-    debits = sum((line.line_amount for line in lines if line.line_amount > 0), ZERO)
-    credits = sum((line.line_amount for line in lines if line.line_amount < 0), ZERO)
+    gross = [line.line_amount + (line.tax_amount if amounts == "Exclusive" else ZERO) for line in lines]
+    debits = sum((amount for amount in gross if amount > 0), ZERO)
+    credits = sum((amount for amount in gross if amount < 0), ZERO)
     if debits + credits != 0:
         check.fail(msg.journal_unbalanced(debits, credits))
     if check.errors:

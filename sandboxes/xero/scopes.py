@@ -7,7 +7,9 @@ apps created since 2 March 2026 must use them, and the sandbox's app is such an 
 repeating invoices, linked transactions), `accounting.payments` (payments, batch payments, overpayments,
 prepayments), `accounting.banktransactions` (bank transactions and transfers) and `accounting.manualjournals`;
 `accounting.settings` (organisation, accounts, tax rates, currencies…) and `accounting.contacts` stay. Each has a
-`.read` variant that allows GET only. The spec's `security` blocks give the settings and contacts scopes per path
+`.read` variant that allows GET only. Reports have one read-only scope each (`accounting.reports.balancesheet.read`
+named by Xero's scopes page and Apideck's note; `accounting.reports.trialbalance.read` by the same pattern,
+unverified). The spec's `security` blocks give the settings and contacts scopes per path
 (e.g. `GET /Currencies`: `accounting.settings` or `accounting.settings.read`).
 
 A call whose token lacks the scope answers 401 with `Detail: AuthorizationUnsuccessful` (the fidelity audit's
@@ -38,18 +40,24 @@ _BY_RESOURCE: dict[str, str] = {
     "journals": "accounting.journals.read",
 }
 _WRITABLE = frozenset(scope for scope in _BY_RESOURCE.values() if not scope.endswith(".read"))
+REPORT_SCOPES = {
+    "balancesheet": "accounting.reports.balancesheet.read",
+    "trialbalance": "accounting.reports.trialbalance.read",
+}
 
 KNOWN: frozenset[str] = frozenset(
     {
         "offline_access", "openid", "profile", "email", "accounting.attachments", "accounting.attachments.read",
-        "accounting.budgets.read", "accounting.journals.read", *_WRITABLE, *(f"{s}.read" for s in _WRITABLE),
+        "accounting.budgets.read", "accounting.journals.read", *REPORT_SCOPES.values(), *_WRITABLE, *(f"{s}.read" for s in _WRITABLE),
     }
 )  # fmt: skip
 
 
 def needed(method: str, below: str) -> str | None:
     """The scope `method` on the path `below` the API root needs (the `.read` one for a GET), None if unknown."""
-    resource = below.split("/", 1)[0].lower()
+    resource, _, rest = below.lower().partition("/")
+    if resource == "reports":
+        return REPORT_SCOPES.get(rest.strip("/"))
     scope = _BY_RESOURCE.get(resource)
     if scope is None or scope.endswith(".read"):
         return scope

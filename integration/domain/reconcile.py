@@ -221,7 +221,9 @@ class TrustCheck:
 
     @property
     def reconciled(self) -> bool:
-        return not self.findings and not self.overdrawn and not self.unbilled_transfers
+        """All three were read and agree, no matter is overdrawn and every transfer to office has its bill."""
+        known = self.liability is not None and self.bank is not None
+        return known and not self.findings and not self.overdrawn and not self.unbilled_transfers
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,8 +96,7 @@ class TrustReader:
         ]
         if any(not any(d <= t.date for d in bills.get(t.matter_id or "", [])) for t in transfers):
             self._earlier_bills(period, {t.matter_id or "" for t in transfers}, bills)
-        wanted = {k for k, v in balances.items() if v < 0} | {t.matter_id or "" for t in transfers}
-        names = self._names(wanted - {""})
+        names = self._names(set(balances) - {rules.NO_MATTER})
         unbilled = rules.unbilled(transfers, bills, names)
         return rules.three_ways(balances, names, liability, bank, transfers_posted, unbilled)
 

@@ -6,7 +6,8 @@ Apideck's "Xero scopes" note, March 2026): `accounting.transactions` split into 
 `accounting.settings` and `accounting.contacts` stay. The bot asks for the fewest its features need: it only reads
 the organisation, chart, tax rates and currencies, and writes invoices, credit notes (with allocations), payments,
 bank transactions and transfers, and contacts. It never posts manual journals (Actionstep's general journals are
-not pushed) and reads no reports.
+not pushed). Month-end reconciliation reads one report, the balance sheet (`accounting.reports.balancesheet.read`,
+one read-only scope per report since the granular split).
 
 A call whose token lacks its scope answers 401 with `Detail: AuthorizationUnsuccessful` (the fidelity audit's
 Scopes row), where a bad or expired token answers `AuthenticationUnsuccessful` or `TokenExpired: …`; Xero's body
@@ -25,6 +26,7 @@ REQUESTED: dict[str, str] = {
     "looking up, voiding on unlink",
     "accounting.payments": "payments against invoices and bills: posting, looking up, deleting on unlink",
     "accounting.banktransactions": "trust receipts and payments (bank transactions) and bank-to-bank transfers",
+    "accounting.reports.balancesheet.read": "month end: the control accounts' balances at the period's end",
 }
 SCOPES = " ".join(REQUESTED)
 
@@ -40,7 +42,10 @@ _BY_RESOURCE = {
 
 def needed(method: str, path: str) -> str | None:
     """The scope a call needs (`accounting.settings.read` for a settings read, the write scope otherwise; a read
-    also works with the write scope), None for a path this table does not know."""
+    also works with the write scope; a report its own read scope), None for a path this table does not know."""
+    parts = path.lstrip("/").lower().split("/")
+    if parts[0] == "reports" and len(parts) > 1:
+        return f"accounting.reports.{parts[1]}.read"
     scope = _BY_RESOURCE.get(path.lstrip("/").split("/", 1)[0].lower())
     if scope == "accounting.settings" or (
         scope is not None and method == "GET" and f"{scope}.read" in REQUESTED

@@ -37,7 +37,7 @@ def test_the_bot_asks_for_granular_scopes_only_and_never_the_broad_ones() -> Non
     assert "accounting.transactions" not in asked and "accounting.manualjournals" not in asked
     assert asked == [
         "offline_access", "accounting.settings.read", "accounting.contacts", "accounting.invoices",
-        "accounting.payments", "accounting.banktransactions",
+        "accounting.payments", "accounting.banktransactions", "accounting.reports.balancesheet.read",
     ]  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def test_the_bot_asks_for_granular_scopes_only_and_never_the_broad_ones() -> Non
         ("GET", "Payments", "accounting.payments"),
         ("PUT", "BankTransfers", "accounting.banktransactions"),
         ("GET", "Contacts", "accounting.contacts"),
+        ("GET", "Reports/BalanceSheet", "accounting.reports.balancesheet.read"),
     ],
 )
 def test_each_call_names_the_scope_it_needs(method: str, path: str, scope: str) -> None:

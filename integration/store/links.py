@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -217,12 +217,13 @@ class LinkRepository:
         """(kind, Xero type, total, tax) of every active link posted on or before `end` (by the date posted, or
         the day it was linked for a link made before dates were kept), streamed in batches: what the bot's own
         postings add up to at a period's end."""
+        day_after = datetime.combine(end + timedelta(days=1), time(), UTC)
         rows = self._session.execute(
             select(LinkRow.source_kind, LinkRow.xero_type, LinkRow.total, LinkRow.posted_tax)
             .where(
                 LinkRow.state == LinkState.LINKED.value,
                 ((LinkRow.posted_date.is_not(None)) & (LinkRow.posted_date <= end.isoformat()))
-                | ((LinkRow.posted_date.is_(None)) & (func.date(LinkRow.linked_at) <= end.isoformat())),
+                | ((LinkRow.posted_date.is_(None)) & (LinkRow.linked_at < day_after)),
             )
             .execution_options(yield_per=1000)
         )

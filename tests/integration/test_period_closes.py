@@ -15,7 +15,9 @@ AT = datetime(2026, 8, 3, 7, 0, tzinfo=UTC)
 
 def record(store: Store, fingerprint: str, *, ready: bool = True) -> bool:
     with store.unit_of_work() as uow:
-        _, reopened = uow.closes.record(JULY, fingerprint, agrees=ready, ready=ready, at=AT, because="it differs")
+        _, reopened = uow.closes.record(
+            JULY, fingerprint, agrees=ready, ready=ready, at=AT, because="it differs"
+        )
         uow.commit()
     return reopened
 

@@ -219,7 +219,9 @@ def test_a_second_reconciliation_while_one_runs_is_refused(
     from integration.app.reconciling import LEASE, LEASE_TTL
     from integration.leases import held
 
-    with held(store, LEASE, LEASE_TTL, detail="UOTHER reconciling 2026-07"):
-        with pytest.raises(XerobotError) as busy:
-            reconcile(service)
+    with (
+        held(store, LEASE, LEASE_TTL, detail="UOTHER reconciling 2026-07"),
+        pytest.raises(XerobotError) as busy,
+    ):
+        reconcile(service)
     assert busy.value.code == "reconcile.in_progress" and "UOTHER" in str(busy.value)

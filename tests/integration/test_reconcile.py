@@ -225,3 +225,24 @@ def test_a_second_reconciliation_while_one_runs_is_refused(
     ):
         reconcile(service)
     assert busy.value.code == "reconcile.in_progress" and "UOTHER" in str(busy.value)
+
+
+def test_a_transfer_to_office_without_a_bill_on_or_before_it_is_listed_and_one_with_a_bill_is_not(
+    firm: tuple[Service, Sandboxes],
+) -> None:
+    service, sandboxes = firm
+    actionstep = sandboxes.actionstep
+    actionstep.enter_trust_receipt("5005", D("1000.00"), date(2026, 7, 12))
+    unbilled = actionstep.enter_trust_transfer(
+        "5005", D("300.00"), date(2026, 7, 15)
+    )  # INV-1005 is of 21 July
+    billed = actionstep.enter_trust_transfer("5005", D("400.00"), date(2026, 7, 21))
+
+    rec = reconcile(service).reconciliation
+
+    assert rec.trust is not None
+    assert [(t.number, t.amount, t.matter_id) for t in rec.trust.unbilled_transfers] == [
+        (unbilled.number, D("300.00"), "5005")
+    ]
+    assert billed.number not in {t.number for t in rec.trust.unbilled_transfers}
+    assert not rec.trust.reconciled

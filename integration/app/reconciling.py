@@ -13,12 +13,13 @@ and the ledger both keep who and when.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta, tzinfo
 
 from integration.alerting.desk import AlertDesk
 from integration.clock import Clock
 from integration.domain import (
+    AlertChanges,
     AlertSource,
     Period,
     PeriodClose,
@@ -41,12 +42,13 @@ OVERDRAWN = "trust.overdrawn"
 
 @dataclass(frozen=True, slots=True)
 class ReconcileResult:
-    """One run: the reconciliation, the period's close as the ledger now keeps it, and whether this run reopened a
-    signed-off period (and why)."""
+    """One run: the reconciliation, the period's close as the ledger now keeps it, whether this run reopened a
+    signed-off period (and why), and what changed among the trust alerts (for the caller to publish)."""
 
     reconciliation: Reconciliation
     close: PeriodClose
     reopened: bool = False
+    changes: AlertChanges = field(default_factory=AlertChanges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +147,13 @@ class Reconciling:
                     actor, "reconcile.reopened", str(rec.period), detail={"because": close.reopened_because}
                 )
             uow.commit()
+        changes = AlertChanges()
         trust_read = rec.trust is not None and not any("trust" in why for why in rec.incomplete)
         if trust_read:
-            self._alerts.raise_problems(overdrawn_problems(rec), AlertSource.TRUST, complete=True)
+            changes = self._alerts.raise_problems(overdrawn_problems(rec), AlertSource.TRUST, complete=True)
         if reopened:
             log.warning("Month end %s reopened: %s", rec.period, close.reopened_because)
-        return ReconcileResult(rec, close, reopened)
+        return ReconcileResult(rec, close, reopened, changes)
 
     def sign_off(self, period: Period, seen: str, user_id: str) -> SignOffOutcome:
         """Sign `period` off for the reconciliation with fingerprint `seen` (the one the approver was shown)."""

@@ -170,18 +170,22 @@ def test_an_overdrawn_matter_raises_an_alert_that_stays_open_until_the_matter_is
     actionstep.enter_trust_payment("5002", D("5500.00"), date(2026, 7, 12))
     actionstep.dishonour_trust_receipt(receipt.id, date(2026, 7, 20))
 
-    rec = reconcile(service).reconciliation
+    first = reconcile(service)
+    rec = first.reconciliation
 
     assert rec.trust is not None
     (overdrawn,) = rec.trust.overdrawn
     assert (overdrawn.matter_id, overdrawn.balance) == ("5002", D("-500.00"))
     (alert,) = [a for a in service.alerts.unresolved() if a.source is AlertSource.TRUST]
     assert alert.code == "trust.overdrawn" and "overdrawn by 500.00" in alert.message
+    assert [a.id for a in first.changes.new] == [alert.id]  # for the Slack face to post
 
     assert [a.id for a in service.alerts.unresolved() if a.source is AlertSource.TRUST] == [alert.id]
     reconcile(service)  # still overdrawn: the same alert, counted again
     actionstep.enter_trust_receipt("5002", D("600.00"), date(2026, 7, 25))
-    again = reconcile(service).reconciliation
+    fixed = reconcile(service)
+    again = fixed.reconciliation
+    assert [a.id for a in fixed.changes.resolved] == [alert.id]
     assert again.trust is not None and not again.trust.overdrawn
     assert not [a for a in service.alerts.unresolved() if a.source is AlertSource.TRUST]
     assert service.alerts.get(alert.id).state is AlertState.RESOLVED

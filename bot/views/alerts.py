@@ -163,6 +163,10 @@ def _buttons(alert: Alert) -> list[ButtonElement]:
         ]
     if alert.source is AlertSource.DRIFT:
         return _drift_buttons(alert, details)
+    if alert.source is AlertSource.TRUST:
+        # A trust breach is fixed in the firm's trust account, not here, and must not be ignored away: it stays
+        # open until a reconciliation finds the matter back in credit.
+        return [details]
     buttons = [
         ButtonElement(text="Retry", action_id=ids.ALERT_RETRY, value=value, style="primary"),
         ButtonElement(text="Ignore", action_id=ids.ALERT_IGNORE, value=value),

@@ -308,6 +308,13 @@ def test_a_drift_alert_offers_the_buttons_that_fit_its_change_and_never_retry(
     assert [e["action_id"] for e in undo["elements"]] == ["alert.unignore", "alert.details"]
 
 
+def test_an_overdrawn_matter_alert_offers_details_only_never_retry_or_ignore() -> None:
+    trust = alert(code="trust.overdrawn", fingerprint="trust.overdrawn:matter:5002", subject="matter:5002",
+                  source=AlertSource.TRUST, documents=())  # fmt: skip
+    (actions,) = [b for b in render_alert(trust).payload()["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in actions["elements"]] == ["alert.details"]
+
+
 def test_the_unlink_button_asks_first_and_escapes_the_document_number() -> None:
     payload = render_alert(drift_alert("drift.voided")).payload()
     (actions,) = [b for b in payload["blocks"] if b["type"] == "actions"]

@@ -10,6 +10,8 @@ from integration.app.drift_actions import ADOPTABLE, UNLINKABLE, DriftAction, Dr
 from integration.app.mappings import Checked, FixResult, Suggestions
 from integration.app.onboarding import Checklist
 from integration.app.organisation_switch import SWITCH_CODE, SwitchConfirmation
+from integration.app.reconcile_shim import reconcile_csv, reconcile_json
+from integration.app.reconciling import ReconcileResult, SignOffOutcome
 from integration.app.service import Service
 from integration.app.status import HealthResult, RunInfo, RunningSync, Status
 from integration.app.syncing import RetryResult, SyncResult
@@ -21,7 +23,7 @@ from integration.rules.drift import last_pass_to_dict, webhooks_to_dict
 from integration.rules.drift import pass_to_dict as drift_to_dict
 from integration.rules.health import HealthCheck
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
-from integration.rules.schedule import Daily, Every, Schedule
+from integration.rules.schedule import Daily, Every, Monthly, Schedule
 from integration.rules.summary import DriftLine, KindTally, PendingUnlink, Summary
 from integration.sync.delivery import PAID_IN_XERO
 from integration.sync.kind_pass import Progress
@@ -46,15 +48,18 @@ __all__ = [
     "HealthCheck",
     "HealthResult",
     "KindTally",
+    "Monthly",
     "PaymentAction",
     "PendingUnlink",
     "Progress",
     "Receipt",
+    "ReconcileResult",
     "RetryResult",
     "RunInfo",
     "RunningSync",
     "Schedule",
     "Service",
+    "SignOffOutcome",
     "Status",
     "Suggestions",
     "Summary",
@@ -69,6 +74,8 @@ __all__ = [
     "duration_seconds",
     "headline",
     "last_pass_to_dict",
+    "reconcile_csv",
+    "reconcile_json",
     "request_target",
     "tallies",
     "to_dict",

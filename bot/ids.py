@@ -53,3 +53,6 @@ UNLINK_CONFIRM_VOID = "unlink.confirm_void"
 UNLINK_CANCEL = "unlink.cancel"
 UNLINK_RETRY = "unlink.retry"
 UNLINK_ACTIONS = (UNLINK_CONFIRM, UNLINK_CONFIRM_VOID, UNLINK_CANCEL, UNLINK_RETRY)
+
+# The Sign off button on a month-end message (value: `YYYY-MM:<fingerprint>`, block `reconcile:YYYY-MM`)
+RECONCILE_SIGN_OFF = "reconcile.sign_off"

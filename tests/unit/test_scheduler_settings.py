@@ -39,7 +39,9 @@ def test_good_values_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_bot_settings()
     assert (settings.xerobot_summary_channel, settings.xerobot_summary_time) == ("C0123ABCD", time(7, 5))
     assert str(settings.timezone) == "Pacific/Auckland" and settings.xerobot_sync_every == 15
-    assert settings.missed_run_grace == timedelta(hours=1, minutes=30) and settings.xerobot_reconcile_day == 28
+    assert (
+        settings.missed_run_grace == timedelta(hours=1, minutes=30) and settings.xerobot_reconcile_day == 28
+    )
 
 
 @pytest.mark.parametrize(

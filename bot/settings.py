@@ -62,7 +62,8 @@ class BotSettings(BaseSettings):
         default=60, description="minutes between looks for changes made in Xero; 0 = off"
     )
     xerobot_reconcile_day: int = Field(
-        default=3, description="day of the month (1 to 28) the month-end reconciliation of the month before runs"
+        default=3,
+        description="day of the month (1 to 28) the month-end reconciliation of the month before runs",
     )
     xerobot_missed_run_grace_hours: float = 6.0
     xerobot_log_format: Literal["text", "json"] = Field(
@@ -198,7 +199,11 @@ class BotSettings(BaseSettings):
     def _reconcile_day(cls, value: Any) -> int:
         return int(
             _bounded(
-                value, 1, 28, "a day of the month, 1 to 28, for the month-end reconciliation, such as 3", whole=True
+                value,
+                1,
+                28,
+                "a day of the month, 1 to 28, for the month-end reconciliation, such as 3",
+                whole=True,
             )
         )
 

@@ -101,7 +101,7 @@ def print_reconciliation(out: Console, result: ReconcileResult) -> None:
 
 def _tallies(rec: Reconciliation) -> Table:
     table = Table(title="Per kind: Actionstep | Xero", title_justify="left")
-    for name in ("Kind", "AS count", "AS total", "AS GST", "Xero count", "Xero total", "Xero GST", ""):
+    for name in ("Kind", "Actionstep count", "total", "GST", "Xero count", "total", "GST", ""):
         table.add_column(name, justify="left" if name == "Kind" else "right")
     for t in rec.tallies:
         table.add_row(
@@ -122,7 +122,7 @@ def _differences(rec: Reconciliation) -> Table:
         )
         xero = _money(d.xero_total) + (f" (GST {_money(d.xero_tax)})" if d.xero_tax else "")
         table.add_row(
-            d.gap.label, Text(d.number), KIND_NAMES[d.kind].lower() if d.kind else "",
+            d.gap.label, Text(d.number), d.kind.label if d.kind else "",
             f"{d.date:%d %b %Y}" if d.date else "", actionstep, xero, Text(d.reason), Text(d.fix),
         )  # fmt: skip
     return table

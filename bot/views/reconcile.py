@@ -136,7 +136,7 @@ def _tally(t: KindTally) -> str:
 
 
 def _difference(d: Difference) -> str:
-    kind = f" ({KIND_NAMES[d.kind].lower()})" if d.kind else ""
+    kind = f" ({d.kind.label})" if d.kind else ""
     on = f" of {d.date:%d %b}" if d.date else ""
     return (
         f"• _{d.gap.label}_: {safe(d.number, 80)}{kind}{on} · Actionstep {_amounts(d.actionstep_total, d.actionstep_tax)}"

@@ -74,7 +74,7 @@ def test_differences_are_listed_with_gap_number_amounts_reason_and_fix_and_exit_
     assert done.exit_code == 1, done.output
     out = flat(done.output)
     assert "Month end July 2026: 1 difference" in out
-    assert "not posted [bold]INV-7[/bold] sales invoices 14 Jul 2026" in out
+    assert "not posted [bold]INV-7[/bold] sales invoice 14 Jul 2026" in out
     assert "Xero's total is not what was posted." in out and "Unlink it and post it again." in out
 
 
@@ -130,4 +130,3 @@ def test_csv_into_a_folder_that_does_not_exist_exits_2_before_reading_anything(
 
     assert done.exit_code == 2 and "does not exist" in flat(done.output)
     assert service.reconciling.runs == []
-

@@ -69,10 +69,10 @@ def test_differences_show_gap_number_both_amounts_and_fix_with_hostile_numbers_e
     assert made["text"].startswith("Month end July 2026: 2 differences")
     assert ":x: *Does not agree*: 2 differences" in shown
     assert "*Differences: 2*" in shown
-    assert "_amount or GST differs_: &lt;!channel&gt; INV-9 (sales invoices) of 14 Jul" in shown
+    assert "_amount or GST differs_: &lt;!channel&gt; INV-9 (sales invoice) of 14 Jul" in shown
     assert "Actionstep 110.00 (GST 10.00) · Xero 99.00 (GST 9.00)" in shown
     assert "Fix: Unlink it and post it again." in shown
-    assert "_in Xero but not from Actionstep_: *bold* (sales invoices)" in shown
+    assert "_in Xero but not from Actionstep_: *bold* (sales invoice)" in shown
     assert "<!channel>" not in json.dumps(made)
     assert ":x: Sales invoices" in shown
 

@@ -39,7 +39,9 @@ def test_the_bot_asks_for_granular_scopes_only_and_never_the_broad_ones() -> Non
         "offline_access", "accounting.settings.read", "accounting.contacts", "accounting.invoices",
         "accounting.payments", "accounting.banktransactions", "accounting.reports.balancesheet.read",
     ]  # fmt: skip
-    assert "accounting.reports.read" not in asked  # the broad reports scope: unknown to apps made since March 2026
+    assert (
+        "accounting.reports.read" not in asked
+    )  # the broad reports scope: unknown to apps made since March 2026
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ A button's value and a modal's `private_metadata` are the only outside text a li
 they are read as the views write them and nothing else: ASCII digits, at most `MAX_DIGITS` of them (no sign, space,
 underscore or other script's digits: `３`, `' 3 '` and `3_0` are refused, where `int()` would take them). A button's
 value must also be what the message it came from refers to: its block is `<kind>:<id>` (as the views name it) and,
-when Slack sends the message along, that block holds this very button with this value.
+when Slack sends the message along, that block holds this very button with this value. The month-end Sign off
+button's value is `YYYY-MM:<fingerprint>` in the block `reconcile:YYYY-MM`, read as strictly (`clicked_period`).
 """
 
 from __future__ import annotations

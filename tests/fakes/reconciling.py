@@ -24,6 +24,7 @@ class FakeReconciling:
         self.sign_offs: list[tuple[Period, str, str]] = []
         self.remembered: list[tuple[Period, str, str]] = []
         self.signed: PeriodClose | None = None
+        self.fails: Exception | None = None  # what `run` raises instead of answering, when set
 
     def today(self) -> date:
         return self._today
@@ -33,6 +34,8 @@ class FakeReconciling:
 
     def run(self, period: Period | None = None) -> ReconcileResult:
         self.runs.append(period)
+        if self.fails is not None:
+            raise self.fails
         return self.result
 
     def sign_off(self, period: Period, fingerprint: str, user_id: str) -> SignOffOutcome:

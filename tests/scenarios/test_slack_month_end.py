@@ -27,6 +27,7 @@ from integration.app import reconcile_csv
 from integration.app.slots import SlotDesk
 from integration.clock import VirtualClock
 from integration.domain import Period
+from integration.errors import Unavailable
 from integration.rules.schedule import Monthly
 from tests.fakes.reconciling import FakeReconciling
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
@@ -141,6 +142,19 @@ def test_a_bookkeeper_reconciles_a_month_and_it_is_posted_remembered_and_its_csv
         reconcile_csv(fake.result.reconciliation),
     )
     assert upload[3]["thread_ts"] == ts
+
+
+def test_a_run_that_fails_tells_the_person_why_and_posts_nothing(
+    month_end: tuple[RunningBot, FakeReconciling], uploads: list[Upload]
+) -> None:
+    bot, fake = month_end
+    fake.fails = Unavailable("xero", "Xero did not answer in time.")
+
+    reconcile(bot, "reconcile 2026-07")
+
+    (told,) = bot.replies_to(BOOKKEEPER)
+    assert "Xero did not answer in time." in json.dumps(told.body)
+    assert posted(bot) == [] and uploads == [] and fake.remembered == []
 
 
 def test_without_a_month_the_month_before_today_is_reconciled(

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.views.message import Budget, Message, context, mrkdwn, section
+from bot.views.message import MAX_MESSAGE_BLOCKS, MAX_MESSAGE_CHARS, Budget, Message, context, mrkdwn, section
 from bot.views.report import KIND_NAMES
 from bot.views.text import clip, mention, money, plural, safe, when
 from integration.domain import (
@@ -44,6 +44,7 @@ from integration.domain import (
 SHOWN_DIFFERENCES = 15
 SHOWN_MATTERS = 5
 CLOSE_BLOCK = "reconcile.close"
+CLOSE_ROOM = 1_500  # characters kept for the close: a reopened period's reason is at most 500 of them
 YES, NO = ":white_check_mark:", ":x:"
 
 
@@ -86,7 +87,8 @@ def verdict(rec: Reconciliation) -> str:
 
 def reconcile_message(rec: Reconciliation, close: PeriodClose | None, *, reopened: bool = False) -> Message:
     """The month-end message for `rec`, with the period's close as the ledger keeps it."""
-    budget = Budget()
+    # The close (who signed off, or the Sign off button) comes last and must never be cut: room is kept for it.
+    budget = Budget(max_blocks=MAX_MESSAGE_BLOCKS - 3, max_chars=MAX_MESSAGE_CHARS - CLOSE_ROOM)
     title = f"Month end: {month(rec.period)}"
     budget.add(HeaderBlock(text=title), len(title))
     word = verdict(rec)
@@ -117,6 +119,7 @@ def reconcile_message(rec: Reconciliation, close: PeriodClose | None, *, reopene
             for i in rec.checklist
         ]
         budget.add_lines("*Checklist*", items, max_sections=1)
+    budget.max_blocks, budget.max_chars = MAX_MESSAGE_BLOCKS, MAX_MESSAGE_CHARS
     _close(budget, rec, close, reopened=reopened)
     return Message(f"Month end {month(rec.period)}: {word}", budget.blocks)
 

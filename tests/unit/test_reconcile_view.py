@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from bot import clicks, ids
 from bot.views.reconcile import CLOSE_BLOCK, reconcile_message, signed_off_blocks, verdict
 from integration.domain import (
@@ -98,6 +100,20 @@ def test_a_flood_of_long_hostile_differences_stays_inside_slacks_limits() -> Non
 
     assert sum(len(t) for t in mrkdwn(made)) < 13_000
     assert "<!channel>" not in json.dumps(made)
+
+
+@pytest.mark.parametrize("items", range(1, 40, 2))
+def test_a_full_message_still_ends_with_why_it_was_reopened_and_the_sign_off_button(items: int) -> None:
+    many = tuple(replace(difference(HOSTILE[:200]), reason=HOSTILE, fix=HOSTILE) for _ in range(500))
+    balances = tuple(
+        AccountBalance(ControlAccount.GST, "820", Decimal(n), Decimal(0), explained=((HOSTILE[:n * 7], Decimal(1)),))
+        for n in range(items)
+    )  # fmt: skip
+    reopened = close(SignOffState.REOPENED, reopened_at=AT, reopened_because=HOSTILE)
+    made = payload(agreeing(differences=many, balances=balances), reopened, reopened=True)
+
+    assert len(buttons(made)) == 1 and made["blocks"][-1]["type"] == "actions"
+    assert made["blocks"][-2]["block_id"] == CLOSE_BLOCK and "Reopened by this reconciliation" in text(made)
 
 
 def test_an_incomplete_reconciliation_says_why_and_never_that_it_agrees() -> None:

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.app import web_client
 from bot.cli_mappings import mappings_app
+from bot.cli_reconcile import reconcile
 from bot.cli_support import CLI_ACTOR, console, errors, reports_errors, settings
 from bot.console import DEMO_SCRIPT, run_console
 from bot.first_hour import DEMO_MAPPINGS_FILE, first_steps, write_demo_mappings
@@ -57,6 +58,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Manage the ledger database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(mappings_app, name="mappings")
+app.command(name="reconcile")(reconcile)
 
 
 @db_app.command("upgrade")

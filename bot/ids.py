@@ -1,7 +1,8 @@
 """Every action_id, callback_id and block_id the app uses, in one place: views put them on buttons and modals,
 listeners match on them, and a rename cannot leave one side behind.
 
-Button values carry the alert (or unlink request) id only; the listener always reads its live state before acting.
+Button values carry the alert (or unlink request) id only, or for Sign off the month and the fingerprint of the
+reconciliation shown; the listener always reads the live state (or has the use case check it) before acting.
 """
 
 from __future__ import annotations
@@ -53,3 +54,6 @@ UNLINK_CONFIRM_VOID = "unlink.confirm_void"
 UNLINK_CANCEL = "unlink.cancel"
 UNLINK_RETRY = "unlink.retry"
 UNLINK_ACTIONS = (UNLINK_CONFIRM, UNLINK_CONFIRM_VOID, UNLINK_CANCEL, UNLINK_RETRY)
+
+# The Sign off button on a month-end message (value: `YYYY-MM:<fingerprint>`, block `reconcile:YYYY-MM`)
+RECONCILE_SIGN_OFF = "reconcile.sign_off"

@@ -1,5 +1,6 @@
-"""The jobs `xerobot serve` runs on a schedule: the daily summary, auto-sync and the daily health check, each once
-per scheduled time however many replicas run.
+"""The jobs `xerobot serve` runs on a schedule: the daily summary, auto-sync, the daily health check and the monthly
+reconciliation of the month before (on `XEROBOT_RECONCILE_DAY` at the summary's time, posted to the summary channel
+with its CSV), each once per scheduled time however many replicas run.
 
 APScheduler 3 (`BackgroundScheduler`) only drives: it polls each job every `Plan.poll` seconds, each job on its own
 thread, starting at once (so a run missed while every replica was down is made up on start). What is due is
@@ -19,17 +20,24 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot.month_end import post_reconciliation
 from bot.notifier import Notifier
 from bot.settings import BotSettings
 from bot.views.status import NextRun
 from bot.views.summary import summary_message
-from integration.app import Daily, Every, Schedule, Service, Summary
+from integration.app import Daily, Every, Monthly, Schedule, Service, Summary
 from integration.app.slots import ACTOR, DEFAULT_TTL, SlotDesk
 from integration.errors import SyncInProgress
 
 log = logging.getLogger(__name__)
-SUMMARY, AUTO_SYNC, HEALTH, DRIFT = "summary", "auto-sync", "health-check", "drift"
-TITLES = {HEALTH: "Health check", SUMMARY: "Daily summary", AUTO_SYNC: "Auto-sync", DRIFT: "Drift watch"}
+SUMMARY, AUTO_SYNC, HEALTH, DRIFT, RECONCILE = "summary", "auto-sync", "health-check", "drift", "reconcile"
+TITLES = {
+    HEALTH: "Health check",
+    SUMMARY: "Daily summary",
+    AUTO_SYNC: "Auto-sync",
+    DRIFT: "Drift watch",
+    RECONCILE: "Month-end reconciliation",
+}
 HEALTH_BEFORE_SUMMARY = timedelta(minutes=30)
 POLL_SECONDS = 20.0
 
@@ -47,6 +55,9 @@ class Plan:
     poll: float = POLL_SECONDS
     lease: timedelta = DEFAULT_TTL  # how long a replica that dies mid-run keeps its slot from the others
     drift: Schedule | None = None  # polling Xero for changes made there (XEROBOT_DRIFT_EVERY)
+    reconcile: Schedule | None = (
+        None  # the month before, posted to the summary channel (XEROBOT_RECONCILE_DAY)
+    )
 
     def schedules(self) -> dict[str, Schedule]:
         """Each job that runs, by name."""
@@ -55,6 +66,7 @@ class Plan:
             SUMMARY: self.summary if self.summary_channel else None,
             AUTO_SYNC: self.auto_sync,
             DRIFT: self.drift,
+            RECONCILE: self.reconcile if self.summary_channel else None,
         }
         return {name: schedule for name, schedule in jobs.items() if schedule is not None}
 
@@ -71,6 +83,7 @@ def plan_from(settings: BotSettings) -> Plan:
         health=Daily(health_at, zone),
         grace=settings.missed_run_grace,
         drift=Every(timedelta(minutes=drift_every)) if drift_every else None,
+        reconcile=Monthly(settings.xerobot_reconcile_day, at, zone),
     )
 
 
@@ -118,6 +131,7 @@ class Scheduler:
             SUMMARY: self._summary,
             AUTO_SYNC: self._auto_sync,
             DRIFT: self._drift,
+            RECONCILE: self._reconcile,
         }
         self.jobs = {name: Job(name, schedule, actions[name]) for name, schedule in plan.schedules().items()}
         self._aps = BackgroundScheduler(timezone=UTC)
@@ -187,6 +201,11 @@ class Scheduler:
         if found.skipped:
             log.info("Drift watch for %s skipped: %s", slot.isoformat(), found.skipped)
         self._notifier.publish(found.changes)
+
+    def _reconcile(self, slot: datetime) -> None:
+        assert self.plan.summary_channel is not None
+        result = self._service.reconciling.run()
+        post_reconciliation(self._client, self._notifier, self._service, self.plan.summary_channel, result)
 
     def _health(self, slot: datetime) -> None:
         self._notifier.publish(self._service.health_check().changes)

@@ -55,6 +55,7 @@ class Server:
         plan: Plan | None = None,
     ) -> None:
         settings.require_for_serving()
+        service.reconciling.timezone = settings.timezone  # "last month" is the firm's month
         if settings.xerobot_alerts_channel is None:
             log.warning("XEROBOT_ALERTS_CHANNEL is not set: alerts appear in /xero status and App Home only")
         client = web_client(settings)

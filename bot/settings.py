@@ -61,6 +61,10 @@ class BotSettings(BaseSettings):
     xerobot_drift_every: int = Field(
         default=60, description="minutes between looks for changes made in Xero; 0 = off"
     )
+    xerobot_reconcile_day: int = Field(
+        default=3,
+        description="day of the month (1 to 28) the month-end reconciliation of the month before runs",
+    )
     xerobot_missed_run_grace_hours: float = 6.0
     xerobot_log_format: Literal["text", "json"] = Field(
         default="text", description="text (readable) or json (one object a line, for a log shipper)"
@@ -189,6 +193,19 @@ class BotSettings(BaseSettings):
                 "expected whole minutes between looks for changes made in Xero, such as 60 (0 = off)"
             )
         return int(text)
+
+    @field_validator("xerobot_reconcile_day", mode="before")
+    @classmethod
+    def _reconcile_day(cls, value: Any) -> int:
+        return int(
+            _bounded(
+                value,
+                1,
+                28,
+                "a day of the month, 1 to 28, for the month-end reconciliation, such as 3",
+                whole=True,
+            )
+        )
 
     @field_validator("xerobot_missed_run_grace_hours", mode="before")
     @classmethod

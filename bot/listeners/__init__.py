@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import alerts, commands, home, mappings, switch, unlinks
+from bot.listeners import alerts, commands, home, mappings, reconcile, switch, unlinks
 
 
 def register(app: App, deps: Deps) -> None:
@@ -16,3 +16,4 @@ def register(app: App, deps: Deps) -> None:
     home.register(app, deps)
     unlinks.register(app, deps)
     mappings.register(app, deps)
+    reconcile.register(app, deps)

@@ -1,4 +1,4 @@
-"""`/xero …`: help, sync (and preview), status, check, connect, unlink, mappings. Empty or unknown text gets help, never an error."""
+"""`/xero …`: help, sync (and preview), status, check, connect, unlink, mappings, reconcile. Empty or unknown text gets help, never an error."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot import ids
 from bot.deps import Deps
-from bot.listeners import connect, mappings, unlinks
+from bot.listeners import connect, mappings, reconcile, unlinks
 from bot.notifier import SyncMessage
 from bot.roles import Role
 from bot.views import replies
@@ -44,6 +44,9 @@ def register(app: App, deps: Deps) -> None:
             return
         if mappings.is_mappings(text):
             mappings.handle(ack, deps, command)
+            return
+        if reconcile.is_reconcile(text):
+            reconcile.handle(ack, deps, command, respond)
             return
         verb, preview = parse(text)
         if verb == "help":

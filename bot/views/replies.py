@@ -22,6 +22,11 @@ HELP = [
         "`/xero unlink INV-123`",
         "unlink a posted document (payments first, then the document) so it can be corrected; approvers confirm",
     ),
+    (
+        "`/xero reconcile [YYYY-MM]`",
+        "month end: last month (or the one named) in Actionstep against Xero, each difference with its fix, "
+        "balances and trust three ways, with the CSV; approvers sign off",
+    ),
     ("`/xero help`", "this list"),
 ]
 

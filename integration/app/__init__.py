@@ -24,7 +24,7 @@ from integration.rules.health import HealthCheck
 from integration.rules.reconcile_export import as_json as reconcile_json
 from integration.rules.reconcile_export import csv_text as reconcile_csv
 from integration.rules.reporting import OUTCOME_LABELS, duration_seconds, headline, tallies, to_dict
-from integration.rules.schedule import Daily, Every, Schedule
+from integration.rules.schedule import Daily, Every, Monthly, Schedule
 from integration.rules.summary import DriftLine, KindTally, PendingUnlink, Summary
 from integration.sync.delivery import PAID_IN_XERO
 from integration.sync.kind_pass import Progress
@@ -49,6 +49,7 @@ __all__ = [
     "HealthCheck",
     "HealthResult",
     "KindTally",
+    "Monthly",
     "PaymentAction",
     "PendingUnlink",
     "Progress",

@@ -13,8 +13,10 @@ and the ledger both keep who and when.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta, tzinfo
+from typing import NoReturn
 
 from integration.alerting.desk import AlertDesk
 from integration.clock import Clock
@@ -26,10 +28,11 @@ from integration.domain import (
     Problem,
     Reconciliation,
     SignOffState,
+    XeroRecord,
 )
-from integration.errors import ReconcileInProgress, describe
+from integration.errors import ReconcileInProgress, Unavailable, describe
 from integration.leases import LeaseBusy, held
-from integration.ports import ActionstepGateway, XeroBooks, XeroGateway
+from integration.ports import ActionstepGateway, ReportedBalance, XeroBooks, XeroGateway
 from integration.reconcile.reader import PeriodReader
 from integration.rules.reconcile_export import fingerprint
 from integration.store import Store
@@ -59,6 +62,28 @@ class SignOffOutcome:
     close: PeriodClose | None
     done: bool
     message: str
+
+
+class NoBooks:
+    """The books of a service that has no way to read Xero's periods: every read says so, so a reconciliation
+    through it is incomplete, never agreeing."""
+
+    api_calls = 0
+
+    def day_calls_remaining(self) -> int | None:
+        return None
+
+    def _refuse(self) -> NoReturn:
+        raise Unavailable("xero", "this service cannot read Xero's periods or reports")
+
+    def dated(self, endpoint: str, start: date, end: date) -> Iterator[XeroRecord]:
+        self._refuse()
+
+    def records_by_ids(self, endpoint: str, xero_ids: Iterable[str]) -> list[XeroRecord]:
+        self._refuse()
+
+    def balances(self, as_at: date) -> list[ReportedBalance]:
+        self._refuse()
 
 
 def overdrawn_problems(rec: Reconciliation) -> list[Problem]:

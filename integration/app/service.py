@@ -22,7 +22,7 @@ from integration.app.drift import DriftWatching, last_pass
 from integration.app.drift_actions import DriftActions
 from integration.app.mappings import Checked, FixResult, Mappings, Suggestions
 from integration.app.onboarding import Checklist, Onboarding
-from integration.app.reconciling import Reconciling
+from integration.app.reconciling import NoBooks, Reconciling
 from integration.app.replays import ReplayGuard
 from integration.app.slots import SlotDesk
 from integration.app.status import HealthResult, RunInfo, Status, StatusBoard
@@ -101,10 +101,9 @@ class Service:
         # Slots compare times across replicas, so they use real time whatever clock the engine runs on.
         self.slots = SlotDesk(store, SystemClock())
         self.connector = connector  # None where links cannot be served (the console demo)
-        # Month end needs Xero's period listings and balance sheet (`XeroBooks`); None where they cannot be read.
-        self.reconciling = (
-            Reconciling(store, actionstep, xero, books, desk, engine.clock) if books is not None else None
-        )
+        # Month end reads Xero's period listings and balance sheet (`XeroBooks`); a service built without them
+        # (tests over fake gateways) reconciles nothing and says so, as incomplete.
+        self.reconciling = Reconciling(store, actionstep, xero, books or NoBooks(), desk, engine.clock)
         self.replays = ReplayGuard(store)
 
     def sync(

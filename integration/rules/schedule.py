@@ -53,6 +53,31 @@ class Daily:
 
 
 @dataclass(frozen=True, slots=True)
+class Monthly:
+    """Each month on day `day` (1 to 28, so every month has it) at `at` local time in `zone`: the month-end run."""
+
+    day: int
+    at: time
+    zone: ZoneInfo
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.day <= 28:
+            raise ValueError("a monthly schedule's day must be 1 to 28")
+
+    def _around(self, now: datetime) -> list[datetime]:
+        local = now.astimezone(self.zone).date()
+        months = [(local.year * 12 + local.month - 1 + offset) for offset in (-1, 0, 1)]
+        daily = Daily(self.at, self.zone)
+        return [daily.on(date(m // 12, m % 12 + 1, self.day)) for m in months]
+
+    def latest(self, now: datetime) -> datetime:
+        return max(slot for slot in self._around(now) if slot <= now)
+
+    def following(self, now: datetime) -> datetime:
+        return min(slot for slot in self._around(now) if slot > now)
+
+
+@dataclass(frozen=True, slots=True)
 class Every:
     """Every `period`, at multiples of it since the Unix epoch (every 15 minutes: :00, :15, :30, :45 UTC)."""
 

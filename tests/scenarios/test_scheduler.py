@@ -165,9 +165,10 @@ def test_the_plan_follows_the_settings() -> None:
         ("Drift watch", "09:00"),
         ("Health check", "05:45"),
         ("Daily summary", "06:15"),
+        ("Month-end reconciliation", "06:15"),  # on the 3rd (XEROBOT_RECONCILE_DAY), at the summary's time
     ]
     quiet = plan_from(BotSettings(_env_file=None))
-    assert set(quiet.schedules()) == {HEALTH, DRIFT}  # no channel, no summary; auto-sync off by default
+    assert set(quiet.schedules()) == {HEALTH, DRIFT}  # no channel: no summary, no month end; auto-sync off
     off = plan_from(BotSettings(_env_file=None, xerobot_drift_every="0"))
     assert set(off.schedules()) == {HEALTH}
 

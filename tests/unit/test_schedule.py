@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from integration.rules.schedule import Daily, Every, Schedule, SlotState, due_slot
+from integration.rules.schedule import Daily, Every, Monthly, Schedule, SlotState, due_slot
 
 SYDNEY = ZoneInfo("Australia/Sydney")
 GRACE = timedelta(hours=6)
@@ -134,3 +134,35 @@ def test_a_slot_whose_replica_died_mid_run_is_due_again_once_its_lease_has_run_o
     now = slot + timedelta(minutes=3)
     assert due_slot(every, now, SlotState(last=slot, running_until=now - timedelta(seconds=1)), GRACE) == slot
     assert due_slot(every, now, SlotState(last=slot, running_until=now + timedelta(seconds=1)), GRACE) is None
+
+
+def test_the_month_end_run_happens_once_a_month_on_its_day_at_the_summary_time_across_a_year_end() -> None:
+    ran = simulate(
+        Monthly(3, time(8, 0), SYDNEY),
+        datetime(2026, 11, 5, tzinfo=UTC),
+        datetime(2027, 2, 10, tzinfo=UTC),
+        every=timedelta(minutes=30),
+    )
+
+    assert local(ran) == [
+        "Thu 03 Dec 08:00 AEDT", "Sun 03 Jan 08:00 AEDT", "Wed 03 Feb 08:00 AEDT",
+    ]  # fmt: skip
+
+
+def test_a_month_end_run_missed_beyond_the_grace_period_waits_for_the_next_month() -> None:
+    down = (datetime(2026, 12, 2, tzinfo=UTC), datetime(2026, 12, 5, tzinfo=UTC))
+    ran = simulate(
+        Monthly(3, time(8, 0), SYDNEY),
+        datetime(2026, 11, 25, tzinfo=UTC),
+        datetime(2027, 1, 5, tzinfo=UTC),
+        every=timedelta(minutes=30),
+        down=down,
+    )
+
+    assert local(ran) == ["Sun 03 Jan 08:00 AEDT"]
+
+
+@pytest.mark.parametrize("day", [0, 29, 31])
+def test_a_monthly_schedule_refuses_a_day_not_every_month_has(day: int) -> None:
+    with pytest.raises(ValueError, match="1 to 28"):
+        Monthly(day, time(8, 0), SYDNEY)

@@ -27,18 +27,21 @@ def test_the_defaults_are_a_summary_at_eight_in_sydney_no_auto_sync_and_six_hour
     assert settings.xerobot_summary_time == time(8, 0) and str(settings.timezone) == "Australia/Sydney"
     assert settings.xerobot_sync_every == 0 and settings.missed_run_grace == timedelta(hours=6)
     assert settings.xerobot_summary_channel is None
+    assert settings.xerobot_reconcile_day == 3
 
 
 def test_good_values_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {
         "XEROBOT_SUMMARY_CHANNEL": "C0123ABCD", "XEROBOT_SUMMARY_TIME": "7:05", "XEROBOT_TIMEZONE": "Pacific/Auckland",
-        "XEROBOT_SYNC_EVERY": "15", "XEROBOT_MISSED_RUN_GRACE_HOURS": "1.5",
+        "XEROBOT_SYNC_EVERY": "15", "XEROBOT_MISSED_RUN_GRACE_HOURS": "1.5", "XEROBOT_RECONCILE_DAY": "28",
     }.items():  # fmt: skip
         monkeypatch.setenv(name, value)
     settings = load_bot_settings()
     assert (settings.xerobot_summary_channel, settings.xerobot_summary_time) == ("C0123ABCD", time(7, 5))
     assert str(settings.timezone) == "Pacific/Auckland" and settings.xerobot_sync_every == 15
-    assert settings.missed_run_grace == timedelta(hours=1, minutes=30)
+    assert (
+        settings.missed_run_grace == timedelta(hours=1, minutes=30) and settings.xerobot_reconcile_day == 28
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,6 +55,9 @@ def test_good_values_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
         ("XEROBOT_SYNC_EVERY", "0.5", "whole minutes"),
         ("XEROBOT_MISSED_RUN_GRACE_HOURS", "forever", "hours"),
         ("XEROBOT_SUMMARY_CHANNEL", "#books", "channel id"),
+        ("XEROBOT_RECONCILE_DAY", "31", "1 to 28"),
+        ("XEROBOT_RECONCILE_DAY", "0", "1 to 28"),
+        ("XEROBOT_RECONCILE_DAY", "third", "1 to 28"),
     ],
 )
 def test_a_wrong_value_names_the_variable(

@@ -39,6 +39,9 @@ def test_the_bot_asks_for_granular_scopes_only_and_never_the_broad_ones() -> Non
         "offline_access", "accounting.settings.read", "accounting.contacts", "accounting.invoices",
         "accounting.payments", "accounting.banktransactions", "accounting.reports.balancesheet.read",
     ]  # fmt: skip
+    assert (
+        "accounting.reports.read" not in asked
+    )  # the broad reports scope: unknown to apps made since March 2026
 
 
 @pytest.mark.parametrize(
@@ -50,7 +53,9 @@ def test_the_bot_asks_for_granular_scopes_only_and_never_the_broad_ones() -> Non
         ("PUT", "BankTransfers", "accounting.banktransactions"),
         ("GET", "Contacts", "accounting.contacts"),
         ("GET", "Reports/BalanceSheet", "accounting.reports.balancesheet.read"),
+        ("GET", "/Reports/BalanceSheet?date=2026-07-31", "accounting.reports.balancesheet.read"),
+        ("GET", "Reports/ProfitAndLoss", None),
     ],
 )
-def test_each_call_names_the_scope_it_needs(method: str, path: str, scope: str) -> None:
+def test_each_call_names_the_scope_it_needs(method: str, path: str, scope: str | None) -> None:
     assert needed(method, path) == scope

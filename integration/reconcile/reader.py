@@ -138,7 +138,9 @@ class PeriodReader:
             links = uow.links.active_for(refs)
             pending = uow.pending.outcomes(refs)
             mappings = uow.mappings.all()
-            open_alerts = [a for a in uow.alerts.unresolved() if a.source in OPEN_SOURCES]
+            open_alerts = [
+                a for a in uow.alerts.unresolved() if a.source in OPEN_SOURCES and a.ignored_at is None
+            ]
 
         records, unanswered = self._xero_records(period, links, guarded)
         tallies = []

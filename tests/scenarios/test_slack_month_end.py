@@ -282,3 +282,37 @@ def test_the_scheduled_month_end_posts_the_month_before_once_across_replicas(
     (upload,) = uploads
     assert upload[0] == "CSUMMARY" and upload[3]["thread_ts"] == ts
     assert fake.remembered == [(JULY, "CSUMMARY", ts)]
+
+
+def test_over_the_demo_firm_a_ready_month_is_posted_with_its_csv_and_an_approver_signs_it_off_for_real(
+    tmp_path: Path,
+) -> None:
+    """No fakes behind Slack: the demo's real month-end use case over both sandboxes, the real file upload."""
+    from tests.support.bot import running_demo_bot
+
+    with running_demo_bot(tmp_path) as bot:
+        reconcile(bot, "reconcile 2026-05")  # before the demo's documents, inside Xero's lock date: ready
+        (message,) = posted(bot)
+        assert "May 2026" in json.dumps(message)
+        remembered = bot.firm.service.reconciling.close_of(Period(2026, 5))
+        assert remembered is not None and remembered.channel == CHANNEL and remembered.ts
+        ts = remembered.ts
+        (shared,) = bot.slack.sandbox.files.shared
+        assert (shared.channel, shared.thread_ts) == (CHANNEL, ts)
+        assert shared.content.decode().splitlines()[0].startswith("period,section,difference")
+
+        blocks = bot.blocks(CHANNEL, ts) or []
+        (button,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+        body = interaction_body(button_payload(
+            ids.RECONCILE_SIGN_OFF, button["value"], user=APPROVER, channel=CHANNEL, message_ts=ts,
+            response_url=bot.slack.response_url(APPROVER), blocks=blocks, block_id="reconcile:2026-05",
+        ))[0]  # fmt: skip
+        click(bot, body)
+        bot.settle()
+
+        close = bot.firm.service.reconciling.close_of(Period(2026, 5))
+        assert close is not None and close.signed_off_by == APPROVER
+        assert "Signed off* by <@UAPPROVE>" in json.dumps(bot.message(CHANNEL, ts))
+        click(bot, body)  # the same click again: nothing more is signed or edited
+        bot.settle()
+        assert len(bot.slack.of("chat.update")) == 1

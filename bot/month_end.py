@@ -15,7 +15,9 @@ def post_reconciliation(
     client: WebClient, notifier: Notifier, service: Service, channel: str, result: ReconcileResult
 ) -> str:
     """Post `result` to `channel` and attach its CSV in the thread; returns the message's ts. Raises
-    `SlackApiError` when the message cannot be posted (nothing is remembered or attached then)."""
+    `SlackApiError` when the message cannot be posted (nothing is remembered or attached then). The trust alerts
+    the run raised or resolved go to the alerts channel first, whatever becomes of the message."""
+    notifier.publish(result.changes)
     rec = result.reconciliation
     message = reconcile_message(rec, result.close, reopened=result.reopened)
     ts: str = client.chat_postMessage(channel=channel, **message.payload())["ts"]

@@ -57,7 +57,7 @@ def handle(ack: Ack, deps: Deps, command: dict[str, Any], respond: Respond) -> N
     channel = command["channel_id"]
 
     def reconcile() -> None:
-        result = reconciling.run(period)
+        result = reconciling.run(period, actor=user)
         try:
             post_reconciliation(deps.client, deps.notifier, deps.service, channel, result)
         except (

@@ -21,6 +21,7 @@ class FakeReconciling:
         self._today = today
         self._lock = threading.Lock()
         self.runs: list[Period | None] = []
+        self.actors: list[str] = []
         self.sign_offs: list[tuple[Period, str, str]] = []
         self.remembered: list[tuple[Period, str, str]] = []
         self.signed: PeriodClose | None = None
@@ -32,8 +33,9 @@ class FakeReconciling:
     def parse_period(self, text: str) -> Period:
         return Period.parse(text, self._today)
 
-    def run(self, period: Period | None = None) -> ReconcileResult:
+    def run(self, period: Period | None = None, *, actor: str = "scheduler") -> ReconcileResult:
         self.runs.append(period)
+        self.actors.append(actor)
         if self.fails is not None:
             raise self.fails
         return self.result

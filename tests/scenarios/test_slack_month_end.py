@@ -133,7 +133,7 @@ def test_a_bookkeeper_reconciles_a_month_and_it_is_posted_remembered_and_its_csv
     assert "Reconciling July 2026" in told
     assert len(posted(bot)) == 1
     ((period, channel, ts),) = fake.remembered
-    assert (period, channel) == (JULY, CHANNEL) and fake.runs == [JULY]
+    assert (period, channel) == (JULY, CHANNEL) and fake.runs == [JULY] and fake.actors == [BOOKKEEPER]
     assert bot.message(CHANNEL, ts)["text"] == "Month end July 2026: 1 difference"
     (upload,) = uploads
     assert upload[:3] == (

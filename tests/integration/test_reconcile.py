@@ -250,3 +250,43 @@ def test_a_transfer_to_office_without_a_bill_on_or_before_it_is_listed_and_one_w
     ]
     assert billed.number not in {t.number for t in rec.trust.unbilled_transfers}
     assert not rec.trust.reconciled
+
+
+def test_a_signed_off_month_is_reopened_by_a_later_difference_and_the_audit_log_keeps_both(
+    store: Store,
+) -> None:
+    service, sandboxes = demo_service(
+        store
+    )  # not synced: May 2026 has no documents and is inside the lock date
+    try:
+        may = Period(2026, 5)
+        first = reconcile(service, may)
+        assert first.reconciliation.agrees and first.reconciliation.ready_to_sign, first.reconciliation
+        done = service.reconciling.sign_off(may, first.close.fingerprint, "UAPPROVE")
+        assert done.done and done.close is not None and done.close.signed_off_by == "UAPPROVE"
+        again = service.reconciling.sign_off(may, first.close.fingerprint, "UOTHER")
+        assert not again.done and "already signed off, by <@UAPPROVE>" in again.message
+
+        sandboxes.xero.set_lock_dates(period=date(2026, 4, 30))  # someone moves Xero's lock date back…
+        stranger = sandboxes.xero.add_contact("Walk-in client")
+        entered = in_xero(sandboxes.xero, "PUT", "Invoices", {"Invoices": [
+            {"Type": "ACCREC", "Contact": {"ContactID": stranger}, "Date": "2026-05-20", "DueDate": "2026-06-20",
+             "Status": "AUTHORISED", "LineAmountTypes": "NoTax",
+             "LineItems": [{"Description": "Advice", "Quantity": 1, "UnitAmount": 300, "AccountCode": "200",
+                            "TaxType": "BASEXCLUDED"}]},
+        ]})  # fmt: skip
+        assert entered.status_code == 200, entered.text
+
+        later = reconcile(service, may)  # …and enters an invoice in the signed-off month
+        assert later.reopened and later.close.state.value == "reopened"
+        assert later.close.reopened_because and later.close.signed_off_by == "UAPPROVE"
+        assert [(h.what, h.total) for h in later.reconciliation.hand_entered] == [
+            ("sales invoices (ACCREC)", D("300.00"))
+        ]
+        lock = next(c for c in later.reconciliation.checklist if "lock date" in c.label)
+        assert not lock.done and "2026-04-30" in lock.detail
+        with store.unit_of_work() as uow:
+            actions = [e.action for e in uow.audit.recent(50)]
+        assert {"reconcile.signed_off", "reconcile.reopened", "reconcile.sign_off_refused"} <= set(actions)
+    finally:
+        service.close()

@@ -6,7 +6,7 @@
 receipts, payments and trust-to-office transfers, bank transfers, and the deposits, withdrawals and journals that are
 skipped by design; plus about one Draft or Deleted bill per hundred documents, which a listing must leave out.
 Timestamps move forward from 1 July 2026 in uneven steps, often several documents to the same second (batch
-approvals).
+approvals). `pace` scales those steps: 0.4 is a busier firm, about ten thousand documents in July.
 
 The backlog is lazy: iterating it generates (resource, record) pairs in wire form, reference data first, ready for
 `ActionstepSandbox.load`; nothing is held, and iterating again yields the same records. Only mapped accounts and
@@ -116,10 +116,12 @@ COMPANIES = (
 
 @dataclass(frozen=True, slots=True)
 class Backlog:
-    """`n` approved documents (and the firm around them) from `seed`; iterate for (resource, record) pairs."""
+    """`n` approved documents (and the firm around them) from `seed`; iterate for (resource, record) pairs. `pace`
+    scales the time between documents (1: the usual firm, about 4,000 documents a month)."""
 
     n: int
     seed: int
+    pace: float = 1.0
 
     @property
     def clients(self) -> int:
@@ -133,9 +135,11 @@ class Backlog:
         return _Generator(self).records()
 
 
-def make_backlog(n: int, seed: int = 0) -> Backlog:
-    """A firm with `n` approved documents, the same for the same seed."""
-    return Backlog(n, seed)
+def make_backlog(n: int, seed: int = 0, *, pace: float = 1.0) -> Backlog:
+    """A firm with `n` approved documents, the same for the same seed and pace."""
+    if pace <= 0:
+        raise ValueError(f"a backlog's pace is above 0, not {pace}")
+    return Backlog(n, seed, pace)
 
 
 class _Open:
@@ -192,7 +196,7 @@ class _Generator:
 
     def _tick(self) -> None:
         step = self.rng.choice((0, 0, 0, 1, 7, 45, 120, 600, 1800, 3600))
-        self.moment += timedelta(seconds=step)
+        self.moment += timedelta(seconds=step * self.backlog.pace)
 
     def _number(self, prefix: str) -> str:
         value = self.numbers.get(prefix, 100_000) + 1

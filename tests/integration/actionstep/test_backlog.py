@@ -6,12 +6,13 @@ import hashlib
 import json
 import tracemalloc
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 from integration.clock import VirtualClock
 from integration.domain import Document, DocumentKind, LinedDocument, SalesInvoice, to_cents
 from sandboxes.actionstep.emulator import ActionstepSandbox
-from sandboxes.backlog import make_backlog
+from sandboxes.backlog import START, make_backlog
 from tests.support.actionstep import connected_client, every_document
 
 
@@ -25,6 +26,22 @@ def digest(n: int, seed: int) -> str:
 def test_the_same_seed_gives_the_same_firm_and_another_seed_another() -> None:
     assert digest(300, 7) == digest(300, 7)
     assert digest(300, 7) != digest(300, 8)
+
+
+def approvals(pace: float) -> list[tuple[str, timedelta]]:
+    """Each bill's number and when it was approved, after the backlog's start."""
+    return [
+        (r["ourReference"], r["modifiedTimestamp"] - START)
+        for resource, r in make_backlog(500, 2, pace=pace)
+        if resource == "bills"
+    ]
+
+
+def test_a_busier_pace_makes_the_same_documents_with_the_time_between_them_scaled() -> None:
+    usual, busier = approvals(1.0), approvals(0.5)
+    assert [number for number, _ in busier] == [number for number, _ in usual]
+    assert [after for _, after in busier] == [after / 2 for _, after in usual]
+    assert usual[-1][1] > timedelta(hours=12)
 
 
 def test_ten_thousand_documents_are_generated_as_a_stream_not_a_list() -> None:

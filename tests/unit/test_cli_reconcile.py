@@ -34,6 +34,8 @@ def use(monkeypatch: pytest.MonkeyPatch) -> Any:
     def install(made: ReconcileResult) -> FakeService:
         service = FakeService(FakeReconciling(made))
         monkeypatch.setattr(cli_reconcile, "settings", lambda: None)
+        # Rich reads COLUMNS once, when the console is made (at import, maybe by another test): fix the width.
+        monkeypatch.setattr(cli_reconcile.console, "width", 220)
         monkeypatch.setattr(cli_reconcile.startup, "start", lambda _settings: service)
         return service
 

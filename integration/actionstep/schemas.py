@@ -89,6 +89,13 @@ def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if (
+        len(text) == 10 and text[4] == "-" and text[7] == "-"
+    ):  # Actionstep's usual YYYY-MM-DD: no locale lookup
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for layout in DATE_FORMATS:
         try:
             return datetime.strptime(text, layout).date()  # noqa: DTZ007 (a calendar date, no zone)

@@ -37,7 +37,7 @@ class XeroBooksReads:
         client = self._client.get()
         for page in count(1):
             raw, more = client.dated_page(endpoint, start, end, page)
-            yield from (record(endpoint, item) for item in raw)
+            yield from (record(endpoint, item, summary=True) for item in raw)
             if not more:
                 return
 
@@ -46,7 +46,7 @@ class XeroBooksReads:
         ids = [i for i in xero_ids if i]
         if not ids:
             return []
-        return [record(endpoint, item) for item in self._client.get().by_ids(endpoint, ids)]
+        return [record(endpoint, item, summary=True) for item in self._client.get().by_ids(endpoint, ids)]
 
     def balances(self, as_at: date) -> list[ReportedBalance]:
         """Every account on Xero's balance sheet at `as_at`, one call (see `XeroBooks.balances`)."""

@@ -13,10 +13,16 @@ from integration.domain import AllocationSummary, LineSummary, XeroPayment, Xero
 from integration.rules.posting import LINE_WORDS
 from integration.xero import schemas as xero
 
+# What a summary leaves out: the parts reconciliation never reads, and the dearest to validate.
+DETAIL = frozenset({"LineItems", "Payments", "Allocations", "CreditNotes", "Prepayments", "Overpayments"})
 
-def record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
+
+def record(endpoint: str, item: dict[str, Any], *, summary: bool = False) -> XeroRecord:
     """`item`, a record of `endpoint` as Xero answered it, in our terms. `number` is an invoice's or credit note's
-    number, and the reference of a payment, bank transaction or transfer."""
+    number, and the reference of a payment, bank transaction or transfer. A `summary` leaves out the lines,
+    payments and allocations (`lines` and `allocations` None: not compared), for reconciliation's listings."""
+    if summary:
+        item = {key: value for key, value in item.items() if key not in DETAIL}
     if endpoint == "Invoices" or endpoint == "CreditNotes":
         doc: xero.Invoice | xero.CreditNote = (
             xero.Invoice.model_validate(item)
@@ -40,7 +46,7 @@ def record(endpoint: str, item: dict[str, Any]) -> XeroRecord:
     if endpoint == "BankTransactions":
         entry = xero.BankTransaction.model_validate(item)
         return XeroRecord(
-            endpoint, entry.id, entry.status, entry.updated_date_utc, entry.reference, entry.total, None,
+            endpoint, entry.id, entry.status, entry.updated_date_utc, entry.reference, entry.total, entry.total_tax,
             entry.date, entry.contact_id, xero_type=entry.type, reference=entry.reference,
             account_code=entry.bank_account.code if entry.bank_account else None,
         )  # fmt: skip

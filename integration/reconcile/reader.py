@@ -135,7 +135,7 @@ class PeriodReader:
 
         refs = [f.ref for kind_facts in facts.values() for f in kind_facts]
         with self._store.unit_of_work() as uow:
-            links = uow.links.active_for(refs)
+            links = uow.links.active_for(refs, lean=True)
             pending = uow.pending.outcomes(refs)
             mappings = uow.mappings.all()
             open_alerts = [

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from integration.domain import AllocationSummary, DocumentKind, LineSummary, Link, LinkState, SourceRef
 from integration.errors import AlreadyLinked
@@ -43,7 +43,8 @@ def _allocations(raw: list[Any] | None) -> tuple[AllocationSummary, ...] | None:
     return tuple(AllocationSummary(invoice_id, Decimal(amount), number) for invoice_id, amount, number in raw)
 
 
-def _to_link(row: LinkRow) -> Link:
+def _to_link(row: LinkRow, *, lean: bool = False) -> Link:
+    """The link `row` holds; a `lean` one leaves out the posted lines and allocations (None: not loaded)."""
     return Link(
         source=SourceRef(DocumentKind(row.source_kind), row.source_id),
         source_version=row.source_version,
@@ -62,8 +63,8 @@ def _to_link(row: LinkRow) -> Link:
         posted_date=date.fromisoformat(row.posted_date) if row.posted_date else None,
         posted_contact_id=row.posted_contact_id,
         settles_xero_id=row.settles_xero_id,
-        posted_lines=_lines(row.posted_lines),
-        posted_allocations=_allocations(row.posted_allocations),
+        posted_lines=None if lean else _lines(row.posted_lines),
+        posted_allocations=None if lean else _allocations(row.posted_allocations),
     )
 
 
@@ -125,9 +126,10 @@ class LinkRepository:
         """The document's active link, if it is linked."""
         return self.active_for([source]).get(source)
 
-    def active_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
-        """The active links of many documents."""
-        return self._newest(sources, LinkRow.state == LinkState.LINKED.value)
+    def active_for(self, sources: Iterable[SourceRef], *, lean: bool = False) -> dict[SourceRef, Link]:
+        """The active links of many documents; `lean` ones without their posted lines and allocations (never
+        read from the database), for a reader of totals such as reconciliation."""
+        return self._newest(sources, LinkRow.state == LinkState.LINKED.value, lean=lean)
 
     def latest_for(self, sources: Iterable[SourceRef]) -> dict[SourceRef, Link]:
         """The newest link (linked or unlinked) of each document that has one."""
@@ -150,7 +152,7 @@ class LinkRepository:
         return found
 
     def _newest(
-        self, sources: Iterable[SourceRef], *conditions: ColumnElement[bool]
+        self, sources: Iterable[SourceRef], *conditions: ColumnElement[bool], lean: bool = False
     ) -> dict[SourceRef, Link]:
         wanted = list(sources)
         found: dict[SourceRef, Link] = {}
@@ -159,8 +161,10 @@ class LinkRepository:
             query = select(LinkRow).where(
                 tuple_(LinkRow.source_kind, LinkRow.source_id).in_(keys), *conditions
             )
+            if lean:
+                query = query.options(defer(LinkRow.posted_lines), defer(LinkRow.posted_allocations))
             for row in self._session.scalars(query.order_by(LinkRow.id)):
-                link = _to_link(row)
+                link = _to_link(row, lean=lean)
                 found[link.source] = link  # ordered by id, so the newest wins
         return found
 

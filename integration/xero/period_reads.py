@@ -28,7 +28,7 @@ import httpx
 from integration.errors import Unavailable
 from integration.xero import wire
 from integration.xero.queries import Filter, filter_params, items, literal
-from integration.xero.requester import XeroRequester, rejected
+from integration.xero.requester import XeroRequester, json_of, rejected
 
 # Xero's largest page: "paging 100 by default, up to 1,000 with `pageSize`" (the Xero fidelity digest's list of
 # faithful behaviours). The spec declares `pageSize` (components/parameters/pageSize, no maximum given) on
@@ -121,13 +121,7 @@ class PeriodReads:
 def _payload(response: httpx.Response, what: str) -> Any:
     if response.status_code != 200:
         raise rejected(response, what)
-    try:
-        return wire.loads(response.content)
-    except ValueError:
-        raise Unavailable(
-            "xero",
-            f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
-        ) from None
+    return json_of(response, what)
 
 
 def _more(payload: Any, page: int, count: int) -> bool:

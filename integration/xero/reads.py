@@ -16,12 +16,11 @@ from pydantic import BaseModel
 
 from integration.clock import Clock
 from integration.errors import Unavailable
-from integration.xero import wire
 from integration.xero.endpoints import PRODUCTION_API_URL
 from integration.xero.governor import RateGovernor
 from integration.xero.period_reads import PeriodReads
 from integration.xero.queries import MAX_PAGES, PAGE_SIZE, Filter, filter_params, items
-from integration.xero.requester import XeroRequester, XeroRetryPolicy, rejected
+from integration.xero.requester import XeroRequester, XeroRetryPolicy, json_of, rejected
 from integration.xero.schemas import (
     Account,
     BankTransaction,
@@ -281,13 +280,7 @@ class XeroReader(PeriodReads):
 
     @staticmethod
     def _read(response: httpx.Response, what: str) -> Any:
-        try:
-            return wire.loads(response.content)
-        except ValueError:
-            raise Unavailable(
-                "xero",
-                f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
-            ) from None
+        return json_of(response, what)
 
     def _by_ids(self, path: str, model: type[ModelT], ids: Iterable[str]) -> list[ModelT]:
         """Each record at `/{path}/{id}`; one that Xero does not have (404) is left out."""

@@ -113,6 +113,17 @@ def rejected(response: httpx.Response, what: str) -> Rejected:
     )
 
 
+def json_of(response: httpx.Response, what: str) -> Any:
+    """The JSON of Xero's answer to `what`; one that is not JSON leaves the outcome unknown (`Unavailable`)."""
+    try:
+        return wire.loads(response.content)
+    except ValueError:
+        raise Unavailable(
+            "xero",
+            f"Xero's answer to {what} was not JSON (HTTP {response.status_code}); the outcome is unknown.",
+        ) from None
+
+
 class XeroRequester:
     """Sends requests for one tenant through its governor, with auth, retries and error translation."""
 

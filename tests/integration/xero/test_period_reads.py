@@ -241,7 +241,8 @@ def test_invoices_by_id_are_asked_for_with_the_ids_parameter_and_the_rest_with_a
     books.records_by_ids("Payments", [payment])
     books.records_by_ids("BankTransactions", [receipt])
 
-    assert sale.lines is None and sale.total and sale.xero_id == invoice  # a summary: its total, not its lines
+    # A summary: its total, not its lines.
+    assert sale.lines is None and sale.total and sale.xero_id == invoice
     (by_invoice,), (by_note,), (by_payment,), (by_receipt,) = (
         gets(recorder, e) for e in ("Invoices", "CreditNotes", "Payments", "BankTransactions")
     )

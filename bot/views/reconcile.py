@@ -184,25 +184,32 @@ def _trust(trust: TrustCheck) -> list[str]:
         f"trust bank {_optional(trust.bank)}"
     ]
     lines += [f"• {safe(finding, 300)}" for finding in trust.findings[:5]]
-    overdrawn = trust.overdrawn
-    if overdrawn:
-        lines.append(f"{NO} {plural(len(overdrawn), 'matter')} overdrawn:")
-        lines += [
-            f"   • {safe(m.name, 100)} ({safe(m.matter_id, 30)}): {money(m.balance)}"
+    overdrawn, unbilled = trust.overdrawn, trust.unbilled_transfers
+    lines += _bullets(
+        f"{NO} {plural(len(overdrawn), 'matter')} overdrawn:",
+        [
+            f"{safe(m.name, 100)} ({safe(m.matter_id, 30)}): {money(m.balance)}"
             for m in overdrawn[:SHOWN_MATTERS]
-        ]
-        if len(overdrawn) > SHOWN_MATTERS:
-            lines.append(f"   …and {len(overdrawn) - SHOWN_MATTERS:,} more")
-    unbilled = trust.unbilled_transfers
-    if unbilled:
-        lines.append(f"{NO} {plural(len(unbilled), 'transfer')} to office without a bill on or before it:")
-        lines += [
-            f"   • {safe(t.number, 60)} of {t.date:%d %b %Y}, {money(t.amount)}, {safe(t.matter, 100)}"
+        ],
+        len(overdrawn),
+    )
+    lines += _bullets(
+        f"{NO} {plural(len(unbilled), 'transfer')} to office without a bill on or before it:",
+        [
+            f"{safe(t.number, 60)} of {t.date:%d %b %Y}, {money(t.amount)}, {safe(t.matter, 100)}"
             for t in unbilled[:SHOWN_MATTERS]
-        ]
-        if len(unbilled) > SHOWN_MATTERS:
-            lines.append(f"   …and {len(unbilled) - SHOWN_MATTERS:,} more")
+        ],
+        len(unbilled),
+    )
     return lines
+
+
+def _bullets(header: str, shown: list[str], total: int) -> list[str]:
+    """`header` and the `shown` items as bullets, then how many of `total` are not shown; nothing when none."""
+    if not total:
+        return []
+    rest = total - len(shown)
+    return [header, *(f"   • {item}" for item in shown)] + ([f"   …and {rest:,} more"] if rest > 0 else [])
 
 
 def close_text(close: PeriodClose) -> str | None:

@@ -146,10 +146,8 @@ class PeriodReader:
         tallies = []
         explained: dict[ControlAccount, list[tuple[str, Decimal]]] = defaultdict(list)
         changed: dict[ControlAccount, Decimal] = {}
-        trust_banks: frozenset[str] = frozenset()
         codes = self._codes(mappings, source_books, chart)
-        if ControlAccount.TRUST_BANK in codes:
-            trust_banks = frozenset(codes[ControlAccount.TRUST_BANK].split(","))
+        trust_banks = frozenset(codes.get(ControlAccount.TRUST_BANK, ()))
         for kind in KINDS:
             if kind in unread:
                 continue
@@ -177,24 +175,24 @@ class PeriodReader:
         for account, amount in changed.items():
             explained[account].append((CHANGED_IN_XERO, amount))
 
-        strays, hand = self._strays(records, facts, links)
+        strays, ours, hand = self._strays(records, facts, links)
         differences.extend(strays)
         outside: dict[ControlAccount, Decimal] = {}
-        for record in hand + [r for r in records.values() if r.xero_id in {d.xero_id for d in strays}]:
+        for record in ours + hand:
             money.add(outside, money.record_effects(record, trust_banks))
         for account, amount in outside.items():
             explained[account].append((HAND_ENTERED, amount))
 
         xero_balances = self._balances(period, codes, chart, guarded)
         implied, transfers_posted = self._implied(period)
-        balances = money.balances(codes, xero_balances, implied, explained)
+        shown_codes = {account: ",".join(account_codes) for account, account_codes in codes.items()}
+        balances = money.balances(shown_codes, xero_balances, implied, explained)
         trust_check: TrustCheck | None = None
         if ControlAccount.TRUST_BANK in codes or movements:
+            known = xero_balances or {}
             trust_check = trust.check(
-                period, movements, bills,
-                xero_balances.get(ControlAccount.TRUST_LIABILITY) if xero_balances is not None else None,
-                xero_balances.get(ControlAccount.TRUST_BANK) if xero_balances is not None else None,
-                transfers_posted,
+                period, movements, bills, known.get(ControlAccount.TRUST_LIABILITY),
+                known.get(ControlAccount.TRUST_BANK), transfers_posted,
             )  # fmt: skip
         checklist = self._checklist(period, differences, open_alerts, organisation, trust_check)
         calls = {key: obj.api_calls - start for key, (obj, start) in counters.items()}
@@ -247,12 +245,13 @@ class PeriodReader:
         records: dict[str, XeroRecord],
         facts: dict[DocumentKind, list[SourceFacts]],
         links: dict[SourceRef, Link],
-    ) -> tuple[list[Difference], list[XeroRecord]]:
-        """Live records of the period that no active link explains: ours (a difference each) and hand-entered."""
+    ) -> tuple[list[Difference], list[XeroRecord], list[XeroRecord]]:
+        """Live records of the period that no active link explains: ours (a difference each, and the records
+        themselves) and the ones entered by hand."""
         linked = {link.xero_id.lower() for link in links.values()}
         candidates = [r for r in records.values() if r.xero_id.lower() not in linked and rules.live(r)]
         if not candidates:
-            return [], []
+            return [], [], []
         ids = [r.xero_id for r in candidates]
         with self._store.unit_of_work() as uow:
             elsewhere = uow.links.active_by_xero_id(ids)
@@ -262,21 +261,25 @@ class PeriodReader:
                 uow.links.active_by_contact({r.contact_id for r in candidates if r.contact_id})
             )
         numbers = {f.number: kind for kind, kind_facts in facts.items() for f in kind_facts}
-        found, hand = [], []
+        found: list[Difference] = []
+        ours: list[XeroRecord] = []
+        hand: list[XeroRecord] = []
         for record in candidates:
             difference = rules.stray(record, latest.get(record.xero_id.lower()), numbers, contacts)
             if difference is None:
                 hand.append(record)
             else:
                 found.append(difference)
-        return found, hand
+                ours.append(record)
+        return found, ours, hand
 
     @staticmethod
     def _codes(
         mappings: Iterable[Mapping], books: SourceBooks | None, chart: XeroChart | None
-    ) -> dict[ControlAccount, str]:
-        """The Xero account code of each control account the firm has mapped (trust banks: comma-separated)."""
-        codes: dict[ControlAccount, str] = {}
+    ) -> dict[ControlAccount, tuple[str, ...]]:
+        """The Xero account codes of each control account the firm has mapped (several trust banks, one of the
+        others)."""
+        codes: dict[ControlAccount, tuple[str, ...]] = {}
         roles = {
             MappingRole.ACCOUNTS_RECEIVABLE.value: ControlAccount.ACCOUNTS_RECEIVABLE,
             MappingRole.ACCOUNTS_PAYABLE.value: ControlAccount.ACCOUNTS_PAYABLE,
@@ -289,21 +292,21 @@ class PeriodReader:
         trust_codes = []
         for mapping in mappings:
             if mapping.kind is MappingKind.ROLE and mapping.source_id in roles:
-                codes[roles[mapping.source_id]] = mapping.xero_account
+                codes[roles[mapping.source_id]] = (mapping.xero_account,)
             elif mapping.kind is MappingKind.ACCOUNT and mapping.source_id in trust_accounts:
                 trust_codes.append(mapping.xero_account)
         if chart is not None:
             gst = next((a.code for a in chart.accounts if a.system_account == "GST" and a.code), None)
             if gst:
-                codes[ControlAccount.GST] = gst
+                codes[ControlAccount.GST] = (gst,)
         if trust_codes:
-            codes[ControlAccount.TRUST_BANK] = ",".join(sorted(set(trust_codes)))
+            codes[ControlAccount.TRUST_BANK] = tuple(sorted(set(trust_codes)))
         return codes
 
     def _balances(
         self,
         period: Period,
-        codes: dict[ControlAccount, str],
+        codes: dict[ControlAccount, tuple[str, ...]],
         chart: XeroChart | None,
         guarded: Callable[[str, Callable[[], list[ReportedBalance]]], list[ReportedBalance] | None],
     ) -> dict[ControlAccount, Decimal] | None:
@@ -316,8 +319,8 @@ class PeriodReader:
         by_id = {b.account_id.lower(): b.balance for b in reported}
         id_of = {a.code: a.account_id.lower() for a in chart.accounts if a.code}
         found: dict[ControlAccount, Decimal] = {}
-        for account, code in codes.items():
-            found[account] = sum((by_id.get(id_of.get(c, ""), ZERO) for c in code.split(",")), ZERO)
+        for account, account_codes in codes.items():
+            found[account] = sum((by_id.get(id_of.get(c, ""), ZERO) for c in account_codes), ZERO)
         return found
 
     def _implied(self, period: Period) -> tuple[dict[ControlAccount, Decimal], Decimal]:

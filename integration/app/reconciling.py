@@ -173,8 +173,7 @@ class Reconciling:
                 )
             uow.commit()
         changes = AlertChanges()
-        trust_read = rec.trust is not None and not any("trust" in why for why in rec.incomplete)
-        if trust_read:
+        if rec.trust is not None and rec.trust.complete:  # a partial ledger neither raises nor resolves
             changes = self._alerts.raise_problems(overdrawn_problems(rec), AlertSource.TRUST, complete=True)
         if reopened:
             log.warning("Month end %s reopened: %s", rec.period, close.reopened_because)

@@ -214,6 +214,7 @@ class TrustCheck:
     matters: tuple[MatterBalance, ...] = ()
     unbilled_transfers: tuple[UnbilledTransfer, ...] = ()
     findings: tuple[str, ...] = ()  # each difference among the three, named
+    complete: bool = True  # every trust transaction up to the period's end was read from Actionstep
 
     @property
     def overdrawn(self) -> tuple[MatterBalance, ...]:
@@ -222,7 +223,7 @@ class TrustCheck:
     @property
     def reconciled(self) -> bool:
         """All three were read and agree, no matter is overdrawn and every transfer to office has its bill."""
-        known = self.liability is not None and self.bank is not None
+        known = self.complete and self.liability is not None and self.bank is not None
         return known and not self.findings and not self.overdrawn and not self.unbilled_transfers
 
 

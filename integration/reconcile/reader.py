@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
 
 from integration.clock import Clock
 from integration.domain import (
@@ -44,16 +43,16 @@ from integration.domain import (
     XeroOrganisation,
     XeroRecord,
 )
-from integration.errors import Fatal, Retriable, describe
+from integration.errors import describe
 from integration.ports import ActionstepGateway, ReportedBalance, XeroBooks, XeroGateway
 from integration.reconcile.trust_reads import TRUST_KINDS, TrustReader
+from integration.reconcile.unanswered import Unanswered
 from integration.rules import balances as money
 from integration.rules import reconcile as rules
 from integration.rules.posting import ENDPOINT_OF_KIND
 from integration.rules.reconcile import SourceFacts, Unposted
 from integration.store import Store
 
-T = TypeVar("T")
 ZERO = Decimal("0.00")
 KINDS = tuple(kind for kind in DocumentKind if kind.pushed)
 OPEN_SOURCES = frozenset({AlertSource.SYNC, AlertSource.DRIFT, AlertSource.DUPLICATE})
@@ -80,15 +79,9 @@ class PeriodReader:
 
     def reconcile(self, period: Period) -> Reconciliation:
         """The reconciliation of `period` as Actionstep, Xero and the ledger stand now."""
-        incomplete: list[str] = []
+        unanswered = Unanswered()
+        guarded = unanswered.guarded
         counters = {id(o): (o, o.api_calls) for o in (self._xero, self._books, self._actionstep)}
-
-        def guarded(what: str, call: Callable[[], T]) -> T | None:
-            try:
-                return call()
-            except (Retriable, Fatal) as error:
-                incomplete.append(f"{what}: {error}")
-                return None
 
         source_books = guarded("Actionstep's chart", self._actionstep.books)
         organisation = guarded("Xero's organisation", self._xero.organisation)
@@ -120,13 +113,15 @@ class PeriodReader:
         for kind in KINDS:
             if kind in TRUST_KINDS:
                 continue
-            try:
+
+            def read_kind(kind: DocumentKind = kind) -> bool:
                 for document in self._actionstep.documents_dated(kind, period.start, period.end):
                     keep(document)
-            except (Retriable, Fatal) as error:
-                incomplete.append(f"Actionstep's {kind.label}s: {error}")
+                return True
+
+            if guarded(f"Actionstep's {kind.label}s", read_kind) is None:
                 unread.add(kind)
-        trust = TrustReader(self._actionstep, incomplete)
+        trust = TrustReader(self._actionstep, unanswered)
         movements, trust_read = (
             trust.read(period, source_books, keep) if source_books is not None else ([], False)
         )
@@ -142,7 +137,7 @@ class PeriodReader:
                 a for a in uow.alerts.unresolved() if a.source in OPEN_SOURCES and a.ignored_at is None
             ]
 
-        records, unanswered = self._xero_records(period, links, guarded)
+        records, unanswered_endpoints = self._xero_records(period, links, guarded)
         tallies = []
         explained: dict[ControlAccount, list[tuple[str, Decimal]]] = defaultdict(list)
         changed: dict[ControlAccount, Decimal] = {}
@@ -157,7 +152,7 @@ class PeriodReader:
                 link = links.get(fact.ref)
                 record = records.get(link.xero_id.lower()) if link else None
                 counter.add(fact, record, link is not None)
-                if link is not None and record is None and endpoint in unanswered:
+                if link is not None and record is None and endpoint in unanswered_endpoints:
                     continue
                 difference = rules.examine(fact, link, record, self._unposted(pending.get(fact.ref)))
                 if difference is None:
@@ -192,13 +187,13 @@ class PeriodReader:
             known = xero_balances or {}
             trust_check = trust.check(
                 period, movements, bills, known.get(ControlAccount.TRUST_LIABILITY),
-                known.get(ControlAccount.TRUST_BANK), transfers_posted,
+                known.get(ControlAccount.TRUST_BANK), transfers_posted, complete=trust_read,
             )  # fmt: skip
         checklist = self._checklist(period, differences, open_alerts, organisation, trust_check)
         calls = {key: obj.api_calls - start for key, (obj, start) in counters.items()}
         return Reconciliation(
             period, self._clock.now(), tuple(tallies), tuple(differences), balances, rules.hand_entered(hand),
-            trust_check, checklist, tuple(incomplete),
+            trust_check, checklist, tuple(unanswered.parts),
             xero_calls=sum(v for k, v in calls.items() if k != id(self._actionstep)),
             actionstep_calls=calls[id(self._actionstep)],
         )  # fmt: skip

@@ -23,8 +23,8 @@ from integration.domain import (
     TrustReceipt,
     TrustTransfer,
 )
-from integration.errors import Fatal, Retriable
 from integration.ports import ActionstepGateway
+from integration.reconcile.unanswered import Unanswered
 from integration.rules import trust as rules
 from integration.rules.trust import TrustMovement
 
@@ -55,9 +55,9 @@ class TrustReader:
     """Reads and checks trust for one period; `documents` sees every trust document read, for the comparison of
     the period's own documents (so they are read once)."""
 
-    def __init__(self, actionstep: ActionstepGateway, incomplete: list[str]) -> None:
+    def __init__(self, actionstep: ActionstepGateway, unanswered: Unanswered) -> None:
         self._actionstep = actionstep
-        self._incomplete = incomplete
+        self._guarded = unanswered.guarded
 
     def read(
         self, period: Period, books: SourceBooks, documents: Callable[[Document | MalformedDocument], None]
@@ -67,16 +67,17 @@ class TrustReader:
         movements: list[TrustMovement] = []
         complete = True
         for kind in TRUST_KINDS:
-            try:
+
+            def read_kind(kind: DocumentKind = kind) -> bool:
                 for document in self._actionstep.documents_dated(kind, None, period.end):
                     documents(document)
                     if isinstance(document, Document):
                         found = movement(document, trust_banks)
                         if found is not None:
                             movements.append(found)
-            except (Retriable, Fatal) as error:
-                self._incomplete.append(f"Actionstep's {kind.label}s: {error}")
-                complete = False
+                return True
+
+            complete = self._guarded(f"Actionstep's {kind.label}s", read_kind) is not None and complete
         return movements, complete
 
     def check(
@@ -87,34 +88,38 @@ class TrustReader:
         liability: Decimal | None,
         bank: Decimal | None,
         transfers_posted: Decimal,
+        *,
+        complete: bool,
     ) -> TrustCheck:
         """Trust three ways at the period's end, with overdrawn matters and transfers without a bill named.
-        `transfers_posted`: the trust-to-office transfers the bot posted up to then."""
+        `transfers_posted`: the trust-to-office transfers the bot posted up to then; `complete`: whether `movements`
+        are all of them (`read` said so)."""
         balances = rules.ledger(movements)
         transfers = [
             m for m in movements if m.to_office and period.start <= m.date <= period.end and m.matter_id
         ]
-        if any(not any(d <= t.date for d in bills.get(t.matter_id or "", [])) for t in transfers):
+        if rules.unbilled(transfers, bills, {}):  # some lack a bill this period: look further back
             self._earlier_bills(period, {t.matter_id or "" for t in transfers}, bills)
         names = self._names(set(balances) - {rules.NO_MATTER})
         unbilled = rules.unbilled(transfers, bills, names)
-        return rules.three_ways(balances, names, liability, bank, transfers_posted, unbilled)
+        return rules.three_ways(
+            balances, names, liability, bank, transfers_posted, unbilled, complete=complete
+        )
 
     def _earlier_bills(self, period: Period, matters: set[str], bills: dict[str, list[date]]) -> None:
         start, end = period.start - BILLS_LOOK_BACK, period.start - timedelta(days=1)
-        try:
+
+        def read() -> bool:
             for bill in self._actionstep.documents_dated(DocumentKind.SALES_INVOICE, start, end):
                 if isinstance(bill, Document) and bill.matter_id in matters:
                     bills.setdefault(bill.matter_id, []).append(bill.date)
-        except (Retriable, Fatal) as error:
-            self._incomplete.append(f"Actionstep's earlier bills, for trust transfers: {error}")
+            return True
+
+        self._guarded("Actionstep's earlier bills, for trust transfers", read)
 
     def _names(self, matter_ids: Iterable[str]) -> dict[str, str]:
         ids = sorted(matter_ids)
         if not ids:
             return {}
-        try:
-            return {i: m.name for i, m in self._actionstep.matters(ids).items()}
-        except (Retriable, Fatal) as error:
-            self._incomplete.append(f"Actionstep's matter names: {error}")
-            return {}
+        found = self._guarded("Actionstep's matter names", lambda: self._actionstep.matters(ids))
+        return {i: m.name for i, m in (found or {}).items()}

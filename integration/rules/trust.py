@@ -66,8 +66,11 @@ def three_ways(
     bank: Decimal | None,
     transfers_out: Decimal,
     unbilled_transfers: tuple[UnbilledTransfer, ...] = (),
+    *,
+    complete: bool = True,
 ) -> TrustCheck:
-    """The check at period end. `transfers_out` is every trust-to-office transfer the bot posted up to then."""
+    """The check at period end. `transfers_out` is every trust-to-office transfer the bot posted up to then;
+    `complete` says whether every trust transaction up to then was read."""
     total = sum(balances.values(), ZERO)
     findings = []
     if bank is not None and bank != total:
@@ -91,4 +94,4 @@ def three_ways(
             key=lambda m: (m.balance, m.name),
         )
     )
-    return TrustCheck(total, liability, bank, matters, unbilled_transfers, tuple(findings))
+    return TrustCheck(total, liability, bank, matters, unbilled_transfers, tuple(findings), complete)

@@ -181,6 +181,15 @@ def test_an_overdrawn_matter_raises_an_alert_that_stays_open_until_the_matter_is
     assert [a.id for a in first.changes.new] == [alert.id]  # for the Slack face to post
 
     assert [a.id for a in service.alerts.unresolved() if a.source is AlertSource.TRUST] == [alert.id]
+    actionstep.faults.server_error(50, status=503, resource="trusttransactions")
+    partial = reconcile(
+        service
+    )  # the trust ledger cannot be read: the alert is neither resolved nor raised again
+    actionstep.faults.clear()
+    assert partial.reconciliation.trust is not None and not partial.reconciliation.trust.complete
+    assert not partial.reconciliation.trust.reconciled and not partial.changes.resolved
+    assert any("trust" in why for why in partial.reconciliation.incomplete)
+    assert service.alerts.get(alert.id).state is AlertState.OPEN
     reconcile(service)  # still overdrawn: the same alert, counted again
     actionstep.enter_trust_receipt("5002", D("600.00"), date(2026, 7, 25))
     fixed = reconcile(service)
